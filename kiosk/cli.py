@@ -1,0 +1,314 @@
+"""The `kiosk` command: the composition root. It builds the Hotel from the data directory
+and imports the Textual app only when it starts it, so the other commands stay quick."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kiosk import datadir
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.keys import SecretError
+from kiosk.profile import ProfileError
+from kiosk.staff import Role, StaffError
+from kiosk.storage import StorageError
+
+
+class Context:
+    def __init__(self, data_dir: str | None, kiosk_id: str | None) -> None:
+        self.data_dir_option = data_dir
+        self.kiosk_id = kiosk_id
+
+    def hotel(self, data_dir: Path | None = None) -> Hotel:
+        root = data_dir or datadir.resolve(self.data_dir_option)
+        try:
+            return open_hotel(datadir.DataDir(root), kiosk_id=self.kiosk_id)
+        except (ProfileError, StorageError, SecretError) as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(f"{error.filename or root}: {error.strerror}") from None
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    for row in [header, ["-" * width for width in widths], *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
+
+
+@click.group(invoke_without_command=True)
+@click.option("--data-dir", type=click.Path(file_okay=False), envvar="KIOSK_DATA_DIR",
+              help="Data directory (default: $KIOSK_DATA_DIR, else the platform's user data folder).")
+@click.option("--kiosk-id", help="Name of this kiosk in the audit trail (default: the host name).")
+@click.version_option(package_name="lobby-kiosk")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
+    """Lobby Kiosk: self-service hotel check-in in a terminal.
+
+    Without a command, starts the kiosk on the data directory (same as `kiosk run`).
+    """
+    ctx.obj = Context(data_dir, kiosk_id)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+def _start_app(hotel: Hotel, *, demo: bool) -> None:
+    from screens.app import start  # the only place the core reaches the UI
+
+    start(hotel, demo=demo)
+
+
+@cli.command()
+@pass_context
+def run(context: Context) -> None:
+    """Start the kiosk full-screen on the configured data directory."""
+    _start_app(context.hotel(), demo=False)
+
+
+@cli.command()
+@click.option("--data-dir", "demo_dir", type=click.Path(file_okay=False),
+              help="Seed this folder if it is empty (default: a fresh temporary folder).")
+@click.option("--no-app", is_flag=True, help="Seed and print the demo bookings, do not start the app.")
+@pass_context
+def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
+    """Seed a demo hotel (dates relative to today) and start the kiosk on it."""
+    from kiosk import demo as demo_data
+
+    root = Path(demo_dir or context.data_dir_option or tempfile.mkdtemp(prefix="kiosk-demo-")).resolve()
+    fresh = not root.exists() or not any(root.iterdir())
+    hotel = context.hotel(root)
+    if fresh:
+        demo_data.seed(hotel)
+    elif not hotel.rooms():
+        raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
+    if no_app:
+        click.echo(f"Demo data in {root}")
+        _table([list(row) for row in demo_data.try_list()], ["code", "shows"])
+        return
+    _start_app(hotel, demo=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True, help="Port to serve on.")
+@click.option("--demo", "with_demo", is_flag=True, help="Serve the demo instead of the configured data.")
+@pass_context
+def serve(context: Context, host: str, port: int, with_demo: bool) -> None:
+    """Serve the kiosk in a web browser (textual-serve), e.g. for a tablet."""
+    from textual_serve.server import Server
+
+    parts = [sys.executable, "-m", "kiosk"]
+    if context.data_dir_option:
+        parts += ["--data-dir", context.data_dir_option]
+    if context.kiosk_id:
+        parts += ["--kiosk-id", context.kiosk_id]
+    if not with_demo:
+        context.hotel()  # a broken data directory is reported here, not in the browser
+    parts.append("demo" if with_demo else "run")
+    Server(shlex.join(parts), host=host, port=port).serve()
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import today's bookings or the rooms from the property system (CSV or JSON)."""
+
+
+def _import(context: Context, kind: str, file: str) -> None:
+    from kiosk import importer
+
+    hotel = context.hotel()
+    action = importer.import_bookings if kind == "bookings" else importer.import_rooms
+    try:
+        result = action(hotel, Path(file))
+    except importer.ImportFileError as error:
+        raise click.ClickException(f"{error}\nNothing was imported.") from None
+    except StorageError as error:
+        raise click.ClickException(f"{error}\nNothing was imported.") from None
+    click.echo(result.summary(kind.capitalize()))
+
+
+@import_group.command(name="bookings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def import_bookings(context: Context, file: str) -> None:
+    """Import bookings. Columns: code, last_name, first_name, arrival, departure, room_type;
+    optional rooms, adults, children, date_of_birth, nationality, email, status."""
+    _import(context, "bookings", file)
+
+
+@import_group.command(name="rooms")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def import_rooms(context: Context, file: str) -> None:
+    """Import rooms. Columns: number, floor, type; optional status, features."""
+    _import(context, "rooms", file)
+
+
+# -- looking at the data --------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--arrival", type=click.DateTime(["%Y-%m-%d"]), help="Only bookings arriving on this date.")
+@click.option("--status", type=click.Choice(["reserved", "cancelled", "checked_in", "checked_out"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
+    """List bookings."""
+    hotel = context.hotel()
+    found = hotel.bookings(arrival=arrival.date() if arrival else None, status=status)
+    if as_json:
+        _print_json([{k: v for k, v in asdict(b).items() if k not in ("doc_id",)} for b in found])
+        return
+    _table(
+        [[b.code, b.guest_name, str(b.arrival), str(b.departure), b.room_type, str(b.rooms), b.status,
+          ",".join(b.assigned_rooms)] for b in found],
+        ["code", "guest", "arrival", "departure", "type", "rooms", "status", "assigned"],
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def rooms(context: Context, as_json: bool) -> None:
+    """List rooms with their status and occupant booking."""
+    hotel = context.hotel()
+    rows = [{**room.to_doc(), "occupant": hotel.occupant(room.number)} for room in hotel.rooms()]
+    if as_json:
+        _print_json(rows)
+        return
+    _table([[r["number"], str(r["floor"]), r["type"], r["status"], r["occupant"] or ""] for r in rows],
+           ["room", "floor", "type", "status", "occupant"])
+
+
+@cli.command(name="audit")
+@click.option("--limit", default=30, show_default=True, help="How many of the latest events.")
+@click.option("--booking", help="Only events about this booking code.")
+@click.option("--actor", help="Only events by this actor (e.g. a staff name).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def audit_command(context: Context, limit: int, booking: str | None, actor: str | None, as_json: bool) -> None:
+    """Print the latest audit events."""
+    events = context.hotel().audit_events(limit=limit, booking=booking, actor=actor)
+    if as_json:
+        _print_json(events)
+        return
+    _table(
+        [[e["at"], e["kiosk"], e["actor"], e["action"], e["outcome"], e.get("booking") or "",
+          e.get("room") or ""] for e in events],
+        ["when", "kiosk", "actor", "action", "outcome", "booking", "room"],
+    )
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def key() -> None:
+    """The door side of the key grants."""
+
+
+@key.command()
+@click.option("--room", required=True, help="The room whose door is asking.")
+@click.argument("code")
+@pass_context
+def verify(context: Context, room: str, code: str) -> None:
+    """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut."""
+    verdict = context.hotel().verify_key(room, code)
+    if verdict.opens:
+        click.echo(f"OPEN: room {room.upper()}")
+        return
+    message = {
+        "wrong_code": "wrong code",
+        "wrong_room": "this key is for another room",
+        "not_yet_valid": "this key is not valid yet",
+        "expired": "this key has expired",
+        "revoked": "this key was revoked",
+        "locked_out": "too many wrong PINs",
+    }[verdict.reason]
+    if verdict.locked_until:
+        message += f"; PINs locked until {verdict.locked_until:%H:%M}"
+    click.echo(f"SHUT: {message}")
+    sys.exit(1)
+
+
+# -- staff ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def staff() -> None:
+    """Staff accounts (PINs of at least 6 digits)."""
+
+
+def _read_pin(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().strip()
+
+
+def _staff_call(action: Any, *args: Any) -> None:
+    try:
+        action(*args)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@staff.command(name="add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([str(role) for role in Role]), default="agent", show_default=True)
+@pass_context
+def staff_add(context: Context, name: str, role: str) -> None:
+    """Add a staff member; asks for the PIN twice (or reads it from standard input)."""
+    hotel = context.hotel()
+    _staff_call(hotel.add_staff, name, Role(role), _read_pin(f"PIN for {name}"))
+    click.echo(f"Added {name} ({role}).")
+
+
+@staff.command(name="list")
+@pass_context
+def staff_list(context: Context) -> None:
+    """List staff members and their roles."""
+    members = context.hotel().staff_members()
+    if not members:
+        click.echo("No staff yet. Add one with: kiosk staff add NAME --role manager")
+        return
+    _table([[member.name, str(member.role)] for member in members], ["name", "role"])
+
+
+@staff.command(name="remove")
+@click.argument("name")
+@pass_context
+def staff_remove(context: Context, name: str) -> None:
+    """Remove a staff member."""
+    _staff_call(context.hotel().remove_staff, name)
+    click.echo(f"Removed {name}.")
+
+
+@staff.command(name="reset-pin")
+@click.argument("name")
+@pass_context
+def staff_reset_pin(context: Context, name: str) -> None:
+    """Give a staff member a new PIN."""
+    hotel = context.hotel()
+    _staff_call(hotel.reset_staff_pin, name, _read_pin(f"New PIN for {name}"))
+    click.echo(f"New PIN set for {name}.")
+
+
+def main() -> None:
+    cli(prog_name="kiosk")
+

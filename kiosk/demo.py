@@ -1,0 +1,138 @@
+"""Demo data that works on any day: a 40-room house and today's arrivals, relative to the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kiosk.audit import SYSTEM
+from kiosk.hotel import Hotel
+from kiosk.models import Booking, BookingStatus, Room, RoomStatus
+from kiosk.mrz import check_digit, transliterate
+from kiosk.session import CheckInSession
+from kiosk.staff import Role, StaffMember
+
+ROOM_TYPES = {1: "single", 2: "single", 9: "junior_suite", 10: "suite"}  # by position on a floor
+# Every single is taken out of play so a single booking shows the upgrade; every suite too,
+# so the suite booking shows the no-room recovery.
+UNREADY = {
+    "101": RoomStatus.DIRTY, "102": RoomStatus.DIRTY, "201": RoomStatus.OUT_OF_ORDER,
+    "202": RoomStatus.DIRTY, "301": RoomStatus.DIRTY, "302": RoomStatus.DIRTY,
+    "401": RoomStatus.DIRTY, "402": RoomStatus.OUT_OF_ORDER, "110": RoomStatus.OUT_OF_ORDER,
+    "210": RoomStatus.DIRTY, "310": RoomStatus.DIRTY, "410": RoomStatus.DIRTY,
+    "105": RoomStatus.DIRTY, "207": RoomStatus.INSPECTED, "304": RoomStatus.INSPECTED,
+}
+
+
+@dataclass(frozen=True)
+class DemoGuest:
+    code: str
+    last_name: str
+    first_name: str
+    room_type: str
+    what_it_shows: str
+    nights: int = 2
+    rooms: int = 1
+    arrives_in_days: int = 0
+    date_of_birth: date | None = None
+    status: BookingStatus = BookingStatus.RESERVED
+    nationality: str = ""
+
+
+GUESTS = (
+    DemoGuest("LH4821", "Eriksson", "Anna", "double", "a plain stay", date_of_birth=date(1974, 8, 12),
+              nationality="SWE"),
+    DemoGuest("LH5930", "Rossi", "Marco", "double", "two rooms", rooms=2, nights=3, nationality="ITA"),
+    DemoGuest("LH6144", "Müller", "Jürgen", "double", "umlauts (MUELLER)", nationality="DEU"),
+    DemoGuest("LH7015", "O'Brien", "Siobhan", "double", "an apostrophe", nationality="IRL"),
+    DemoGuest("LH7262", "Schmidt-Weber", "Katrin", "junior_suite", "a double surname", nationality="DEU"),
+    DemoGuest("LH7388", "Weiß", "Thomas", "double", "a date of birth on file",
+              date_of_birth=date(1980, 5, 17), nationality="AUT"),
+    DemoGuest("LH7423", "Nguyễn", "Lan", "double", "Vietnamese diacritics", nationality="VNM"),
+    DemoGuest("LH8107", "Kowalski", "Piotr", "single", "a free upgrade (no single ready)", nationality="POL"),
+    DemoGuest("LH8290", "Okafor", "Chidi", "suite", "no room ready: staff called", nationality="NGA"),
+    DemoGuest("LH8356", "Dubois", "Claire", "double", "a cancelled booking", status=BookingStatus.CANCELLED),
+    DemoGuest("LH8471", "Tanaka", "Yuki", "double", "already checked in", nationality="JPN"),
+    DemoGuest("LH8533", "Andersen", "Lars", "double", "arrives tomorrow", arrives_in_days=1),
+    DemoGuest("LH8602", "Smith", "John", "double", "a plain stay", nights=1, nationality="GBR"),
+    DemoGuest("LH8719", "Novak", "Eva", "junior_suite", "a plain stay", nights=4, nationality="CZE"),
+    DemoGuest("LH8845", "García Lorca", "Inés", "double", "a space in the surname", nationality="ESP"),
+)
+ALREADY_CHECKED_IN = "LH8471"
+
+
+def demo_rooms() -> list[Room]:
+    rooms = []
+    for floor in range(1, 5):
+        for position in range(1, 11):
+            number = f"{floor}{position:02d}"
+            features = ["balcony"] if position in (9, 10) else []
+            if position in (3, 4):
+                features.append("courtyard")
+            rooms.append(Room(number, floor, ROOM_TYPES.get(position, "double"),
+                              UNREADY.get(number, RoomStatus.CLEAN), features))
+    return rooms
+
+
+def demo_bookings(today: date) -> list[Booking]:
+    return [
+        Booking(
+            code=guest.code,
+            last_name=guest.last_name,
+            first_name=guest.first_name,
+            arrival=today + timedelta(days=guest.arrives_in_days),
+            departure=today + timedelta(days=guest.arrives_in_days + guest.nights),
+            room_type=guest.room_type,
+            rooms=guest.rooms,
+            adults=2 if guest.room_type != "single" else 1,
+            date_of_birth=guest.date_of_birth,
+            nationality=guest.nationality,
+            status=guest.status,
+        )
+        for guest in GUESTS
+    ]
+
+
+def seed(hotel: Hotel) -> None:
+    with hotel.transaction() as db:
+        db.table("rooms").insert_multiple(room.to_doc() for room in demo_rooms())
+        db.table("bookings").insert_multiple(booking.to_doc() for booking in demo_bookings(hotel.today()))
+        hotel.audit(db, SYSTEM, "demo_seeded", rooms=40, bookings=len(GUESTS))
+    _check_in_through_the_desk(hotel, ALREADY_CHECKED_IN)
+
+
+def _check_in_through_the_desk(hotel: Hotel, code: str) -> None:
+    """The checked-in guest goes through the real flow, so their keys are real ones."""
+    session = CheckInSession(hotel)
+    session.find(code)
+    session.confirm()
+    desk = StaffMember("demo", Role.MANAGER)
+    session.approve_identity(desk, "demo: passport seen at the desk")
+    session.check_in()
+    session.finish()
+
+
+def passport_zone(guest: Booking, *, number: str, expiry: date, birth: date, sex: str = "F") -> str:
+    """A TD3 zone for a demo guest, so a presenter can paste a 'scan'."""
+    names = f"{transliterate(guest.last_name)}<<{transliterate(guest.first_name)}"
+    nationality = guest.nationality or "UTO"
+    line1 = f"P<{nationality}{names}".ljust(44, "<")[:44]
+    number = number.ljust(9, "<")
+    birth_text, expiry_text = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    personal = "<" * 14
+    parts = [
+        number + str(check_digit(number)),
+        nationality,
+        birth_text + str(check_digit(birth_text)),
+        sex,
+        expiry_text + str(check_digit(expiry_text)),
+        personal + str(check_digit(personal)),
+    ]
+    composite = parts[0] + parts[2] + parts[4] + parts[5]
+    line2 = "".join(parts) + str(check_digit(composite))
+    return f"{line1}\n{line2}"
+
+
+def try_list() -> list[tuple[str, str]]:
+    """(code, what it shows) for the welcome screen's demo panel."""
+    return [(guest.code, guest.what_it_shows) for guest in GUESTS]

@@ -1,0 +1,163 @@
+"""The hotel profile (`hotel.toml`): everything a house configures, checked on load."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ProfileError(Exception):
+    """A bad hotel.toml; the message names the file, the key and the line."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    code: str
+    price: float
+    per: str  # "night" or "stay"
+
+
+@dataclass(frozen=True)
+class HotelProfile:
+    name: str
+    address: str
+    timezone: str
+    currency: str
+    phone: str
+    check_in_time: time
+    check_out_time: time
+    minimum_age: int
+    wifi_name: str
+    wifi_password: str
+    breakfast: str
+    directions: str
+    idle_timeout: int
+    idle_warning: int
+    lookup_attempts: int
+    identity_attempts: int
+    staff_pin_attempts: int
+    staff_lockout_minutes: int
+    staff_idle_timeout: int
+    door_pin_attempts: int
+    door_lockout_minutes: int
+    pin_length: int
+    upgrades_allowed: bool
+    upgrade_ladder: tuple[str, ...]
+    offers: tuple[Offer, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _line_of(text: str, section: str, key: str) -> int | None:
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\[?\s*([\w.]+)\s*\]\]?", stripped)
+        if header:
+            current = header.group(1)
+        elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+class _Reader:
+    """Takes typed values out of the parsed TOML, naming key and line on every mistake."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.text, self.data = path, text, data
+
+    def fail(self, section: str, key: str, reason: str) -> ProfileError:
+        line = _line_of(self.text, section, key)
+        where = f"line {line}" if line else "missing"
+        return ProfileError(f"{self.path}: [{section}] {key} ({where}): {reason}")
+
+    def get(self, section: str, key: str, kind: type) -> Any:
+        table = self.data.get(section, {})
+        if key not in table:
+            raise self.fail(section, key, "is required")
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(section, key, f"must be {kind.__name__}, not {value!r}")
+        return value
+
+    def number(self, section: str, key: str, low: int, high: int) -> int:
+        value = self.get(section, key, int)
+        if not low <= value <= high:
+            raise self.fail(section, key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def clock_time(self, section: str, key: str) -> time:
+        value = self.get(section, key, str)
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            raise self.fail(section, key, f"must be a time like 15:00, not {value!r}") from None
+
+
+def load_profile(path: Path) -> HotelProfile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ProfileError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{path}: {error}") from None
+    read = _Reader(path, text, data)
+
+    timezone = read.get("hotel", "timezone", str)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise read.fail("hotel", "timezone", f"unknown time zone {timezone!r}") from None
+
+    offers = []
+    for offer in data.get("offers", []):
+        try:
+            offers.append(Offer(str(offer["code"]), float(offer["price"]), str(offer.get("per", "stay"))))
+        except (KeyError, TypeError, ValueError):
+            raise read.fail("offers", "code", f"each offer needs code and price: {offer!r}") from None
+
+    ladder = data.get("upgrades", {}).get("ladder", [])
+    if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
+        raise read.fail("upgrades", "ladder", "must be a list of room types")
+    idle_timeout = read.number("security", "idle_timeout", 10, 3600)
+
+    return HotelProfile(
+        name=read.get("hotel", "name", str),
+        address=read.get("hotel", "address", str),
+        timezone=timezone,
+        currency=read.get("hotel", "currency", str),
+        phone=read.get("hotel", "phone", str),
+        check_in_time=read.clock_time("stay", "check_in_time"),
+        check_out_time=read.clock_time("stay", "check_out_time"),
+        minimum_age=read.number("stay", "minimum_age", 0, 99),
+        wifi_name=read.get("house", "wifi_name", str),
+        wifi_password=read.get("house", "wifi_password", str),
+        breakfast=read.get("house", "breakfast", str),
+        directions=read.get("house", "directions", str),
+        idle_timeout=idle_timeout,
+        idle_warning=read.number("security", "idle_warning", 1, idle_timeout - 1),
+        lookup_attempts=read.number("security", "lookup_attempts", 1, 100),
+        identity_attempts=read.number("security", "identity_attempts", 1, 100),
+        staff_pin_attempts=read.number("security", "staff_pin_attempts", 1, 100),
+        staff_lockout_minutes=read.number("security", "staff_lockout_minutes", 1, 1440),
+        staff_idle_timeout=read.number("security", "staff_idle_timeout", 10, 3600),
+        door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
+        door_lockout_minutes=read.number("security", "door_lockout_minutes", 1, 1440),
+        pin_length=read.number("security", "pin_length", 4, 8),
+        upgrades_allowed=read.get("upgrades", "allowed", bool),
+        upgrade_ladder=tuple(ladder),
+        offers=tuple(offers),
+    )

@@ -1,0 +1,36 @@
+"""Which rooms a booking gets: the booked type first, then a free upgrade the house allows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kiosk.models import READY_STATUSES, Room
+
+
+@dataclass(frozen=True)
+class Assignment:
+    rooms: tuple[Room, ...]
+    upgraded_to: str | None = None
+
+
+def free_ready_rooms(rooms: Iterable[Room], held: set[str]) -> list[Room]:
+    return sorted(
+        (room for room in rooms if room.status in READY_STATUSES and room.number not in held),
+        key=lambda room: (room.floor, room.number),
+    )
+
+
+def choose_rooms(
+    free: list[Room], room_type: str, count: int, *, ladder: tuple[str, ...], upgrades_allowed: bool
+) -> Assignment | None:
+    """`count` free rooms of one type: the booked type, else the next type up the ladder."""
+    candidates = [room_type]
+    if upgrades_allowed and room_type in ladder:
+        candidates += list(ladder[ladder.index(room_type) + 1 :])
+    for candidate in candidates:
+        matching = [room for room in free if room.type == candidate]
+        if len(matching) >= count:
+            upgraded = None if candidate == room_type else candidate
+            return Assignment(tuple(matching[:count]), upgraded)
+    return None

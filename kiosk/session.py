@@ -1,0 +1,421 @@
+"""The guest's check-in as a state machine. Each method takes the guest's (or staff's) input
+and returns an outcome; screens render `session.step` and the outcome, nothing more."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from tinydb import TinyDB, where
+
+from kiosk import rooms as room_rules
+from kiosk.audit import Actor
+from kiosk.hotel import Hotel, grant_is_active
+from kiosk.identity import IdentityCheck, IdentityProblem, check_by_hand, check_zone
+from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus, normalise_code, normalise_name
+from kiosk.staff import StaffError, StaffMember
+
+
+class Step(StrEnum):
+    FIND = "find"  # waiting for a booking code or a last name
+    CONFIRM = "confirm"  # booking found; the guest confirms it is theirs
+    IDENTIFY = "identify"  # waiting for a document zone or hand entry
+    READY = "ready"  # identity proven; rooms and keys come next
+    KEYS = "keys"  # checked in; the door codes are on screen
+    DONE = "done"  # codes put away; goodbye
+    NO_ROOM = "no_room"  # identity proven but nothing ready; staff called
+    LOCKED = "locked"  # too many failures; only staff can go on
+    ENDED = "ended"
+
+
+class Failure(StrEnum):
+    NOT_FOUND = "not_found"
+    CANCELLED = "cancelled"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    WRONG_DAY = "wrong_day"
+    LOCKED = "locked"
+    INVALID_INPUT = "invalid_input"
+    DOCUMENT_UNREADABLE = "document_unreadable"
+    DOCUMENT_EXPIRED = "document_expired"
+    NAME_MISMATCH = "name_mismatch"
+    TOO_YOUNG = "too_young"
+    BIRTH_DATE_MISMATCH = "birth_date_mismatch"
+    NO_ROOM_READY = "no_room_ready"
+    WRONG_STEP = "wrong_step"
+
+
+# Problems that prove nothing about the guest (a misread zone, a typo) do not count as attempts.
+_COUNTED = {
+    IdentityProblem.EXPIRED,
+    IdentityProblem.NAME_MISMATCH,
+    IdentityProblem.TOO_YOUNG,
+    IdentityProblem.BIRTH_DATE_MISMATCH,
+}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    failure: Failure
+    attempts_left: int | None = None
+    arrival: date | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class Verified:
+    identity: IdentityRecord
+
+
+@dataclass(frozen=True)
+class RoomKey:
+    room: Room
+    pin: str
+    token: str
+    valid_until: datetime
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    keys: tuple[RoomKey, ...]
+    upgraded_to: str | None = None
+
+
+class CheckInSession:
+    def __init__(self, hotel: Hotel) -> None:
+        self.hotel = hotel
+        self.id = secrets.token_hex(4)
+        self.actor = Actor("guest", self.id)
+        self.booking: Booking | None = None
+        self.keys: tuple[RoomKey, ...] = ()
+        self.upgraded_to: str | None = None
+        self.step = Step.LOCKED if hotel.locked_until(self._lookup_key) else Step.FIND
+
+    @property
+    def _lookup_key(self) -> str:
+        return f"lookup:{self.hotel.kiosk_id}"
+
+    # -- the guest's steps ------------------------------------------------------------------
+
+    def find(self, text: str) -> Found | Rejected:
+        """A booking code (typed or scanned) or, failing that, a last name arriving today."""
+        if self.step is Step.LOCKED:
+            return Rejected(Failure.LOCKED)
+        if self.step not in (Step.FIND, Step.CONFIRM):
+            return Rejected(Failure.WRONG_STEP)
+        text = text.strip()
+        if not text or len(text) > 80 or not text.isprintable():
+            return Rejected(Failure.INVALID_INPUT)
+        booking = self.hotel.booking(text) or self._only_arrival_named(text)
+        outcome = self._judge(booking)
+        with self.hotel.transaction() as db:
+            if isinstance(outcome, Found):
+                self.hotel._clear_failures(db, self._lookup_key)
+                self.hotel.audit(db, self.actor, "lookup", booking=outcome.booking.code)
+                self.booking, self.step = outcome.booking, Step.CONFIRM
+                return outcome
+            code = booking.code if booking and outcome.failure is not Failure.NOT_FOUND else None
+            if outcome.failure is Failure.LOCKED:
+                self.booking, self.step = booking, Step.LOCKED
+                self.hotel.file_help_request(db, self.actor, "locked", code)
+            elif outcome.failure is Failure.NOT_FOUND:
+                locked = self.hotel._count_failure(
+                    db, self._lookup_key, self.hotel.profile.lookup_attempts, None, self.hotel.now()
+                )
+                if locked:
+                    self.step = Step.LOCKED
+                    self.hotel.file_help_request(db, self.actor, "lookup_locked", None)
+                    outcome = Rejected(Failure.LOCKED)
+                else:
+                    left = self.hotel.profile.lookup_attempts - self.hotel._counter(db, self._lookup_key)["failures"]
+                    outcome = Rejected(Failure.NOT_FOUND, attempts_left=left)
+            self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure, booking=code)
+        return outcome
+
+    def _only_arrival_named(self, text: str) -> Booking | None:
+        today = self.hotel.today()
+        matches = [
+            booking
+            for booking in self.hotel.bookings_by_last_name(normalise_name(text))
+            if booking.arrival <= today < booking.departure and booking.status is BookingStatus.RESERVED
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def _judge(self, booking: Booking | None) -> Found | Rejected:
+        today = self.hotel.today()
+        if booking is None:
+            return Rejected(Failure.NOT_FOUND)
+        if booking.status is BookingStatus.CANCELLED:
+            return Rejected(Failure.CANCELLED)
+        if booking.status in (BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT):
+            return Rejected(Failure.ALREADY_CHECKED_IN)
+        if not booking.arrival <= today < booking.departure:
+            return Rejected(Failure.WRONG_DAY, arrival=booking.arrival)
+        if booking.locked:
+            return Rejected(Failure.LOCKED)
+        return Found(booking)
+
+    def confirm(self) -> Step:
+        """The guest says the booking shown is theirs."""
+        if self.step is Step.CONFIRM:
+            self.step = Step.IDENTIFY
+        return self.step
+
+    def not_mine(self) -> Step:
+        if self.step in (Step.CONFIRM, Step.IDENTIFY):
+            self.booking, self.step = None, Step.FIND
+        return self.step
+
+    def identify_by_zone(self, zone: str) -> Verified | Rejected:
+        return self._identify(lambda booking, today, age: check_zone(booking, zone, today=today, minimum_age=age))
+
+    def identify_by_hand(self, date_of_birth: str, number_last4: str) -> Verified | Rejected:
+        return self._identify(
+            lambda booking, today, age: check_by_hand(
+                booking, date_of_birth, number_last4, today=today, minimum_age=age
+            )
+        )
+
+    def _identify(self, check) -> Verified | Rejected:  # type: ignore[no-untyped-def]
+        if self.step is Step.LOCKED:
+            return Rejected(Failure.LOCKED)
+        if self.step is not Step.IDENTIFY or self.booking is None:
+            return Rejected(Failure.WRONG_STEP)
+        result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
+        limit = self.hotel.profile.identity_attempts
+        with self.hotel.transaction() as db:
+            doc = self._booking_doc(db)
+            if result.record is not None:
+                self._save_booking(db, identity=result.record, identity_failures=0)
+                self.hotel.audit(db, self.actor, "identity", booking=self.booking.code, method=result.record.method)
+                self.step = Step.READY
+                return Verified(result.record)
+            assert result.problem is not None
+            failures = doc.get("identity_failures", 0)
+            if result.problem in _COUNTED:
+                failures += 1
+                locked = failures >= limit
+                self._save_booking(db, identity_failures=failures, locked=locked)
+                if locked:
+                    self.step = Step.LOCKED
+                    self.hotel.file_help_request(db, self.actor, "identity_locked", self.booking.code)
+            self.hotel.audit(db, self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
+        if self.step is Step.LOCKED:
+            return Rejected(Failure.LOCKED)
+        return Rejected(Failure(str(result.problem)), attempts_left=limit - failures)
+
+    def check_in(self, rooms: list[str] | None = None, *, staff: StaffMember | None = None,
+                 reason: str = "") -> CheckedIn | Rejected:
+        """Assign rooms and issue keys in one atomic write. Staff may name the rooms."""
+        if self.step not in (Step.READY, Step.NO_ROOM) or self.booking is None:
+            return Rejected(Failure.WRONG_STEP)
+        if rooms is not None and staff is None:
+            return Rejected(Failure.WRONG_STEP)
+        actor = Actor("staff", staff.name) if staff else self.actor
+        with self.hotel.transaction() as db:
+            doc = self._booking_doc(db)
+            if doc["status"] != BookingStatus.RESERVED:
+                self.step = Step.ENDED
+                return Rejected(Failure.ALREADY_CHECKED_IN)
+            held = self.hotel.held_rooms()
+            free = room_rules.free_ready_rooms(self._all_rooms(db), held)
+            if rooms is None:
+                assignment = room_rules.choose_rooms(
+                    free, self.booking.room_type, self.booking.rooms,
+                    ladder=self.hotel.profile.upgrade_ladder, upgrades_allowed=self.hotel.profile.upgrades_allowed,
+                )
+            else:
+                assignment = self._staff_choice(db, rooms, held)
+            if assignment is None:
+                self.step = Step.NO_ROOM
+                self.hotel.file_help_request(db, actor, "no_room", self.booking.code)
+                self.hotel.audit(db, actor, "rooms_assigned", outcome=Failure.NO_ROOM_READY, booking=self.booking.code)
+                return Rejected(Failure.NO_ROOM_READY)
+            numbers = [room.number for room in assignment.rooms]
+            self.hotel.audit(db, actor, "rooms_assigned", booking=self.booking.code, rooms=numbers,
+                             upgraded_to=assignment.upgraded_to, reason=reason)
+            issued = tuple(self._issue(db, room, actor) for room in assignment.rooms)
+            now = self.hotel.now()
+            self._save_booking(db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now)
+            self.hotel.audit(db, actor, "checked_in", booking=self.booking.code, rooms=numbers)
+        self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
+        return CheckedIn(issued, assignment.upgraded_to)
+
+    def finish(self) -> Step:
+        """The guest has their codes: the plain PINs leave memory."""
+        self.keys = tuple(replace(key, pin="", token="") for key in self.keys)
+        if self.step is Step.KEYS:
+            self.step = Step.DONE
+        return self.step
+
+    def request_help(self, reason: str = "guest") -> int:
+        code = self.booking.code if self.booking else None
+        return self.hotel.request_help(self.actor, reason, code)
+
+    def wipe(self) -> None:
+        """Idle timeout: forget everything this session knew."""
+        self.keys = ()
+        self.booking = None
+        self.upgraded_to = None
+        if self.step is not Step.LOCKED:
+            self.step = Step.ENDED
+
+    # -- staff overrides --------------------------------------------------------------------
+
+    def approve_identity(self, staff: StaffMember, reason: str) -> None:
+        """Staff saw the document themselves."""
+        booking = self._require_booking()
+        record = IdentityRecord(method="staff", approved_by=staff.name)
+        with self.hotel.transaction() as db:
+            self._booking_doc(db)
+            self._save_booking(db, identity=record, identity_failures=0, locked=False)
+            self.hotel.audit(db, Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
+        if booking.status is BookingStatus.RESERVED:
+            self.step = Step.READY
+
+    def unlock(self, staff: StaffMember, reason: str) -> None:
+        with self.hotel.transaction() as db:
+            self.hotel._clear_failures(db, self._lookup_key)
+            if self.booking is not None:
+                self._booking_doc(db)
+                self._save_booking(db, identity_failures=0, locked=False)
+            self.hotel.audit(db, Actor("staff", staff.name), "session_unlocked",
+                             booking=self.booking.code if self.booking else None, reason=reason)
+        if self.booking is None:
+            self.step = Step.FIND
+        elif self.booking.identity is not None:
+            self.step = Step.READY
+        else:
+            self.step = Step.IDENTIFY
+
+    def reassign_room(self, staff: StaffMember, old_room: str, new_room: str, reason: str) -> RoomKey:
+        """Move a checked-in booking from one room to another; the old room's key stops working."""
+        booking = self._require_booking(BookingStatus.CHECKED_IN)
+        if old_room not in booking.assigned_rooms:
+            raise StaffError(f"Booking {booking.code} does not hold room {old_room}.")
+        actor = Actor("staff", staff.name)
+        with self.hotel.transaction() as db:
+            self._booking_doc(db)
+            (room,) = self._staff_choice(db, [new_room], self.hotel.held_rooms()).rooms
+            self.hotel.revoke_grants(db, booking.code, actor, room=old_room, reason=reason)
+            key = self._issue(db, room, actor)
+            assigned = [new_room if number == old_room else number for number in booking.assigned_rooms]
+            self._save_booking(db, assigned_rooms=assigned)
+            self.hotel.audit(db, actor, "room_reassigned", booking=booking.code, room=new_room,
+                             previous=old_room, reason=reason)
+        self._replace_key(old_room, key)
+        return key
+
+    def reissue_key(self, staff: StaffMember, room: str, reason: str) -> RoomKey:
+        booking = self._require_booking(BookingStatus.CHECKED_IN)
+        if room not in booking.assigned_rooms:
+            raise StaffError(f"Booking {booking.code} does not hold room {room}.")
+        actor = Actor("staff", staff.name)
+        with self.hotel.transaction() as db:
+            self.hotel.revoke_grants(db, booking.code, actor, room=room, reason=reason)
+            (room_record,) = [r for r in self._all_rooms(db) if r.number == room]
+            key = self._issue(db, room_record, actor)
+            self.hotel.audit(db, actor, "key_reissued", booking=booking.code, room=room, reason=reason)
+        self._replace_key(room, key)
+        return key
+
+    def revoke_key(self, staff: StaffMember, room: str, reason: str) -> int:
+        booking = self._require_booking(BookingStatus.CHECKED_IN)
+        with self.hotel.transaction() as db:
+            count = self.hotel.revoke_grants(db, booking.code, Actor("staff", staff.name), room=room, reason=reason)
+        self.keys = tuple(key for key in self.keys if key.room.number != room)
+        return count
+
+    def undo_check_in(self, staff: StaffMember, reason: str) -> None:
+        """Managers only: keys revoked, rooms freed, booking back to reserved."""
+        if not staff.is_manager:
+            raise StaffError("Only a manager can undo a check-in.")
+        booking = self._require_booking(BookingStatus.CHECKED_IN)
+        actor = Actor("staff", staff.name)
+        with self.hotel.transaction() as db:
+            self._booking_doc(db)
+            self.hotel.revoke_grants(db, booking.code, actor, reason=reason)
+            self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
+            self.hotel.audit(db, actor, "check_in_undone", booking=booking.code,
+                             rooms=booking.assigned_rooms, reason=reason)
+        self.keys = ()
+        self.step = Step.READY if booking.identity else Step.IDENTIFY
+
+    def end(self, staff: StaffMember, reason: str) -> None:
+        with self.hotel.transaction() as db:
+            self.hotel.audit(db, Actor("staff", staff.name), "session_ended",
+                             booking=self.booking.code if self.booking else None, reason=reason)
+        self.wipe()
+        self.step = Step.ENDED
+
+    def free_rooms(self) -> list[Room]:
+        """Rooms staff may give: any type, not held, not out of order."""
+        held = self.hotel.held_rooms()
+        return [room for room in self.hotel.rooms()
+                if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _require_booking(self, status: BookingStatus | None = None) -> Booking:
+        if self.booking is None:
+            raise StaffError("This session has no booking yet.")
+        fresh = self.hotel.booking(self.booking.code)
+        if fresh is None:
+            raise StaffError(f"Booking {self.booking.code} is no longer on file.")
+        self.booking = fresh
+        if status is not None and fresh.status is not status:
+            raise StaffError(f"Booking {fresh.code} is {fresh.status}, not {status}.")
+        return fresh
+
+    def _booking_doc(self, db: TinyDB) -> dict:  # type: ignore[type-arg]
+        """The booking as the file holds it now; call it before the transaction's first write."""
+        assert self.booking is not None
+        found = self.hotel.store.find("bookings", "code", self.booking.code)
+        if not found:
+            raise StaffError(f"Booking {self.booking.code} is no longer on file.")
+        self.booking = Booking.from_doc(found[0])
+        return found[0]
+
+    def _save_booking(self, db: TinyDB, **changes: object) -> None:
+        assert self.booking is not None
+        updated = replace(self.booking, **changes)  # type: ignore[arg-type]
+        db.table("bookings").update(updated.to_doc(), doc_ids=[updated.doc_id])
+        self.booking = updated
+
+    @staticmethod
+    def _all_rooms(db: TinyDB) -> list[Room]:
+        return [Room.from_doc(doc) for doc in db.table("rooms").all()]
+
+    def _staff_choice(self, db: TinyDB, numbers: list[str], held: set[str]) -> room_rules.Assignment:
+        by_number = {room.number: room for room in self._all_rooms(db)}
+        chosen = []
+        for number in numbers:
+            room = by_number.get(number)
+            if room is None:
+                raise StaffError(f"There is no room {number}.")
+            if number in held or room.status is RoomStatus.OUT_OF_ORDER:
+                raise StaffError(f"Room {number} is not free.")
+            chosen.append(room)
+        assert self.booking is not None
+        types = {room.type for room in chosen}
+        upgraded = None if types == {self.booking.room_type} else ",".join(sorted(types))
+        return room_rules.Assignment(tuple(chosen), upgraded)
+
+    def _issue(self, db: TinyDB, room: Room, actor: Actor) -> RoomKey:
+        assert self.booking is not None
+        hashes = {grant["pin_hash"] for grant in self._active_grants(db, room.number)}
+        pin, token, valid_until = self.hotel.issue_grant(db, self.booking, room.number, actor, active_hashes=hashes)
+        return RoomKey(room, pin, token, valid_until)
+
+    def _active_grants(self, db: TinyDB, room: str) -> list[dict]:  # type: ignore[type-arg]
+        now = self.hotel.now()
+        return [grant for grant in db.table("grants").search(where("room") == room) if grant_is_active(grant, now)]
+
+    def _replace_key(self, room: str, key: RoomKey) -> None:
+        others = tuple(existing for existing in self.keys if existing.room.number != room)
+        self.keys = (*others, key)
