@@ -1,0 +1,314 @@
+"""TinyDB behind our own durable, multi-process-safe store.
+
+TinyDB's JSONStorage rewrites the file in place (a kill mid-write breaks it), has no
+locking, and parses the whole file on every operation. Here TinyDB only ever sees an
+in-memory dict; this module owns the file:
+
+* reads come from memory and the file is re-parsed only when its (size, mtime, inode)
+  changed, i.e. when another process committed;
+* every read-modify-write runs in ``transaction()`` under an inter-process file lock and
+  ends in one atomic, durable replace of the whole file;
+* a file we cannot understand stops us with CorruptDataError and is never touched.
+
+The file stays plain TinyDB JSON: {"table": {"1": {...}}, "meta": {"1": {"schema": 1}}}.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import filelock
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+
+# datetime/dataclass would silently become strings on disk but stay objects in memory,
+# so this process and the next reload would disagree; reject them instead.
+_DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+KeyFunc = Callable[[dict], "str | Iterable[str] | None"]
+
+
+class StorageError(Exception):
+    """Any storage failure; the message always names the data file."""
+
+
+class CorruptDataError(StorageError):
+    """The data file is unreadable, not our JSON shape, or from a newer schema."""
+
+
+class _MemoryStorage(Storage):
+    """What TinyDB sees: one generation of the in-memory data, no I/O at all."""
+
+    def __init__(self, store: Store, data: dict) -> None:
+        self.store = store
+        self.data = data
+
+    def read(self) -> dict:
+        # No copy: TinyDB copies the documents it hands out, and its write path
+        # replaces whole table dicts rather than editing the ones we gave it.
+        return self.data
+
+    def write(self, data: dict) -> None:
+        self.store._on_tinydb_write(self, data)
+
+
+class Store:
+    """One data file shared by any number of processes.
+
+    An instance is not thread-safe: give each thread its own Store (they exclude each
+    other through the file lock just like processes do). Documents returned by reads
+    share nested lists/dicts with the cache; copy before mutating them.
+    """
+
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self._tmp_pattern = re.compile(r"\." + re.escape(self.path.name) + r"\.[0-9a-f]{16}\.tmp")
+        self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
+        self._storage: _MemoryStorage | None = None  # None: must (re)load before use
+        self._db: TinyDB | None = None
+        self._stat: tuple[int, int, int] | None = None
+        self._in_transaction = False
+        self._dirty = False
+        self._index_keys: dict[tuple[str, str], KeyFunc] = {}
+        self._indexes: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot create data folder: {e.strerror}") from e
+        with self._locked():
+            # Safe only under the lock: a live writer's temp file exists only while it
+            # holds the lock, so anything matching now was left by a killed writer.
+            self._remove_stale_temp_files()
+            if not self.path.exists():
+                self._write_file({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
+            self._load()
+
+    # ----------------------------------------------------------------- reading
+
+    def snapshot(self) -> TinyDB:
+        """A TinyDB over the current data for lock-free reads.
+
+        Call it for each read rather than keeping the result: a reload after another
+        process wrote gives a new TinyDB, and writes through it raise StorageError.
+        """
+        self._refresh()
+        assert self._db is not None
+        return self._db
+
+    def register_index(self, table: str, name: str, key: KeyFunc) -> None:
+        self._index_keys[(table, name)] = key
+        self._indexes.pop((table, name), None)
+
+    def find(self, table: str, index: str, value: str) -> list[Document]:
+        if (table, index) not in self._index_keys:
+            raise KeyError(f"{self.path}: no index {index!r} registered on table {table!r}")
+        self._refresh()
+        assert self._storage is not None
+        docs = self._storage.data.get(table, {})
+        idx = self._indexes.get((table, index))
+        if idx is None:
+            idx = self._indexes[(table, index)] = self._build_index(docs, self._index_keys[(table, index)])
+        return [Document(docs[doc_id], int(doc_id)) for doc_id in idx.get(value, ())]
+
+    @staticmethod
+    def _build_index(docs: dict[str, dict], key: KeyFunc) -> dict[str, list[str]]:
+        idx: dict[str, list[str]] = {}
+        for doc_id, doc in docs.items():
+            values = key(doc)
+            if values is None:
+                continue
+            if isinstance(values, str):
+                idx.setdefault(values, []).append(doc_id)
+                continue
+            for v in dict.fromkeys(values):  # a doc listed once per value, even if repeated
+                idx.setdefault(v, []).append(doc_id)
+        return idx
+
+    def _refresh(self) -> None:
+        # Under our own transaction nobody else can write, and memory may hold our
+        # uncommitted changes, so there is nothing to check.
+        if self._in_transaction and self._storage is not None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot access data file: {e.strerror}") from e
+        if self._storage is None or (st.st_size, st.st_mtime_ns, st.st_ino) != self._stat:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            # Read and stat the same open file: writers only ever replace the file, so
+            # this inode's content is final and the recorded stat matches what we parsed.
+            with open(self.path, "rb") as f:
+                st = os.fstat(f.fileno())
+                raw = f.read()
+        except OSError as e:
+            raise CorruptDataError(f"{self.path}: cannot read data file: {e.strerror}") from e
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as e:
+            raise CorruptDataError(f"{self.path}: not valid JSON: {e}") from e
+        self._check_shape(data)
+        self._set_data(data)
+        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _check_shape(self, data: Any) -> None:
+        def bad(why: str) -> CorruptDataError:
+            return CorruptDataError(f"{self.path}: not a kiosk data file: {why}")
+
+        if not isinstance(data, dict):
+            raise bad(f"top level is a JSON {type(data).__name__}, expected an object of tables")
+        for name, table in data.items():
+            if not isinstance(table, dict):
+                raise bad(f"table {name!r} is not an object")
+            for doc_id, doc in table.items():
+                if not (doc_id.isascii() and doc_id.isdigit()):
+                    raise bad(f"table {name!r} has document id {doc_id!r}, expected a number")
+                if not isinstance(doc, dict):
+                    raise bad(f"table {name!r} document {doc_id} is not an object")
+        schema = self._schema_of(data)
+        if schema is None:
+            raise bad(f"no schema version in table {META_TABLE!r}")
+        if schema > SCHEMA_VERSION:
+            raise CorruptDataError(
+                f"{self.path}: schema version {schema} is newer than this program knows "
+                f"({SCHEMA_VERSION}); upgrade the kiosk software"
+            )
+
+    @staticmethod
+    def _schema_of(data: dict) -> int | None:
+        for doc in data.get(META_TABLE, {}).values():
+            schema = doc.get("schema")
+            if isinstance(schema, int) and not isinstance(schema, bool):
+                return schema
+        return None
+
+    def _set_data(self, data: dict) -> None:
+        # A fresh TinyDB per load: its tables cache the next document id and query
+        # results, which are wrong once another process has written.
+        storage = _MemoryStorage(self, data)
+        self._storage = storage
+        self._db = TinyDB(storage=lambda: storage)
+        self._indexes.clear()
+
+    def _drop_cache(self) -> None:
+        # Memory may hold changes that never reached the file; forget it all so the
+        # next access re-reads the file, which is the truth.
+        self._storage = self._db = self._stat = None
+        self._indexes.clear()
+
+    # ----------------------------------------------------------------- writing
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        if self._in_transaction:
+            raise StorageError(f"{self.path}: nested transaction")
+        with self._locked():
+            self._refresh()
+            self._in_transaction, self._dirty = True, False
+            try:
+                yield self._db  # type: ignore[misc]
+                if self._dirty:
+                    assert self._storage is not None
+                    self._commit(self._storage.data)
+            except BaseException:
+                if self._dirty:
+                    self._drop_cache()
+                raise
+            finally:
+                self._in_transaction = self._dirty = False
+
+    def _on_tinydb_write(self, storage: _MemoryStorage, data: dict) -> None:
+        if storage is not self._storage or not self._in_transaction:
+            # TinyDB has already changed the dict in place before calling write().
+            if storage is self._storage:
+                self._drop_cache()
+            raise StorageError(f"{self.path}: writes must happen inside Store.transaction()")
+        storage.data = data
+        self._dirty = True
+        self._indexes.clear()
+
+    def _commit(self, data: dict) -> None:
+        if self._schema_of(data) is None:
+            # Every later start would refuse the file, so refuse to write it.
+            raise StorageError(f"{self.path}: refusing to write data without a schema version")
+        self._write_file(data)
+
+    def _write_file(self, data: dict) -> None:
+        """Atomically and durably replace the file. Caller holds the lock."""
+        try:
+            payload = orjson.dumps(data, option=_DUMP_OPTIONS)
+        except TypeError as e:
+            raise StorageError(f"{self.path}: data cannot be stored as JSON: {e}") from e
+        folder = self.path.parent
+        tmp = folder / f".{self.path.name}.{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise StorageError(f"{self.path}: cannot write data file: {e.strerror or e}") from e
+        try:
+            # Make the rename itself durable.
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+            st = os.stat(self.path)
+        except OSError as e:
+            raise StorageError(f"{self.path}: written but not confirmed on disk: {e.strerror}") from e
+        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    # ----------------------------------------------------------------- helpers
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise StorageError(
+                f"{self.path}: another process held the lock {self._lock.lock_file} "
+                f"for more than {self._lock.timeout} s"
+            ) from None
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot lock {self._lock.lock_file}: {e.strerror}") from e
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _remove_stale_temp_files(self) -> None:
+        try:
+            names = os.listdir(self.path.parent)
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot list data folder: {e.strerror}") from e
+        for name in names:
+            if self._tmp_pattern.fullmatch(name):
+                try:
+                    os.unlink(self.path.parent / name)
+                except FileNotFoundError:
+                    pass
+                except OSError as e:
+                    raise StorageError(f"{self.path}: cannot remove stale {name}: {e.strerror}") from e
