@@ -211,14 +211,14 @@ class Hotel:
         now = self.now()
         door = Actor("door", room)
         with self.transaction() as db:
-            locked_until = self._locked_until(db, f"door:{room}", now)
+            locked_until = self.locked_until_in(db, f"door:{room}", now)
             if keys.looks_like_pin(code):
                 if locked_until:
                     verdict = DoorVerdict(False, "locked_out", locked_until=locked_until)
                 else:
                     verdict = self._verify_pin(db, room, code.strip(), now)
             else:
-                verdict = self._verify_token(db, room, code, now)
+                verdict = self._verify_token(room, code, now)
             self.audit(db, door, "key_verified", outcome=verdict.reason, room=room,
                        booking=verdict.booking, method="pin" if keys.looks_like_pin(code) else "qr")
         return verdict
@@ -230,9 +230,9 @@ class Hotel:
             if secrets.compare_digest(grant["pin_hash"], hashed):
                 verdict = self._window_verdict(grant, now)
                 if verdict.opens:
-                    self._clear_failures(db, f"door:{room}")
+                    self.clear_failures(db, f"door:{room}")
                     return verdict
-        locked_until = self._count_failure(
+        locked_until = self.count_failure(
             db, f"door:{room}", self.profile.door_pin_attempts, self.profile.door_lockout_minutes, now
         )
         if locked_until:
@@ -240,7 +240,7 @@ class Hotel:
                        until=locked_until.isoformat())
         return DoorVerdict(False, "wrong_code", locked_until=locked_until)
 
-    def _verify_token(self, db: TinyDB, room: str, token: str, now: datetime) -> DoorVerdict:
+    def _verify_token(self, room: str, token: str, now: datetime) -> DoorVerdict:
         claims = keys.read_token(self.secret, token)
         if claims is None:
             return DoorVerdict(False, "wrong_code")
@@ -265,37 +265,38 @@ class Hotel:
     # -- attempt limits that survive restarts -----------------------------------------------
 
     @staticmethod
-    def _counter(db: TinyDB, key: str) -> dict[str, Any]:
+    def counter(db: TinyDB, key: str) -> dict[str, Any]:
         found = db.table("limits").search(where("key") == key)
         return dict(found[0]) if found else {"key": key, "failures": 0, "locked_until": None}
 
-    def _locked_until(self, db: TinyDB, key: str, now: datetime) -> datetime | None:
-        until = self._counter(db, key)["locked_until"]
+    def locked_until_in(self, db: TinyDB, key: str, now: datetime) -> datetime | None:
+        until = self.counter(db, key)["locked_until"]
         if until and datetime.fromisoformat(until) > now:
             return datetime.fromisoformat(until)
         return None
 
-    def _count_failure(self, db: TinyDB, key: str, limit: int, minutes: int | None,
+    def count_failure(self, db: TinyDB, key: str, limit: int, minutes: int | None,
                        now: datetime) -> datetime | None:
         """One more failure under `key`; at `limit` it locks (for `minutes`, or until staff act)."""
-        counter = self._counter(db, key)
+        counter = self.counter(db, key)
         counter["failures"] += 1
         locked_until = None
         if counter["failures"] >= limit:
-            locked_until = now + timedelta(minutes=minutes) if minutes else datetime.max.replace(
-                tzinfo=now.tzinfo)
+            # Without minutes the lock lasts until staff clear it; a century stands in for "forever"
+            # without the overflow datetime.max would risk in time-zone arithmetic.
+            locked_until = now + timedelta(minutes=minutes) if minutes else now.replace(year=now.year + 100)
             counter.update(failures=0, locked_until=locked_until.isoformat())
         db.table("limits").upsert(counter, where("key") == key)
         return locked_until
 
-    def _clear_failures(self, db: TinyDB, key: str) -> None:
+    def clear_failures(self, db: TinyDB, key: str) -> None:
         db.table("limits").remove(where("key") == key)
 
     def failures(self, key: str) -> int:
-        return self._counter(self.store.snapshot(), key)["failures"]
+        return self.counter(self.store.snapshot(), key)["failures"]
 
     def locked_until(self, key: str) -> datetime | None:
-        return self._locked_until(self.store.snapshot(), key, self.now())
+        return self.locked_until_in(self.store.snapshot(), key, self.now())
 
     # -- help requests ----------------------------------------------------------------------
 
@@ -375,21 +376,21 @@ class Hotel:
         """Check a staff PIN; wrong PINs count towards a lock-out shared by all kiosks."""
         now = self.now()
         with self.transaction() as db:
-            locked_until = self._locked_until(db, "staff_login", now)
+            locked_until = self.locked_until_in(db, "staff_login", now)
             if locked_until:
                 self.audit(db, SYSTEM, "staff_login", outcome="locked_out")
                 return StaffLogin(None, locked_until)
             for doc in db.table("staff").all():
                 if pin_matches(pin, doc["pin"]):
                     member = StaffMember(doc["name"], Role(doc["role"]))
-                    self._clear_failures(db, "staff_login")
+                    self.clear_failures(db, "staff_login")
                     self.audit(db, Actor("staff", member.name), "staff_login")
                     return StaffLogin(member)
-            locked_until = self._count_failure(
+            locked_until = self.count_failure(
                 db, "staff_login", self.profile.staff_pin_attempts, self.profile.staff_lockout_minutes, now
             )
             self.audit(db, SYSTEM, "staff_login", outcome="locked_out" if locked_until else "wrong_pin")
-            left = self.profile.staff_pin_attempts - self._counter(db, "staff_login")["failures"]
+            left = self.profile.staff_pin_attempts - self.counter(db, "staff_login")["failures"]
             return StaffLogin(None, locked_until, 0 if locked_until else left)
 
     def staff_logout(self, member: StaffMember, reason: str) -> None:

@@ -32,5 +32,14 @@ def choose_rooms(
         matching = [room for room in free if room.type == candidate]
         if len(matching) >= count:
             upgraded = None if candidate == room_type else candidate
-            return Assignment(tuple(matching[:count]), upgraded)
+            return Assignment(_close_together(matching, count), upgraded)
     return None
+
+
+def _close_together(rooms: list[Room], count: int) -> tuple[Room, ...]:
+    """A party with several rooms would rather share a floor: the first floor that has them all."""
+    for floor in sorted({room.floor for room in rooms}):
+        on_floor = [room for room in rooms if room.floor == floor]
+        if len(on_floor) >= count:
+            return tuple(on_floor[:count])
+    return tuple(rooms[:count])

@@ -115,7 +115,7 @@ class CheckInSession:
         outcome = self._judge(booking)
         with self.hotel.transaction() as db:
             if isinstance(outcome, Found):
-                self.hotel._clear_failures(db, self._lookup_key)
+                self.hotel.clear_failures(db, self._lookup_key)
                 self.hotel.audit(db, self.actor, "lookup", booking=outcome.booking.code)
                 self.booking, self.step = outcome.booking, Step.CONFIRM
                 return outcome
@@ -124,7 +124,7 @@ class CheckInSession:
                 self.booking, self.step = booking, Step.LOCKED
                 self.hotel.file_help_request(db, self.actor, "locked", code)
             elif outcome.failure is Failure.NOT_FOUND:
-                locked = self.hotel._count_failure(
+                locked = self.hotel.count_failure(
                     db, self._lookup_key, self.hotel.profile.lookup_attempts, None, self.hotel.now()
                 )
                 if locked:
@@ -132,7 +132,7 @@ class CheckInSession:
                     self.hotel.file_help_request(db, self.actor, "lookup_locked", None)
                     outcome = Rejected(Failure.LOCKED)
                 else:
-                    left = self.hotel.profile.lookup_attempts - self.hotel._counter(db, self._lookup_key)["failures"]
+                    left = self.hotel.profile.lookup_attempts - self.hotel.counter(db, self._lookup_key)["failures"]
                     outcome = Rejected(Failure.NOT_FOUND, attempts_left=left)
             self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure, booking=code)
         return outcome
@@ -189,7 +189,7 @@ class CheckInSession:
         result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
         limit = self.hotel.profile.identity_attempts
         with self.hotel.transaction() as db:
-            doc = self._booking_doc(db)
+            doc = self._refresh_booking()
             if result.record is not None:
                 self._save_booking(db, identity=result.record, identity_failures=0)
                 self.hotel.audit(db, self.actor, "identity", booking=self.booking.code, method=result.record.method)
@@ -218,7 +218,7 @@ class CheckInSession:
             return Rejected(Failure.WRONG_STEP)
         actor = Actor("staff", staff.name) if staff else self.actor
         with self.hotel.transaction() as db:
-            doc = self._booking_doc(db)
+            doc = self._refresh_booking()
             if doc["status"] != BookingStatus.RESERVED:
                 self.step = Step.ENDED
                 return Rejected(Failure.ALREADY_CHECKED_IN)
@@ -272,7 +272,7 @@ class CheckInSession:
         booking = self._require_booking()
         record = IdentityRecord(method="staff", approved_by=staff.name)
         with self.hotel.transaction() as db:
-            self._booking_doc(db)
+            self._refresh_booking()
             self._save_booking(db, identity=record, identity_failures=0, locked=False)
             self.hotel.audit(db, Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
         if booking.status is BookingStatus.RESERVED:
@@ -280,9 +280,9 @@ class CheckInSession:
 
     def unlock(self, staff: StaffMember, reason: str) -> None:
         with self.hotel.transaction() as db:
-            self.hotel._clear_failures(db, self._lookup_key)
+            self.hotel.clear_failures(db, self._lookup_key)
             if self.booking is not None:
-                self._booking_doc(db)
+                self._refresh_booking()
                 self._save_booking(db, identity_failures=0, locked=False)
             self.hotel.audit(db, Actor("staff", staff.name), "session_unlocked",
                              booking=self.booking.code if self.booking else None, reason=reason)
@@ -300,7 +300,7 @@ class CheckInSession:
             raise StaffError(f"Booking {booking.code} does not hold room {old_room}.")
         actor = Actor("staff", staff.name)
         with self.hotel.transaction() as db:
-            self._booking_doc(db)
+            self._refresh_booking()
             (room,) = self._staff_choice(db, [new_room], self.hotel.held_rooms()).rooms
             self.hotel.revoke_grants(db, booking.code, actor, room=old_room, reason=reason)
             key = self._issue(db, room, actor)
@@ -338,7 +338,7 @@ class CheckInSession:
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         actor = Actor("staff", staff.name)
         with self.hotel.transaction() as db:
-            self._booking_doc(db)
+            self._refresh_booking()
             self.hotel.revoke_grants(db, booking.code, actor, reason=reason)
             self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
             self.hotel.audit(db, actor, "check_in_undone", booking=booking.code,
@@ -372,7 +372,7 @@ class CheckInSession:
             raise StaffError(f"Booking {fresh.code} is {fresh.status}, not {status}.")
         return fresh
 
-    def _booking_doc(self, db: TinyDB) -> dict:  # type: ignore[type-arg]
+    def _refresh_booking(self) -> dict:  # type: ignore[type-arg]
         """The booking as the file holds it now; call it before the transaction's first write."""
         assert self.booking is not None
         found = self.hotel.store.find("bookings", "code", self.booking.code)
