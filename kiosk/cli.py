@@ -22,9 +22,11 @@ from kiosk.storage import StorageError
 
 
 class Context:
-    def __init__(self, data_dir: str | None, kiosk_id: str | None) -> None:
+    def __init__(self, data_dir: str | None, kiosk_id: str | None, *, data_dir_typed: bool) -> None:
         self.data_dir_option = data_dir
         self.kiosk_id = kiosk_id
+        # True when --data-dir was on the command line rather than taken from KIOSK_DATA_DIR.
+        self.data_dir_typed = data_dir_typed
 
     def hotel(self, data_dir: Path | None = None) -> Hotel:
         root = data_dir or datadir.resolve(self.data_dir_option)
@@ -60,12 +62,17 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
 
     Without a command, starts the kiosk on the data directory (same as `kiosk run`).
     """
-    ctx.obj = Context(data_dir, kiosk_id)
+    typed = ctx.get_parameter_source("data_dir") is click.core.ParameterSource.COMMANDLINE
+    ctx.obj = Context(data_dir, kiosk_id, data_dir_typed=typed)
     if ctx.invoked_subcommand is None:
         ctx.invoke(run)
 
 
 def _start_app(hotel: Hotel, *, demo: bool) -> None:
+    try:
+        hotel.archive_departed()  # keep history out of the file every check-in rewrites
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
     from screens.app import start  # the only place the core reaches the UI
 
     start(hotel, demo=demo)
@@ -87,8 +94,13 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
     """Seed a demo hotel (dates relative to today) and start the kiosk on it."""
     from kiosk import demo as demo_data
 
-    root = Path(demo_dir or context.data_dir_option or tempfile.mkdtemp(prefix="kiosk-demo-")).resolve()
+    # A KIOSK_DATA_DIR set for the real kiosk must never receive demo guests: only a typed folder.
+    typed_dir = demo_dir or (context.data_dir_option if context.data_dir_typed else None)
+    root = Path(typed_dir or tempfile.mkdtemp(prefix="kiosk-demo-")).resolve()
     fresh = not root.exists() or not any(root.iterdir())
+    if not fresh and not datadir.DataDir(root).database.exists():
+        # Checked before opening: opening would write a profile and a secret into the folder.
+        raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
     hotel = context.hotel(root)
     if fresh:
         demo_data.seed(hotel)
@@ -111,7 +123,7 @@ def serve(context: Context, host: str, port: int, with_demo: bool) -> None:
     from textual_serve.server import Server
 
     parts = [sys.executable, "-m", "kiosk"]
-    if context.data_dir_option:
+    if context.data_dir_option and not with_demo:
         parts += ["--data-dir", context.data_dir_option]
     if context.kiosk_id:
         parts += ["--kiosk-id", context.kiosk_id]
@@ -165,7 +177,8 @@ def import_rooms(context: Context, file: str) -> None:
 
 @cli.command()
 @click.option("--arrival", type=click.DateTime(["%Y-%m-%d"]), help="Only bookings arriving on this date.")
-@click.option("--status", type=click.Choice(["reserved", "cancelled", "checked_in", "checked_out"]))
+@click.option("--status", type=click.Choice(["reserved", "cancelled", "checked_in", "checked_out"]),
+              help="Only bookings with this status.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_context
 def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
@@ -270,7 +283,8 @@ def _staff_call(action: Any, *args: Any) -> None:
 
 @staff.command(name="add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([str(role) for role in Role]), default="agent", show_default=True)
+@click.option("--role", type=click.Choice([str(role) for role in Role]), default="agent", show_default=True,
+              help="A manager may also undo check-ins.")
 @pass_context
 def staff_add(context: Context, name: str, role: str) -> None:
     """Add a staff member; asks for the PIN twice (or reads it from standard input)."""

@@ -56,12 +56,18 @@ def read_rows(path: Path) -> list[Row]:
             items = json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportFileError(f"{path}: line {error.lineno}: not valid JSON: {error.msg}") from None
+        except RecursionError:
+            raise ImportFileError(f"{path}: not a JSON import: nested too deeply") from None
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise ImportFileError(f"{path}: a JSON import is a list of objects")
         return [(f"item {number}", item) for number, item in enumerate(items, start=1)]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = []
     try:
+        header = reader.fieldnames or []
+        twice = sorted({name for name in header if header.count(name) > 1})
+        if twice:
+            raise ImportFileError(f"{path}: line 1: column(s) named twice: {', '.join(twice)}")
         for row in reader:
             if None in row:
                 raise ImportFileError(f"{path}: line {reader.line_num}: more values than columns")
@@ -106,7 +112,8 @@ class _Row:
         if not value:
             return None
         try:
-            return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else date.max
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
         except ValueError:
             pass
         raise self.error(column, f"not a date (YYYY-MM-DD): {value!r}")
@@ -115,7 +122,7 @@ class _Row:
         value = self.text(column, required=False)
         if not value:
             return default
-        if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
+        if not re.fullmatch(r"-?\d+", value) or not low <= int(value) <= high:
             raise self.error(column, f"a whole number from {low} to {high}, not {value!r}")
         return int(value)
 
@@ -187,7 +194,8 @@ def _parse(path: Path, required: list[str], optional: list[str],
     columns = set().union(*(values.keys() for _, values in rows))
     missing = [column for column in required if column not in columns]
     if missing:
-        raise ImportFileError(f"{path}: missing column(s): {', '.join(missing)}")
+        header = "line 1: " if rows[0][0].startswith("line") else ""
+        raise ImportFileError(f"{path}: {header}missing column(s): {', '.join(missing)}")
     records, seen = [], {}
     for where, values in rows:
         record = make(_Row(path, where, values))

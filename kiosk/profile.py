@@ -59,10 +59,10 @@ def _line_of(text: str, section: str, key: str) -> int | None:
     current = ""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        header = re.fullmatch(r"\[\[?\s*([\w.]+)\s*\]\]?", stripped)
+        header = re.fullmatch(r"\[\[?\s*([\w.]+)\s*\]\]?\s*(#.*)?", stripped)  # a comment may follow
         if header:
             current = header.group(1)
-        elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+        elif current == section and re.match(rf"([\"']?){re.escape(key)}\1\s*=", stripped):
             return number
     return None
 

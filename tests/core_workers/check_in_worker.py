@@ -1,0 +1,67 @@
+"""One kiosk process for tests/test_core_concurrency.py: checks in the given bookings on a
+shared data directory, as a guest would, and prints what it got as JSON.
+
+usage: check_in_worker.py DATA_DIR KIOSK_ID NOW_ISO GO_FILE CODE[,CODE...]
+
+It prints "ready" once its Hotel is open, waits until GO_FILE exists (so that every worker
+starts at the same moment), then prints one JSON object: {"results": [...]}.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import open_hotel
+from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
+
+
+def main() -> None:
+    root, kiosk_id, now, go_file, codes = sys.argv[1:6]
+    clock = FixedClock(datetime.fromisoformat(now))
+    hotel = open_hotel(DataDir(Path(root)), clock=clock, kiosk_id=kiosk_id)
+    print("ready", flush=True)
+    deadline = time.monotonic() + 30
+    while not Path(go_file).exists():
+        if time.monotonic() > deadline:
+            sys.exit("never told to go")
+        time.sleep(0.002)
+
+    def guest_pause() -> None:
+        # Guests take a moment between steps; without it one process can take the lock
+        # back before the other one's lock poll notices it was free, and run alone.
+        time.sleep(random.uniform(0, 0.03))
+
+    results = []
+    for code in codes.split(","):
+        session = CheckInSession(hotel)
+        guest_pause()
+        found = session.find(code)
+        if not isinstance(found, Found):
+            results.append({"code": code, "error": f"find: {found}"})
+            continue
+        session.confirm()
+        guest_pause()
+        verified = session.identify_by_hand("1980-01-01", "1234")
+        if not isinstance(verified, Verified):
+            results.append({"code": code, "error": f"identify: {verified}"})
+            continue
+        guest_pause()
+        outcome = session.check_in()
+        if isinstance(outcome, CheckedIn):
+            results.append({"code": code, "keys": [{"room": key.room.number, "pin": key.pin, "token": key.token}
+                                                   for key in outcome.keys]})
+        else:
+            assert isinstance(outcome, Rejected)
+            results.append({"code": code, "failure": str(outcome.failure)})
+    print(json.dumps({"results": results}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

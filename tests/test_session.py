@@ -1,0 +1,642 @@
+"""The check-in session (DESIGN.md: the guest flow is a state machine in the core): every
+typed outcome of issue 2, item 6, and the staff overrides."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from core_helpers import (  # noqa: F401  (fixtures are used by name)
+    AGENT,
+    MANAGER,
+    TODAY,
+    at_identify,
+    booking,
+    check_in,
+    clock,
+    data_files,
+    demo_hotel,
+    events,
+    furnish,
+    hotel,
+    ready,
+    reopen,
+    root,
+    set_profile,
+    zone,
+)
+
+from kiosk import demo
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import BookingStatus, Room, RoomStatus
+from kiosk.session import CheckedIn, CheckInSession, Failure, Found, Rejected, Step, Verified
+from kiosk.staff import StaffError
+
+# -- lookup ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["LH4821", "lh4821", "lh 48-21", "  LH-4821 ", "Lh 4 8 2 1"])
+def test_find_by_code_ignores_case_spaces_and_dashes(demo_hotel: Hotel, typed: str) -> None:
+    session = CheckInSession(demo_hotel)
+    outcome = session.find(typed)
+    assert isinstance(outcome, Found)
+    assert outcome.booking.code == "LH4821" and outcome.booking.last_name == "Eriksson"
+    assert session.step is Step.CONFIRM
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Mueller", "LH6144"), ("Muller", "LH6144"), ("müller", "LH6144"), ("MÜLLER", "LH6144"),
+        ("OBrien", "LH7015"), ("o'brien", "LH7015"), ("O’Brien", "LH7015"),
+        ("Weiss", "LH7388"), ("weiß", "LH7388"),
+        ("Nguyen", "LH7423"), ("Nguyễn", "LH7423"),
+        ("Schmidt-Weber", "LH7262"), ("schmidt weber", "LH7262"),
+        ("Garcia Lorca", "LH8845"),
+    ],
+)
+def test_find_by_last_name_of_todays_arrival(demo_hotel: Hotel, typed: str, code: str) -> None:
+    outcome = CheckInSession(demo_hotel).find(typed)
+    assert isinstance(outcome, Found), outcome
+    assert outcome.booking.code == code
+
+
+def test_find_by_last_name_needs_exactly_one_match(demo_hotel: Hotel) -> None:
+    furnish(demo_hotel, bookings=[booking("ZZ1001", "Eriksson")])
+    outcome = CheckInSession(demo_hotel).find("Eriksson")
+    assert isinstance(outcome, Rejected) and outcome.failure is Failure.NOT_FOUND
+    # The code still finds each of them.
+    assert isinstance(CheckInSession(demo_hotel).find("ZZ1001"), Found)
+    assert isinstance(CheckInSession(demo_hotel).find("LH4821"), Found)
+
+
+def test_last_name_finds_only_todays_arrivals(demo_hotel: Hotel) -> None:
+    # Andersen arrives tomorrow, Dubois is cancelled, Tanaka is in already: by name, none
+    # of them is found, and the answer is the same as for a name nobody has.
+    unknown = CheckInSession(demo_hotel).find("Nobody")
+    for name in ("Andersen", "Dubois", "Tanaka"):
+        outcome = CheckInSession(demo_hotel).find(name)
+        assert isinstance(outcome, Rejected)
+        assert (outcome.failure, outcome.arrival) == (unknown.failure, unknown.arrival) == (Failure.NOT_FOUND, None)
+
+
+def test_not_found_counts_down(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    limit = demo_hotel.profile.lookup_attempts
+    first = session.find("ZZ9999")
+    second = session.find("Nobody")
+    assert first == Rejected(Failure.NOT_FOUND, attempts_left=limit - 1)
+    assert second == Rejected(Failure.NOT_FOUND, attempts_left=limit - 2)
+    assert session.step is Step.FIND
+
+
+def test_cancelled_booking(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    assert session.find("LH8356") == Rejected(Failure.CANCELLED)
+    assert session.step is Step.FIND
+
+
+def test_already_checked_in(demo_hotel: Hotel) -> None:
+    assert CheckInSession(demo_hotel).find("lh8471") == Rejected(Failure.ALREADY_CHECKED_IN)
+
+
+def test_wrong_day_carries_the_arrival_date(demo_hotel: Hotel) -> None:
+    outcome = CheckInSession(demo_hotel).find("LH8533")
+    assert outcome == Rejected(Failure.WRONG_DAY, arrival=TODAY + timedelta(days=1))
+
+
+def test_a_stay_that_is_over_is_the_wrong_day(hotel: Hotel) -> None:
+    furnish(hotel, bookings=[booking("OLD123", arrival=TODAY - timedelta(days=3), nights=3)])
+    assert CheckInSession(hotel).find("OLD123") == Rejected(Failure.WRONG_DAY, arrival=TODAY - timedelta(days=3))
+
+
+def test_cancelled_and_wrong_day_do_not_count_as_failed_lookups(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    for _ in range(demo_hotel.profile.lookup_attempts + 1):
+        session.find("LH8356")
+        session.find("LH8533")
+    assert isinstance(session.find("LH4821"), Found)
+
+
+def test_empty_or_junk_input_is_invalid_and_not_counted(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    for junk in ("", "   ", "x" * 81, "LH\x004821"):
+        assert session.find(junk) == Rejected(Failure.INVALID_INPUT)
+    assert session.find("ZZ9999").attempts_left == demo_hotel.profile.lookup_attempts - 1
+
+
+def test_lookup_failures_lock_and_the_lock_survives_a_new_session_and_a_restart(demo_hotel: Hotel) -> None:
+    limit = demo_hotel.profile.lookup_attempts
+    session = CheckInSession(demo_hotel)
+    outcomes = [session.find(f"ZZ{n:04d}") for n in range(limit)]
+    assert [o.failure for o in outcomes] == [Failure.NOT_FOUND] * (limit - 1) + [Failure.LOCKED]
+    assert session.step is Step.LOCKED
+    # Locked: even the right code is refused now.
+    assert session.find("LH4821") == Rejected(Failure.LOCKED)
+    # Staff were called.
+    assert [r["reason"] for r in demo_hotel.help_requests()] == ["lookup_locked"]
+    # Attempts while locked are still audited.
+    mine = [e["outcome"] for e in events(demo_hotel, "lookup") if e["actor"] == f"guest:{session.id}"]
+    assert mine == ["not_found"] * (limit - 1) + ["locked", "locked"]
+
+    assert CheckInSession(demo_hotel).step is Step.LOCKED
+    restarted = reopen(demo_hotel)
+    after_restart = CheckInSession(restarted)
+    assert after_restart.step is Step.LOCKED
+    assert after_restart.find("LH4821") == Rejected(Failure.LOCKED)
+
+    after_restart.unlock(AGENT, "guest showed the booking e-mail")
+    assert after_restart.step is Step.FIND
+    assert isinstance(after_restart.find("LH4821"), Found)
+    unlocked = events(demo_hotel, "session_unlocked")
+    assert [(e["actor"], e["detail"]["reason"]) for e in unlocked] == [
+        (f"staff:{AGENT.name}", "guest showed the booking e-mail")
+    ]
+
+
+def test_a_found_booking_clears_earlier_typos(demo_hotel: Hotel) -> None:
+    limit = demo_hotel.profile.lookup_attempts
+    session = CheckInSession(demo_hotel)
+    for n in range(limit - 1):
+        session.find(f"ZZ{n:04d}")
+    assert isinstance(session.find("LH4821"), Found)
+    assert CheckInSession(demo_hotel).find("ZZ0000").attempts_left == limit - 1
+
+
+def test_lookups_are_audited_without_what_was_typed(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    session.find("Wrongname")
+    session.find("lh 48-21")
+    lookups = [e for e in events(demo_hotel, "lookup") if e["actor"] == f"guest:{session.id}"]
+    assert [(e["outcome"], e["booking"]) for e in lookups] == [("not_found", None), ("ok", "LH4821")]
+    assert all(e["kiosk"] == "k1" and e["at"] == demo_hotel.now().isoformat() for e in lookups)
+    assert b"Wrongname".upper() not in b"".join(data_files(demo_hotel.data_dir.root).values()).upper()
+
+
+def test_not_mine_goes_back_to_find(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    session.find("LH4821")
+    assert session.not_mine() is Step.FIND
+    assert session.booking is None
+
+
+# -- identity -------------------------------------------------------------------------------
+
+
+def test_identity_by_passport_zone(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    outcome = session.identify_by_zone(zone(demo_hotel, "LH4821", number="C01X00T47"))
+    assert isinstance(outcome, Verified)
+    record = outcome.identity
+    assert (record.method, record.document_type, record.issuing_state, record.nationality) == ("mrz", "P", "SWE", "SWE")
+    assert record.number_last4 == "0T47"
+    assert record.expiry == TODAY.replace(year=TODAY.year + 5).isoformat()
+    assert session.step is Step.READY
+    # What is kept is on file; the whole number is not.
+    stored = reopen(demo_hotel).booking("LH4821")
+    assert stored.identity == record
+    assert b"C01X00T47" not in data_files(demo_hotel.data_dir.root)["kiosk.json"]
+
+
+@pytest.mark.parametrize(("code", "zone_name"), [("LH6144", "Müller"), ("LH6144", "Muller"),
+                                                  ("LH7015", "O'Brien"), ("LH7388", "Weiß"),
+                                                  ("LH7262", "Schmidt-Weber"), ("LH7423", "Nguyễn")])
+def test_zone_surname_matches_under_icao_transliteration(demo_hotel: Hotel, code: str, zone_name: str) -> None:
+    session = at_identify(demo_hotel, code)
+    outcome = session.identify_by_zone(zone(demo_hotel, code, last_name=zone_name))
+    assert isinstance(outcome, Verified), outcome
+
+
+def test_identity_by_hand(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH6144")
+    outcome = session.identify_by_hand("1985-02-03", "t047")
+    assert isinstance(outcome, Verified)
+    assert (outcome.identity.method, outcome.identity.number_last4) == ("hand", "T047")
+    assert session.step is Step.READY
+
+
+def test_identity_by_hand_checks_the_birth_date_on_file(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH7388")  # Weiß, born 1980-05-17
+    assert session.identify_by_hand("1980-05-18", "1234") == Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=2)
+    assert isinstance(session.identify_by_hand("1980-05-17", "1234"), Verified)
+
+
+def test_expired_document(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    expired = zone(demo_hotel, "LH4821", expiry=TODAY - timedelta(days=1))
+    assert session.identify_by_zone(expired) == Rejected(Failure.DOCUMENT_EXPIRED, attempts_left=2)
+    assert session.step is Step.IDENTIFY
+    # Valid through its last day.
+    assert isinstance(session.identify_by_zone(zone(demo_hotel, "LH4821", expiry=TODAY)), Verified)
+
+
+def test_name_mismatch(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    other = zone(demo_hotel, "LH4821", last_name="Eriksen")
+    assert session.identify_by_zone(other) == Rejected(Failure.NAME_MISMATCH, attempts_left=2)
+
+
+def test_too_young(demo_hotel: Hotel) -> None:
+    age = demo_hotel.profile.minimum_age
+    young = TODAY.replace(year=TODAY.year - age) + timedelta(days=1)  # turns `age` tomorrow
+    session = at_identify(demo_hotel, "LH6144")
+    assert session.identify_by_zone(zone(demo_hotel, "LH6144", birth=young)) == Rejected(
+        Failure.TOO_YOUNG, attempts_left=2)
+    assert session.identify_by_hand(young.isoformat(), "1234") == Rejected(Failure.TOO_YOUNG, attempts_left=1)
+    # On the birthday itself the guest is old enough.
+    assert isinstance(session.identify_by_hand((young - timedelta(days=1)).isoformat(), "1234"), Verified)
+
+
+def test_minimum_age_comes_from_the_profile(root, clock: FixedClock) -> None:
+    set_profile(root, "minimum_age", "21")
+    hotel = open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
+    demo.seed(hotel)
+    twenty = TODAY.replace(year=TODAY.year - 20)
+    session = at_identify(hotel, "LH6144")
+    assert session.identify_by_hand(twenty.isoformat(), "1234").failure is Failure.TOO_YOUNG
+
+
+def test_birth_date_mismatch_by_zone(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")  # born 1974-08-12
+    wrong = zone(demo_hotel, "LH4821", birth=date(1975, 8, 12))
+    assert session.identify_by_zone(wrong) == Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=2)
+
+
+def test_unreadable_zone_is_not_counted(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    good = zone(demo_hotel, "LH4821")
+    line1, line2 = good.splitlines()
+    broken = f"{line1}\n{line2[:-1]}{(int(line2[-1]) + 1) % 10}"  # composite check digit off by one
+    for _ in range(5):
+        assert session.identify_by_zone(broken) == Rejected(Failure.DOCUMENT_UNREADABLE, attempts_left=3)
+    assert isinstance(session.identify_by_zone(good), Verified)
+
+
+def test_identity_before_confirming_is_the_wrong_step(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    assert session.identify_by_hand("1985-02-03", "1234") == Rejected(Failure.WRONG_STEP)
+    session.find("LH6144")
+    assert session.identify_by_hand("1985-02-03", "1234") == Rejected(Failure.WRONG_STEP)
+
+
+def test_three_identity_failures_lock_the_booking(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    wrong = zone(demo_hotel, "LH4821", last_name="Eriksen")
+    outcomes = [session.identify_by_zone(wrong) for _ in range(3)]
+    assert outcomes == [Rejected(Failure.NAME_MISMATCH, attempts_left=2),
+                        Rejected(Failure.NAME_MISMATCH, attempts_left=1), Rejected(Failure.LOCKED)]
+    assert session.step is Step.LOCKED
+    # Even the right document no longer helps; staff were called.
+    assert session.identify_by_zone(zone(demo_hotel, "LH4821")) == Rejected(Failure.LOCKED)
+    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("identity_locked", "LH4821")]
+    # The lock is on the booking: a new session (after a restart, on another kiosk) finds it locked.
+    restarted = reopen(demo_hotel, kiosk_id="k2")
+    assert restarted.booking("LH4821").locked
+    other = CheckInSession(restarted)
+    assert other.find("LH4821") == Rejected(Failure.LOCKED)
+    assert other.step is Step.LOCKED
+
+    # Staff step in on that session and approve the document they saw.
+    other.approve_identity(AGENT, "passport checked at the desk")
+    assert other.step is Step.READY
+    assert isinstance(other.check_in(), CheckedIn)
+    approved = events(demo_hotel, "identity_approved", "LH4821")
+    assert [(e["actor"], e["kiosk"], e["detail"]["reason"]) for e in approved] == [
+        (f"staff:{AGENT.name}", "k2", "passport checked at the desk")]
+    assert reopen(demo_hotel).booking("LH4821").identity.approved_by == AGENT.name
+
+
+def test_unlock_after_identity_lock_lets_the_guest_try_again(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH6144")
+    young = TODAY.replace(year=TODAY.year - 10).isoformat()
+    for _ in range(3):
+        session.identify_by_hand(young, "1234")
+    assert session.step is Step.LOCKED
+    session.unlock(MANAGER, "typo, guest is an adult")
+    assert session.step is Step.IDENTIFY
+    assert not reopen(demo_hotel).booking("LH6144").locked
+    assert isinstance(session.identify_by_hand("1985-02-03", "1234"), Verified)
+
+
+def test_identity_results_are_audited(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH4821")
+    session.identify_by_zone(zone(demo_hotel, "LH4821", last_name="Eriksen"))
+    session.identify_by_zone(zone(demo_hotel, "LH4821"))
+    found = events(demo_hotel, "identity", "LH4821")
+    assert [e["outcome"] for e in found] == ["name_mismatch", "ok"]
+    assert found[1]["detail"] == {"method": "mrz"}
+
+
+# -- rooms ----------------------------------------------------------------------------------
+
+
+def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
+    furnish(
+        hotel,
+        rooms=[
+            Room("101", 1, "double", RoomStatus.DIRTY),
+            Room("102", 1, "double", RoomStatus.OUT_OF_ORDER),
+            Room("103", 1, "double", RoomStatus.CLEAN),  # taken by OCC001 below
+            Room("104", 1, "single", RoomStatus.CLEAN),
+            Room("105", 1, "suite", RoomStatus.DIRTY),
+            Room("201", 2, "double", RoomStatus.INSPECTED),
+        ],
+        bookings=[booking("OCC001", "Early"), booking("NEW001", "Late"), booking("NEW002", "Later")],
+    )
+    check_in(hotel, "OCC001")
+    _, result = check_in(hotel, "NEW001")
+    assert [key.room.number for key in result.keys] == ["201"]
+    assert result.upgraded_to is None
+    # No double is ready and free any more; the ladder goes double -> junior_suite -> suite.
+    session = ready(hotel, "NEW002")
+    assert session.check_in() == Rejected(Failure.NO_ROOM_READY)
+    assert session.step is Step.NO_ROOM
+    # Once the suite is cleaned, the same session gets it as a free upgrade.
+    hotel.set_room_status(AGENT, "105", RoomStatus.CLEAN, "housekeeping done")
+    result = session.check_in()
+    assert isinstance(result, CheckedIn) and result.upgraded_to == "suite"
+    assert [key.room.number for key in result.keys] == ["105"]
+
+
+def test_two_room_booking_gets_two_rooms_and_two_keys(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH5930")
+    numbers = [key.room.number for key in result.keys]
+    assert len(set(numbers)) == 2
+    assert all(key.room.type == "double" for key in result.keys)
+    assert len({key.pin for key in result.keys} | {key.token for key in result.keys}) == 4
+    assert len({key.room.floor for key in result.keys}) == 1  # one party, one floor
+    fresh = reopen(demo_hotel)
+    assert sorted(fresh.booking("LH5930").assigned_rooms) == sorted(numbers)
+    assert [fresh.occupant(n) for n in numbers] == ["LH5930", "LH5930"]
+    for key in result.keys:
+        assert fresh.verify_key(key.room.number, key.pin).opens
+
+
+def test_free_upgrade_when_the_booked_type_has_no_ready_room(demo_hotel: Hotel) -> None:
+    _, result = check_in(demo_hotel, "LH8107")  # single; every single is dirty or out of order
+    assert result.upgraded_to == "double"
+    assert [key.room.type for key in result.keys] == ["double"]
+    assigned = events(demo_hotel, "rooms_assigned", "LH8107")
+    assert assigned[0]["detail"]["upgraded_to"] == "double"
+
+
+def test_no_upgrade_when_the_profile_forbids_it(root, clock: FixedClock) -> None:
+    set_profile(root, "allowed", "false")
+    hotel = open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
+    demo.seed(hotel)
+    assert ready(hotel, "LH8107").check_in() == Rejected(Failure.NO_ROOM_READY)
+
+
+def test_no_room_ready_calls_staff_who_can_give_another_room(demo_hotel: Hotel) -> None:
+    session = ready(demo_hotel, "LH8290")  # suite; every suite is dirty or out of order
+    assert session.check_in() == Rejected(Failure.NO_ROOM_READY)
+    assert session.step is Step.NO_ROOM
+    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("no_room", "LH8290")]
+    fresh = reopen(demo_hotel)
+    assert fresh.booking("LH8290").status is BookingStatus.RESERVED
+    assert fresh.grants_for("LH8290") == []
+
+    # The guest cannot pick a room; staff can.
+    assert session.check_in(["409"]) == Rejected(Failure.WRONG_STEP)
+    with pytest.raises(StaffError):
+        session.check_in(["110"], staff=AGENT, reason="suite is out of order")
+    result = session.check_in(["409"], staff=AGENT, reason="junior suite instead, guest agreed")
+    assert isinstance(result, CheckedIn)
+    assert result.upgraded_to == "junior_suite"
+    assigned = events(demo_hotel, "rooms_assigned", "LH8290")[-1]
+    assert (assigned["actor"], assigned["detail"]["reason"]) == (f"staff:{AGENT.name}",
+                                                                 "junior suite instead, guest agreed")
+
+
+def test_check_in_commits_booking_rooms_grants_and_audit_together(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    (key,) = result.keys
+    assert session.step is Step.KEYS
+    fresh = reopen(demo_hotel)
+    stored = fresh.booking("LH6144")
+    assert stored.status is BookingStatus.CHECKED_IN
+    assert stored.assigned_rooms == [key.room.number]
+    assert stored.checked_in_at == demo_hotel.now()
+    (grant,) = fresh.grants_for("LH6144")
+    assert grant["room"] == key.room.number and grant["revoked_at"] is None
+    assert grant["valid_until"] == key.valid_until.isoformat()
+    assert key.valid_until.date() == stored.departure and key.valid_until.time() == fresh.profile.check_out_time
+    actions = [e["action"] for e in events(demo_hotel, booking_code="LH6144")]
+    assert actions[-3:] == ["rooms_assigned", "key_issued", "checked_in"]
+    assert fresh.occupant(key.room.number) == "LH6144"
+
+
+def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = ready(demo_hotel, "LH5930")  # two rooms: fail while issuing the second key
+    before = data_files(demo_hotel.data_dir.root)["kiosk.json"]
+    real_issue = demo_hotel.issue_grant
+    calls = []
+
+    def failing_issue(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise OSError("door system hiccup")
+        return real_issue(*args, **kwargs)
+
+    monkeypatch.setattr(demo_hotel, "issue_grant", failing_issue)
+    with pytest.raises(OSError):
+        session.check_in()
+    assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
+    for view in (demo_hotel, reopen(demo_hotel)):
+        assert view.booking("LH5930").status is BookingStatus.RESERVED
+        assert view.grants_for("LH5930") == []
+        assert [e["action"] for e in view.audit_events(booking="LH5930", limit=100)] == ["lookup", "identity"]
+    monkeypatch.undo()
+    # The same booking can still be checked in afterwards.
+    assert isinstance(ready(demo_hotel, "LH5930").check_in(), CheckedIn)
+
+
+def test_the_same_booking_cannot_be_checked_in_twice(demo_hotel: Hotel) -> None:
+    first, second = ready(demo_hotel, "LH6144"), ready(reopen(demo_hotel, "k2"), "LH6144")
+    assert isinstance(first.check_in(), CheckedIn)
+    assert second.check_in() == Rejected(Failure.ALREADY_CHECKED_IN)
+    assert len(reopen(demo_hotel).grants_for("LH6144")) == 1
+
+
+def test_finish_and_wipe_forget_the_codes(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    assert result.keys[0].pin
+    assert session.finish() is Step.DONE
+    assert all(key.pin == "" and key.token == "" for key in session.keys)
+    session.wipe()
+    assert (session.booking, session.keys, session.step) == (None, (), Step.ENDED)
+
+
+# -- staff overrides ------------------------------------------------------------------------
+
+
+def staff_event(hotel: Hotel, action: str, code: str) -> tuple[str, str]:
+    event = events(hotel, action, code)[-1]
+    return event["actor"], event["detail"]["reason"]
+
+
+def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    (old,) = result.keys
+    new_room = "308"
+    assert demo_hotel.occupant(new_room) is None
+    new = session.reassign_room(AGENT, old.room.number, new_room, "guest wants a quiet room")
+    assert new.room.number == new_room
+    assert not demo_hotel.verify_key(old.room.number, old.pin).opens
+    assert demo_hotel.verify_key(old.room.number, old.token).reason == "revoked"
+    assert not demo_hotel.verify_key(old.room.number, new.pin).opens
+    assert demo_hotel.verify_key(new_room, new.pin).opens
+    assert demo_hotel.verify_key(new_room, new.token).opens
+    fresh = reopen(demo_hotel)
+    assert fresh.booking("LH6144").assigned_rooms == [new_room]
+    assert (fresh.occupant(old.room.number), fresh.occupant(new_room)) == (None, "LH6144")
+    assert [k.room.number for k in session.keys] == [new_room]
+    assert staff_event(demo_hotel, "room_reassigned", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
+    assert staff_event(demo_hotel, "key_revoked", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
+
+
+def test_reassign_refuses_a_held_room_or_a_room_not_held(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    (key,) = result.keys
+    tanaka_room = demo_hotel.booking("LH8471").assigned_rooms[0]
+    with pytest.raises(StaffError, match="not free"):
+        session.reassign_room(AGENT, key.room.number, tanaka_room, "mistake")
+    with pytest.raises(StaffError, match="does not hold"):
+        session.reassign_room(AGENT, "308", "307", "mistake")
+    with pytest.raises(StaffError, match="no room"):
+        session.reassign_room(AGENT, key.room.number, "999", "mistake")
+    assert demo_hotel.verify_key(key.room.number, key.pin).opens
+    assert demo_hotel.booking("LH6144").assigned_rooms == [key.room.number]
+
+
+def test_reissue_key_replaces_the_codes(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    (old,) = result.keys
+    room = old.room.number
+    new = session.reissue_key(AGENT, room, "guest forgot the PIN")
+    assert new.room.number == room
+    assert demo_hotel.verify_key(room, new.pin).opens
+    assert demo_hotel.verify_key(room, new.token).opens
+    assert demo_hotel.verify_key(room, old.token).reason == "revoked"
+    if old.pin != new.pin:
+        assert not demo_hotel.verify_key(room, old.pin).opens
+    assert staff_event(demo_hotel, "key_reissued", "LH6144") == (f"staff:{AGENT.name}", "guest forgot the PIN")
+    with pytest.raises(StaffError):
+        session.reissue_key(AGENT, "308", "not their room")
+
+
+def test_revoke_key(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH5930")
+    first, second = result.keys
+    assert session.revoke_key(MANAGER, first.room.number, "card reported lost") == 1
+    assert demo_hotel.verify_key(first.room.number, first.token).reason == "revoked"
+    assert not demo_hotel.verify_key(first.room.number, first.pin).opens
+    assert demo_hotel.verify_key(second.room.number, second.pin).opens  # the other room still opens
+    assert staff_event(demo_hotel, "key_revoked", "LH5930") == (f"staff:{MANAGER.name}", "card reported lost")
+
+
+def test_undo_check_in_is_for_managers_only(demo_hotel: Hotel) -> None:
+    session, result = check_in(demo_hotel, "LH6144")
+    (key,) = result.keys
+    before = data_files(demo_hotel.data_dir.root)["kiosk.json"]
+    with pytest.raises(StaffError, match="manager"):
+        session.undo_check_in(AGENT, "wrong guest")
+    assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
+    assert demo_hotel.verify_key(key.room.number, key.pin).opens
+
+    session.undo_check_in(MANAGER, "wrong guest")
+    fresh = reopen(demo_hotel)
+    stored = fresh.booking("LH6144")
+    assert (stored.status, stored.assigned_rooms, stored.checked_in_at) == (BookingStatus.RESERVED, [], None)
+    assert fresh.occupant(key.room.number) is None
+    assert demo_hotel.verify_key(key.room.number, key.token).reason == "revoked"
+    assert not demo_hotel.verify_key(key.room.number, key.pin).opens
+    assert staff_event(demo_hotel, "check_in_undone", "LH6144") == (f"staff:{MANAGER.name}", "wrong guest")
+    # Identity was proven, so the guest can be checked in again straight away.
+    assert session.step is Step.READY
+    assert isinstance(session.check_in(), CheckedIn)
+
+
+def test_staff_overrides_need_a_booking(demo_hotel: Hotel) -> None:
+    session = CheckInSession(demo_hotel)
+    with pytest.raises(StaffError):
+        session.approve_identity(AGENT, "no booking")
+    with pytest.raises(StaffError):
+        session.reissue_key(AGENT, "104", "no booking")
+    with pytest.raises(StaffError):
+        ready(demo_hotel, "LH6144").revoke_key(AGENT, "104", "not checked in yet")
+
+
+def test_staff_end_a_session(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH6144")
+    session.end(AGENT, "guest walked away")
+    assert (session.step, session.booking) == (Step.ENDED, None)
+    assert staff_event(demo_hotel, "session_ended", "LH6144") == (f"staff:{AGENT.name}", "guest walked away")
+
+
+def td1_zone(surname: str, given: str, *, state: str, number: str, birth: date, expiry: date) -> str:
+    """A German-style identity card (TD1, three lines of 30) with valid check digits."""
+    from kiosk.mrz import check_digit
+
+    top = f"ID{state:<<3}{number:<<9}{check_digit(number)}".ljust(30, "<")
+    birth_text, expiry_text = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    mid = f"{birth_text}{check_digit(birth_text)}F{expiry_text}{check_digit(expiry_text)}{state:<<3}".ljust(29, "<")
+    composite = top[5:30] + mid[0:7] + mid[8:15] + mid[18:29]
+    mid += str(check_digit(composite))
+    bottom = f"{surname}<<{given}".ljust(30, "<")
+    return "\n".join((top, mid, bottom))
+
+
+def test_identity_by_german_id_card(demo_hotel: Hotel) -> None:
+    card = td1_zone("MUELLER", "JUERGEN", state="D", number="T22000129",
+                    birth=date(1971, 6, 1), expiry=TODAY + timedelta(days=400))
+    session = at_identify(demo_hotel, "LH6144")
+    outcome = session.identify_by_zone(card)
+    assert isinstance(outcome, Verified), outcome
+    assert (outcome.identity.document_type, outcome.identity.issuing_state, outcome.identity.nationality,
+            outcome.identity.number_last4) == ("ID", "D", "D", "0129")
+
+
+def test_guest_help_request_reaches_staff(demo_hotel: Hotel) -> None:
+    session = at_identify(demo_hotel, "LH6144")
+    request_id = session.request_help()
+    (request,) = demo_hotel.help_requests()
+    assert (request["id"], request["booking"], request["kiosk"], request["status"]) == (
+        request_id, "LH6144", "k1", "open")
+    from kiosk.hotel import HelpStatus
+
+    demo_hotel.update_help_request(AGENT, request_id, HelpStatus.TAKEN)
+    assert demo_hotel.help_requests()[0]["taken_by"] == AGENT.name
+    demo_hotel.update_help_request(AGENT, request_id, HelpStatus.CLOSED)
+    assert demo_hotel.help_requests() == []
+    assert len(demo_hotel.help_requests(open_only=False)) == 1
+
+
+def test_wrong_staff_pins_lock_staff_login_for_a_while(demo_hotel: Hotel, clock: FixedClock) -> None:
+    from kiosk.staff import Role
+
+    demo_hotel.add_staff("Marta", Role.MANAGER, "482913")
+    limit = demo_hotel.profile.staff_pin_attempts
+    attempts = [demo_hotel.staff_login(f"{n:06d}") for n in range(limit)]
+    assert [a.attempts_left for a in attempts[:-1]] == list(range(limit - 1, 0, -1))
+    assert attempts[-1].locked_until == clock.current + timedelta(minutes=demo_hotel.profile.staff_lockout_minutes)
+    assert demo_hotel.staff_login("482913").member is None
+    assert reopen(demo_hotel, "k2").staff_login("482913").member is None  # on every kiosk
+    clock.current = attempts[-1].locked_until
+    assert demo_hotel.staff_login("482913").member.name == "Marta"
+
+
+def test_one_known_code_cannot_reset_the_lookup_count_for_ever(demo_hotel: Hotel) -> None:
+    """Whoever knows one code must not be able to alternate it with guesses without end."""
+    limit = demo_hotel.profile.lookup_attempts
+    outcomes = []
+    for n in range(limit * 3):
+        session = CheckInSession(demo_hotel)
+        outcomes.append(session.find(f"ZZ{n:04d}"))
+        if session.step is Step.LOCKED:
+            break
+        session.find("LH4821")
+    assert outcomes[-1] == Rejected(Failure.LOCKED)
+    assert len(outcomes) < limit * 2
