@@ -1,0 +1,159 @@
+"""The kiosk app: a thin shell of navigation, the language, the idle watch and global keys.
+
+What a guest sees lives in the screens; what is allowed lives in `kiosk.session`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from math import ceil
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kiosk.assets import asset_path
+from kiosk.hotel import Hotel
+from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
+from kiosk.session import CheckInSession
+from screens.idle import IdleTimer, IdleWarning
+from screens.theme import LOBBY_THEME
+from screens.welcome import WelcomeScreen
+
+
+class KioskApp(App[None]):
+    CSS_PATH = str(asset_path("kiosk.tcss"))
+    TITLE = "Lobby Kiosk"
+    # A guest must not reach anything but the check-in: no palette, no quitting.
+    ENABLE_COMMAND_PALETTE = False
+    # Dragging a finger across a touch screen should not paint selections.
+    ALLOW_SELECT = False
+    # Below 28 rows the chrome goes compact so the QR code keeps its 21 rows.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # noqa: RUF012  (typed by App)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Same keys as Textual's own quit bindings, so these replace them.
+        Binding("ctrl+q", "stay", show=False, priority=True, id="guest.no_quit"),
+        Binding("ctrl+c", "stay", show=False, priority=True, id="guest.no_interrupt"),
+        Binding("f2", "staff", "Staff", show=False, priority=True, id="staff.enter"),
+    ]
+
+    language: reactive[str] = reactive(DEFAULT_LANGUAGE)
+    """The guest's language; every guest screen watches it and recomposes."""
+    help_pending: reactive[bool] = reactive(False)
+    """Staff have been called for this guest; screens show that they are on their way."""
+
+    def __init__(
+        self, hotel: Hotel, *, demo: bool, clock: Callable[[], float] | None = None
+    ) -> None:
+        """`clock` is the idle watch's time in seconds (default `time.monotonic`); tests move it."""
+        super().__init__()
+        self.hotel = hotel
+        self.demo = demo
+        self.session: CheckInSession | None = None
+        self.idle = IdleTimer(clock or time.monotonic)
+        self.register_theme(LOBBY_THEME)
+        self.theme = LOBBY_THEME.name
+
+    @property
+    def catalog(self) -> Catalog:
+        return Catalog.load(self.language)
+
+    def get_default_screen(self) -> Screen:
+        return WelcomeScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.idle.touch()
+        await super().on_event(event)
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def start_check_in(self) -> CheckInSession:
+        self.session = CheckInSession(self.hotel)
+        self.idle.touch()
+        return self.session
+
+    @property
+    def in_check_in(self) -> bool:
+        """A guest is past Welcome: their data may be on screen."""
+        return len(self.screen_stack) > 1
+
+    @property
+    def guest_mode_active(self) -> bool:
+        """False while another Textual mode (staff mode) is on top of the guest's screens."""
+        return self.current_mode == self.DEFAULT_MODE
+
+    def show(self, screen: Screen, *, forget_earlier: bool = False) -> None:
+        """Push `screen`. `forget_earlier` closes the flow's earlier screens first, for steps
+        that cannot be undone (checked in, locked): their inputs leave memory, Back ends here."""
+        if forget_earlier:
+            self._close_flow()
+        self.push_screen(screen)
+
+    def return_to_welcome(self) -> None:
+        """End the check-in: the session forgets the guest and every guest screen closes."""
+        if self.session is not None:
+            self.session.wipe()
+            self.session = None
+        self._close_flow()
+        self.help_pending = False
+        self.language = DEFAULT_LANGUAGE
+
+    def _close_flow(self) -> None:
+        while self.in_check_in:
+            self.pop_screen()
+
+    # -- help and idle ----------------------------------------------------------------------
+
+    def call_staff(self) -> None:
+        """File one help request per guest; pressing Help again only shows it was heard."""
+        if not self.help_pending:
+            (self.session or CheckInSession(self.hotel)).request_help()
+            self.help_pending = True
+
+    def tick_idle(self) -> None:
+        """Once a second: warn an idle guest, then wipe their check-in. Staff at the kiosk
+        (staff mode) keep the guest's check-in open; staff mode has its own idle log-out."""
+        if not self.guest_mode_active:
+            return
+        profile = self.hotel.profile
+        left = profile.idle_timeout - self.idle.idle_for()
+        if not self.in_check_in:
+            # Nothing private on Welcome: a language choice or help call left behind resets
+            # quietly, so that the next guest finds the kiosk as new.
+            if left <= 0 and (self.help_pending or self.language != DEFAULT_LANGUAGE):
+                self.return_to_welcome()
+            return
+        warning = self.screen if isinstance(self.screen, IdleWarning) else None
+        if left <= 0:
+            self.return_to_welcome()
+        elif left <= profile.idle_warning:
+            if warning is None:
+                self.push_screen(IdleWarning(ceil(left)))
+            else:
+                warning.seconds_left = ceil(left)
+        elif warning is not None:
+            warning.resume()
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_stay(self) -> None:
+        """Quit keys do nothing for a guest: the kiosk stays up."""
+
+    def action_staff(self) -> None:
+        """Hook for staff mode (screens/staff/): will ask for a staff PIN. Nothing yet."""
+
+
+def make_app(hotel: Hotel, *, demo: bool, clock: Callable[[], float] | None = None) -> KioskApp:
+    return KioskApp(hotel, demo=demo, clock=clock)
+
+
+def start(hotel: Hotel, *, demo: bool) -> None:
+    make_app(hotel, demo=demo).run()

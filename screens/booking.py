@@ -1,0 +1,105 @@
+"""Step 1: find the booking (code, scanned code or last name), then confirm it is theirs."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal
+from textual.widgets import Button, Input
+
+from kiosk.models import Booking
+from kiosk.session import CheckInSession, Failure, Found, Rejected
+from screens.base import GuestScreen, plain
+from screens.identity import IdentityChoiceScreen
+from screens.recovery import LockedScreen
+from screens.widgets.fields import GuestInput
+
+
+class FindBookingScreen(GuestScreen):
+    STEP = 1
+    CAN_GO_BACK = True
+    AUTO_FOCUS = "#find-text"
+
+    def __init__(self, session: CheckInSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("find.title"), classes="title")
+        yield plain(self.t("find.hint"), classes="hint")
+        with Horizontal(classes="field-row"):
+            yield GuestInput(placeholder=self.t("find.placeholder"), id="find-text")
+            yield Button(self.t("find.submit"), id="find", variant="primary")
+        yield self.problem_line()
+
+    # A scanner types the code and Enter, which submits the field.
+    @on(Input.Submitted, "#find-text")
+    @on(Button.Pressed, "#find")
+    def find(self) -> None:
+        field = self.query_one("#find-text", Input)
+        match self.session.find(field.value):
+            case Found(booking=booking):
+                field.value = ""
+                self.rejected = None
+                self.query_one("#problem").display = False
+                self.kiosk.show(ConfirmScreen(self.session, booking))
+            case Rejected(failure=Failure.LOCKED):
+                self.kiosk.show(LockedScreen(), forget_earlier=True)
+            case Rejected() as rejected:
+                self.show_rejection(rejected)
+                # Selected, so that the next scan or typing replaces it; arrows still edit it.
+                field.select_all()
+
+    def describe(self, rejected: Rejected) -> str:
+        fields = {"date": self.catalog.date(rejected.arrival)} if rejected.arrival else {}
+        return self.t(f"find.failure.{rejected.failure}", **fields) + self.attempts_note(
+            "find.attempts_left", rejected
+        )
+
+    def go_back(self) -> None:
+        self.kiosk.return_to_welcome()
+
+
+class ConfirmScreen(GuestScreen):
+    STEP = 1
+    CAN_GO_BACK = True
+    AUTO_FOCUS = "#yes"
+
+    def __init__(self, session: CheckInSession, booking: Booking) -> None:
+        super().__init__()
+        self.session = session
+        self.booking = booking
+
+    def compose_body(self) -> ComposeResult:
+        booking, catalog = self.booking, self.catalog
+        stay = self.t(
+            "confirm.stay_value",
+            nights=catalog.plural("nights", booking.nights),
+            arrival=catalog.date(booking.arrival),
+            departure=catalog.date(booking.departure),
+        )
+        rooms = catalog.plural(
+            "confirm.rooms_value", booking.rooms, room_type=catalog.room_type(booking.room_type)
+        )
+        yield plain(self.t("confirm.title"), classes="title")
+        with Grid(id="booking-facts"):
+            for label, value in (
+                (self.t("confirm.guest"), booking.guest_name),
+                (self.t("confirm.stay"), stay),
+                (self.t("confirm.rooms"), rooms),
+            ):
+                yield plain(label, classes="fact-label")
+                yield plain(value, classes="fact-value")
+        with Horizontal(classes="choices"):
+            yield Button(self.t("confirm.yes"), id="yes", variant="primary", classes="main-action")
+            yield Button(self.t("confirm.no"), id="no", classes="main-action")
+
+    @on(Button.Pressed, "#yes")
+    def this_is_me(self) -> None:
+        self.session.confirm()
+        self.app.switch_screen(IdentityChoiceScreen(self.session))
+
+    @on(Button.Pressed, "#no")
+    def go_back(self) -> None:
+        self.session.not_mine()
+        self.dismiss()

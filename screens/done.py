@@ -1,0 +1,69 @@
+"""The goodbye: the guest's room, the way there and the house's essentials."""
+
+from __future__ import annotations
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widgets import Button
+
+from kiosk.session import CheckInSession
+from screens.base import GuestScreen, plain
+
+CLOSE_AFTER_SECONDS = 30
+
+
+class DoneScreen(GuestScreen):
+    AUTO_FOCUS = "#finish"
+
+    def __init__(self, session: CheckInSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_mount(self) -> None:
+        self.set_timer(CLOSE_AFTER_SECONDS, self.finish)
+
+    def compose_body(self) -> ComposeResult:
+        booking, profile, catalog = self.session.booking, self.kiosk.hotel.profile, self.catalog
+        assert booking is not None
+        check_out = self.t(
+            "done.check_out_value",
+            date=catalog.date(booking.departure),
+            time=profile.check_out_time.strftime("%H:%M"),
+        )
+        yield plain(
+            self.t("done.title", name=booking.first_name or booking.guest_name), classes="title"
+        )
+        for key in self.session.keys:
+            yield plain(
+                self.t("done.room", room=key.room.number, floor=catalog.floor(key.room.floor)),
+                classes="room-line",
+            )
+        with Grid(id="house-facts"):
+            for label, value in (
+                (self.t("done.directions"), profile.directions),
+                (
+                    self.t("done.wifi"),
+                    self.t(
+                        "done.wifi_value", name=profile.wifi_name, password=profile.wifi_password
+                    ),
+                ),
+                (self.t("done.breakfast"), profile.breakfast),
+                (self.t("done.check_out"), check_out),
+            ):
+                yield plain(label, classes="fact-label")
+                yield plain(value, classes="fact-value")
+        yield plain(self.t("done.closing"), classes="hint")
+        yield Button(self.t("done.finish"), id="finish", variant="primary", classes="main-action")
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys that do something here (Tab, Enter on a button, F1) keep doing it; any other
+        # key means "done". Stopped, so that it does not also act on the Welcome screen.
+        if event.key == "escape" or event.key not in self.active_bindings:
+            event.stop()
+            self.finish()
+
+    @on(Button.Pressed, "#finish")
+    def finish(self) -> None:
+        if self.is_current:
+            self.kiosk.return_to_welcome()

@@ -1,0 +1,117 @@
+"""Step 4: each room's door PIN in large digits and its QR key, one room at a time.
+
+The plain PIN and the token exist only here. Leaving the screen, by "I have my code" or
+by the idle timeout, tells the session to forget them and empties the widgets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Digits, Static
+
+from kiosk.session import CheckedIn, CheckInSession, RoomKey
+from screens.base import GuestScreen, plain
+from screens.done import DoneScreen
+from screens.widgets.qr import QRCode, qr_matrix, save_png
+
+
+class DoorCodeScreen(GuestScreen):
+    STEP = 4
+    AUTO_FOCUS = "#next"
+
+    def __init__(self, session: CheckInSession, checked_in: CheckedIn) -> None:
+        super().__init__()
+        self.session = session
+        self.keys: tuple[RoomKey, ...] = checked_in.keys
+        self.shown = 0  # index into keys of the room on screen
+        self.saved: dict[str, Path] = {}  # room number -> where its QR picture went
+
+    @property
+    def key(self) -> RoomKey:
+        return self.keys[self.shown]
+
+    def compose_body(self) -> ComposeResult:
+        if not self.keys:
+            return
+        key, catalog = self.key, self.catalog
+        valid_until = key.valid_until
+        last_room = self.shown == len(self.keys) - 1
+        with Horizontal(id="door-code"):
+            with Vertical(id="pin-column"):
+                if len(self.keys) > 1:
+                    yield plain(
+                        self.t("key.room_of", index=self.shown + 1, count=len(self.keys)),
+                        classes="hint",
+                    )
+                yield plain(
+                    self.t("key.room", room=key.room.number, floor=catalog.floor(key.room.floor)),
+                    classes="title",
+                )
+                yield plain(self.t("key.pin_label"), classes="field-label")
+                yield Digits(key.pin, id="pin")
+                yield plain(self.t("key.note"), classes="hint")
+                yield plain(
+                    self.t(
+                        "key.valid_until",
+                        date=catalog.date(valid_until.date()),
+                        time=valid_until.strftime("%H:%M"),
+                    ),
+                    classes="hint",
+                )
+                yield Button(self.t("key.save_qr"), id="save-qr")
+                saved = self.saved.get(key.room.number)
+                yield plain(self._saved_note(saved) if saved else "", id="saved-path")
+                yield Button(
+                    self.t("key.done" if last_room else "key.next_room"),
+                    id="next",
+                    variant="primary",
+                )
+            with Vertical(id="qr-column"):
+                yield QRCode(key.token, id="qr")
+                yield plain(self.t("key.qr_caption"), id="qr-caption")
+
+    @on(Button.Pressed, "#next")
+    async def next_room(self) -> None:
+        if self.shown < len(self.keys) - 1:
+            self.shown += 1
+            await self.recompose()
+            self.query_one("#next").focus()
+        else:
+            self.forget_codes()
+            self.app.switch_screen(DoneScreen(self.session))
+
+    @on(Button.Pressed, "#save-qr")
+    def save_qr(self) -> None:
+        self._write_picture(self.key.room.number, self.key.token)
+
+    @work(thread=True, exclusive=True)
+    def _write_picture(self, room: str, token: str) -> None:
+        stamp = self.kiosk.hotel.now().strftime("%Y%m%d-%H%M%S")
+        path = save_png(
+            qr_matrix(token), self.kiosk.hotel.data_dir.outbox / f"room-{room}-{stamp}.png"
+        )
+        self.app.call_from_thread(self._picture_saved, room, path)
+
+    def _picture_saved(self, room: str, path: Path) -> None:
+        self.saved[room] = path
+        if self.keys and room == self.key.room.number:
+            self.query_one("#saved-path", Static).update(self._saved_note(path))
+
+    def _saved_note(self, path: Path) -> str:
+        return self.t("key.saved", file=path.name, folder=path.parent)
+
+    def on_unmount(self) -> None:
+        self.forget_codes()
+
+    def forget_codes(self) -> None:
+        """The plain PINs and tokens leave the session, this screen and its widgets."""
+        self.session.finish()
+        self.keys = ()
+        for pin in self.query(Digits):
+            pin.update("")
+        for code in self.query(QRCode):
+            code.forget()

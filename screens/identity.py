@@ -1,0 +1,151 @@
+"""Step 2: the guest proves who they are, by scanning their document or by hand entry.
+
+Once the core accepts them the rooms are assigned at once (`session.check_in()`); from
+there on the flow's earlier screens are closed, since nothing before can be undone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input
+
+from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Verified
+from screens.base import GuestScreen, plain
+from screens.recovery import LockedScreen, NoRoomScreen
+from screens.rooms import RoomScreen
+from screens.widgets.fields import GuestInput, ZoneInput
+
+# How guests write a date of birth: 17.05.1980, 17/05/1980, 17-05-1980 or 17 05 1980.
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})[./\- ]\s*(\d{1,2})[./\- ]\s*(\d{4})\s*")
+
+
+def as_iso_date(typed: str) -> str:
+    """The core reads ISO dates; anything not day-first goes on unchanged for it to judge."""
+    match = _DAY_FIRST.fullmatch(typed)
+    if not match:
+        return typed
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+class IdentityChoiceScreen(GuestScreen):
+    STEP = 2
+    CAN_GO_BACK = True
+    AUTO_FOCUS = "#scan"
+
+    def __init__(self, session: CheckInSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("identity.title"), classes="title")
+        yield plain(self.t("identity.hint"), classes="hint")
+        with Horizontal(classes="choices"):
+            yield Button(
+                self.t("identity.scan"), id="scan", variant="primary", classes="main-action"
+            )
+            yield Button(self.t("identity.by_hand"), id="by-hand", classes="main-action")
+
+    @on(Button.Pressed, "#scan")
+    def scan(self) -> None:
+        self.kiosk.show(ScanScreen(self.session))
+
+    @on(Button.Pressed, "#by-hand")
+    def by_hand(self) -> None:
+        self.kiosk.show(HandEntryScreen(self.session))
+
+    def go_back(self) -> None:
+        """Back to finding the booking: the guest may have picked someone else's."""
+        self.session.not_mine()
+        self.dismiss()
+
+
+class IdentityCheckScreen(GuestScreen):
+    """Shared by both ways of proving identity: what happens with the core's verdict."""
+
+    STEP = 2
+    CAN_GO_BACK = True
+
+    def __init__(self, session: CheckInSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def judge(self, outcome: Verified | Rejected) -> None:
+        match outcome:
+            case Verified():
+                self._check_in()
+            case Rejected(failure=Failure.LOCKED):
+                self.kiosk.show(LockedScreen(), forget_earlier=True)
+            case Rejected() as rejected:
+                self.show_rejection(rejected)
+
+    def _check_in(self) -> None:
+        match self.session.check_in():
+            case CheckedIn() as checked_in:
+                self.kiosk.show(RoomScreen(self.session, checked_in), forget_earlier=True)
+            case Rejected(failure=Failure.NO_ROOM_READY):
+                self.kiosk.show(NoRoomScreen(), forget_earlier=True)
+            case Rejected():
+                # Checked in meanwhile elsewhere, or staff ended the session: a person sorts it out.
+                self.kiosk.call_staff()
+                self.kiosk.show(LockedScreen(), forget_earlier=True)
+
+    def describe(self, rejected: Rejected) -> str:
+        text = self.t(
+            f"identity.failure.{rejected.failure}", age=self.kiosk.hotel.profile.minimum_age
+        )
+        return text + self.attempts_note("identity.attempts_left", rejected)
+
+
+class ScanScreen(IdentityCheckScreen):
+    AUTO_FOCUS = "#zone"
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("scan.title"), classes="title")
+        yield plain(self.t("scan.hint"), classes="hint")
+        yield ZoneInput(id="zone", soft_wrap=False)
+        yield Button(self.t("scan.submit"), id="check-zone", variant="primary")
+        yield self.problem_line()
+
+    @on(ZoneInput.Submitted)
+    @on(Button.Pressed, "#check-zone")
+    def check_zone(self) -> None:
+        zone_input = self.query_one(ZoneInput)
+        zone = zone_input.text
+        # The raw zone leaves the screen at once, whatever the verdict; a retry is a new scan.
+        zone_input.clear()
+        zone_input.focus()
+        self.judge(self.session.identify_by_zone(zone))
+
+
+class HandEntryScreen(IdentityCheckScreen):
+    AUTO_FOCUS = "#birth"
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("hand.title"), classes="title")
+        yield plain(self.t("hand.birth"), classes="field-label")
+        yield GuestInput(placeholder=self.t("hand.birth_placeholder"), id="birth", max_length=10)
+        yield plain(self.t("hand.last4"), classes="field-label")
+        yield GuestInput(placeholder=self.t("hand.last4_placeholder"), id="last4", max_length=4)
+        yield Button(self.t("hand.submit"), id="check-details", variant="primary")
+        yield self.problem_line()
+
+    def show_rejection(self, rejected: Rejected) -> None:
+        super().show_rejection(rejected)
+        # Back to the first field, selected (Input.select_on_focus): typing replaces it.
+        self.query_one("#birth").focus()
+
+    @on(Input.Submitted, "#birth")
+    def next_field(self) -> None:
+        self.query_one("#last4").focus()
+
+    @on(Input.Submitted, "#last4")
+    @on(Button.Pressed, "#check-details")
+    def check_details(self) -> None:
+        birth = self.query_one("#birth", Input).value
+        last4 = self.query_one("#last4", Input).value
+        self.judge(self.session.identify_by_hand(as_iso_date(birth), last4))

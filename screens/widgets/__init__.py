@@ -1,0 +1,1 @@
+"""Widgets the guest screens share: the QR code and the input fields."""

@@ -1,0 +1,82 @@
+"""A QR code drawn with half-block characters, dark on light whatever the theme.
+
+Key tokens fit QR version 4 at error correction M (see `kiosk.keys`): 33 modules plus a
+quiet zone of 4 on each side make 41 × 41 modules, drawn two to a cell as 41 × 21 cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+QR_VERSION = 4
+QUIET_ZONE = 4  # modules; the QR specification asks for four
+DARK = "#000000"
+LIGHT = "#ffffff"
+# Fixed colours, not theme variables: a phone or door reader needs the contrast of paper.
+_PAPER = Style(color=DARK, bgcolor=LIGHT)
+# (top module dark, bottom module dark) -> the cell that shows both
+_HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+Matrix = list[list[bool]]
+
+
+def qr_matrix(data: str) -> Matrix:
+    """The modules of `data`, quiet zone included; True is dark."""
+    import qrcode  # deferred: only the key screen needs it, and start-up time counts
+
+    code = qrcode.QRCode(
+        version=QR_VERSION, error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE
+    )
+    code.add_data(data)
+    code.make(fit=False)  # a token too long for version 4 is a bug: fail, do not grow
+    return [list(row) for row in code.get_matrix()]
+
+
+def half_block_lines(matrix: Matrix) -> list[str]:
+    """Two rows of modules per line of text; an odd last row pairs with light."""
+    width = len(matrix)
+    light_row = [False] * width
+    lines = []
+    for top in range(0, len(matrix), 2):
+        bottom_row = matrix[top + 1] if top + 1 < len(matrix) else light_row
+        lines.append(
+            "".join(_HALF_BLOCKS[pair] for pair in zip(matrix[top], bottom_row, strict=True))
+        )
+    return lines
+
+
+def save_png(matrix: Matrix, path: Path, *, scale: int = 10) -> Path:
+    """Write the code as a black-on-white PNG, `scale` pixels per module."""
+    from PIL import Image  # deferred like qrcode
+
+    size = len(matrix)
+    image = Image.new("1", (size, size), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    image.resize((size * scale, size * scale), Image.Resampling.NEAREST).save(path, format="PNG")
+    return path
+
+
+class QRCode(Widget):
+    """Shows one QR code; `forget()` takes it off the screen and out of memory."""
+
+    DEFAULT_CSS = """
+    QRCode {
+        width: 41;
+        height: 21;
+    }
+    """
+
+    def __init__(self, data: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.matrix: Matrix = qr_matrix(data)
+
+    def render(self) -> Text:
+        return Text("\n".join(half_block_lines(self.matrix)), style=_PAPER, no_wrap=True, end="")
+
+    def forget(self) -> None:
+        self.matrix = []
+        self.refresh()

@@ -1,0 +1,393 @@
+"""The guest's check-in, driven through the real app with keys and clicks: what the screen
+shows, and what the hotel's data holds afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import Guest, screen_text, shown
+
+from kiosk import demo
+from kiosk.models import BookingStatus
+from kiosk.session import Step
+
+SIZE = (100, 30)
+
+
+def zone_for(
+    hotel,
+    code: str,
+    *,
+    last_name: str | None = None,
+    expiry: date = date(2031, 1, 31),
+    birth: date = date(1975, 3, 9),
+) -> str:
+    booking = hotel.booking(code)
+    if last_name:
+        booking.last_name = last_name
+    return demo.passport_zone(booking, number="C01X0006H", expiry=expiry, birth=birth)
+
+
+def help_reasons(hotel) -> list[str]:
+    return [request["reason"] for request in hotel.help_requests()]
+
+
+# -- the happy paths -----------------------------------------------------------------------
+
+
+async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
+        assert guest.on("IdentityChoiceScreen")
+        await guest.by_hand("17.05.1980", "4711")
+        (room,) = hotel.booking("LH7388").assigned_rooms
+        assert guest.on("RoomScreen") and shown(app, f"Room {room} · floor 1 · Double room")
+
+        await guest.click("#show-key")
+        session = app.session
+        (key,) = session.keys
+        assert guest.on("DoorCodeScreen")
+        assert app.screen.query_one("#pin").value == key.pin
+        booking = hotel.booking("LH7388")
+        assert booking.status is BookingStatus.CHECKED_IN and key.room.number == room
+        assert booking.identity.method == "hand" and booking.identity.number_last4 == "4711"
+
+        await guest.click("#next")
+        assert guest.on("DoneScreen")
+        assert shown(app, "Welcome, Thomas!") and shown(app, f"Room {room} · floor 1")
+        assert shown(app, "Lindenhof-Guest") and shown(app, "Sunday 14 June 2026, by 11:00")
+        assert session.step is Step.DONE and session.keys[0].pin == ""
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert guest.on("WelcomeScreen") and app.session is None
+
+
+async def test_by_last_name_in_any_case(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("eriksson")
+        assert guest.on("ConfirmScreen")
+        assert (
+            shown(app, "Anna Eriksson")
+            and shown(app, "2 nights")
+            and shown(app, "1 room · Double room")
+        )
+        await guest.click("#yes")
+        await guest.by_hand("12/08/1974")
+        assert guest.on("RoomScreen")
+        assert hotel.booking("LH4821").status is BookingStatus.CHECKED_IN
+
+
+async def test_by_passport_zone_typed_by_a_reader(app, hotel) -> None:
+    zone = zone_for(hotel, "LH6144")  # Müller, read as MUELLER
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH6144")
+        await guest.scan(zone)
+        assert guest.on("RoomScreen")
+        identity = hotel.booking("LH6144").identity
+        assert identity.method == "mrz" and identity.number_last4 == "006H"
+        assert "MUELLER" not in screen_text(app)
+
+
+async def test_scanned_zone_can_be_submitted_with_the_button(app, hotel) -> None:
+    line1, line2 = zone_for(hotel, "LH7015").splitlines()
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7015")
+        await guest.click("#scan")
+        await guest.reader(f"{line1}\n{line2}")  # no Enter at the end: the guest presses the button
+        assert guest.on("ScanScreen")
+        await guest.click("#check-zone")
+        assert guest.on("RoomScreen")
+
+
+async def test_two_rooms_are_shown_one_after_the_other(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH5930")
+        assert shown(app, "2 rooms · Double room")
+        await guest.click("#yes")
+        await guest.by_hand("01.02.1970")
+        assert shown(app, "Your rooms")
+        await guest.click("#show-key")
+        first, second = app.session.keys
+        assert shown(app, "Room 1 of 2") and app.screen.query_one("#pin").value == first.pin
+        await guest.click("#next")
+        assert shown(app, "Room 2 of 2") and app.screen.query_one("#pin").value == second.pin
+        assert shown(app, f"Room {second.room.number}")
+        await guest.click("#next")
+        assert guest.on("DoneScreen")
+        assert shown(app, f"Room {first.room.number}") and shown(app, f"Room {second.room.number}")
+
+
+async def test_free_upgrade_is_told_as_good_news(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH8107")
+        await guest.by_hand("03.03.1983")
+        assert shown(app, "Good news: we have upgraded you to a Double room, free of charge.")
+        room = hotel.booking("LH8107").assigned_rooms[0]
+        assert shown(app, f"Room {room}")
+
+
+async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH8290")
+        await guest.by_hand("04.04.1984")
+        assert guest.on("NoRoomScreen")
+        assert shown(app, "Your room is not quite ready yet") and shown(
+            app, "take a seat in the lounge"
+        )
+        assert shown(app, "Staff are on their way")
+        assert help_reasons(hotel) == ["no_room"]
+        assert hotel.booking("LH8290").status is BookingStatus.RESERVED
+        await guest.click("#help")  # already called: no second request
+        assert help_reasons(hotel) == ["no_room"]
+        await guest.click("#start-over")
+        assert guest.on("WelcomeScreen") and not shown(app, "Staff are on their way")
+
+
+# -- finding the booking fails -------------------------------------------------------------
+
+
+async def test_find_failures_are_explained_and_the_guest_can_go_on(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        for typed, message in [
+            ("", "Please type your booking code or your last name."),
+            ("LH8356", "This booking has been cancelled."),
+            ("LH8471", "This booking is already checked in."),
+            ("LH8533", "This booking is for Saturday 13 June 2026, not for today."),
+            ("ZZ9999", "We could not find a booking for today with that."),
+        ]:
+            await guest.find(typed)
+            assert guest.on("FindBookingScreen") and shown(app, message), typed
+        await guest.find("LH4821")  # the text stays selected, so the next scan replaces it
+        assert guest.on("ConfirmScreen")
+
+
+async def test_not_found_says_the_same_for_every_reason(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("ZZ9999")
+        unknown = str(app.screen.query_one("#problem").render())
+        await guest.type("Andersen", "enter")  # exists, but arrives tomorrow
+        assert str(app.screen.query_one("#problem").render()) == unknown
+
+
+async def test_failed_lookups_warn_then_lock_and_call_staff(app, hotel) -> None:
+    attempts = hotel.profile.lookup_attempts
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        for _ in range(attempts - 3):
+            await guest.find("ZZ9999")
+        assert not shown(app, "more tries")
+        await guest.find("ZZ9999")
+        assert shown(app, "2 more tries, then a colleague will come to help you.")
+        await guest.find("ZZ9999")
+        assert shown(app, "1 more try, then a colleague will come to help you.")
+        await guest.find("ZZ9999")
+        assert guest.on("LockedScreen") and shown(app, "A colleague has been called")
+        assert help_reasons(hotel) == ["lookup_locked"]
+        assert app.screen.query("#help") and app.screen.query("#start-over")
+        assert len(app.screen_stack) == 2  # the earlier screens are closed
+        await guest.click("#start-over")
+        await guest.click("#check-in")  # the kiosk stays locked until staff unlock it
+        assert guest.on("LockedScreen")
+
+
+# -- proving identity fails ----------------------------------------------------------------
+
+
+async def test_scan_rejections_say_what_to_do(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH6144")
+        for zone, message in [
+            ("P<UTOHELLO\nWORLD", "We could not read the document. Please scan it again"),
+            (
+                zone_for(hotel, "LH6144", expiry=date(2026, 1, 31)),
+                "This document has expired. Please use another",
+            ),
+            (
+                zone_for(hotel, "LH6144", last_name="Schmidt"),
+                "Please use the document of the person named",
+            ),
+        ]:
+            await guest.scan(zone)
+            assert guest.on("ScanScreen") and shown(app, message), message
+            assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
+        assert shown(app, "1 more try")  # the misread zone did not count
+        assert hotel.booking("LH6144").status is BookingStatus.RESERVED
+
+
+async def test_too_young_and_mistyped_details_say_what_to_do(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7015")
+        await guest.scan(zone_for(hotel, "LH7015", birth=date(2010, 1, 1)))
+        assert shown(app, "Guests under 18 cannot check in on their own. Please press Help")
+        await guest.click("#back")
+        await guest.by_hand("yesterday")
+        assert shown(app, "Please enter your date of birth as DD.MM.YYYY")
+        await guest.by_hand("01.01.2010")
+        assert guest.on("HandEntryScreen") and shown(app, "Guests under 18 cannot check in")
+        assert hotel.booking("LH7015").status is BookingStatus.RESERVED
+
+
+async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
+        await guest.by_hand("01.01.1980")
+        assert shown(app, "2 more tries")
+        for _ in range(hotel.profile.identity_attempts - 1):
+            await guest.by_hand("01.01.1980")
+        assert guest.on("LockedScreen")
+        assert hotel.booking("LH7388").locked
+        assert help_reasons(hotel) == ["identity_locked"]
+
+
+async def test_back_goes_where_it_is_safe(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH4821")
+        await guest.click("#by-hand")
+        await guest.click("#back")
+        assert guest.on("IdentityChoiceScreen")
+        await guest.click("#back")  # the wrong booking after all: find again
+        assert guest.on("FindBookingScreen") and app.session.step is Step.FIND
+        await guest.type("LH4821", "enter")
+        await guest.click("#no")
+        assert guest.on("FindBookingScreen") and app.screen.query_one("#find-text").value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert guest.on("WelcomeScreen") and app.session is None
+
+
+# -- help, idle, language, quitting --------------------------------------------------------
+
+
+async def test_help_calls_staff_once_and_says_they_are_coming(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH4821")
+        assert not shown(app, "Staff are on their way")
+        await guest.click("#help")
+        assert shown(app, "Staff are on their way")
+        requests = hotel.help_requests()
+        assert [(r["reason"], r["booking"]) for r in requests] == [("guest", "LH4821")]
+        await pilot.press("f1")
+        await guest.click("#yes")
+        assert shown(app, "Staff are on their way") and len(hotel.help_requests()) == 1
+
+
+async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, hotel, idle_clock):
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.click("#help")
+        await guest.click("#language-de")
+        assert shown(app, "Unser Team ist unterwegs") and help_reasons(hotel) == ["guest"]
+        await guest.walk_away(hotel.profile.idle_timeout - 1)
+        assert shown(app, "Unser Team ist unterwegs")  # no countdown: nothing private here
+        await guest.walk_away(1)
+        assert shown(app, "Check in") and not shown(app, "Staff are on their way")
+
+
+async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
+    profile = hotel.profile
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.to_door_code("LH7388", "17.05.1980")
+        session = app.session
+        assert app.screen.query_one("#pin").value == session.keys[0].pin
+
+        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        assert guest.on("IdleWarning") and shown(
+            app, f"closes in {profile.idle_warning - 1} seconds"
+        )
+        await guest.walk_away(1)
+        assert shown(app, f"closes in {profile.idle_warning - 2} seconds")
+        await pilot.press("space")  # any key: the guest is back, and the key does nothing else
+        assert guest.on("DoorCodeScreen") and session.keys[0].pin
+
+        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(profile.idle_warning)
+        assert guest.on("WelcomeScreen") and len(app.screen_stack) == 1
+        assert app.session is None and session.keys == () and session.booking is None
+        assert not app.query("Digits") and "Thomas" not in screen_text(app)
+
+
+async def test_a_click_also_keeps_the_session(app, hotel, idle_clock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.find("LH4821")
+        idle_clock.advance(hotel.profile.idle_timeout - 1)
+        await guest.click("#no")
+        await guest.walk_away(1)
+        assert guest.on("FindBookingScreen")
+
+
+async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("")
+        await guest.type("LH48")
+        await guest.click("#language-de")
+        assert shown(app, "Ihre Buchung finden") and shown(
+            app, "Bitte geben Sie Ihre Buchungsnummer"
+        )
+        assert app.screen.query_one("#find-text").value == "LH48"  # what was typed stays
+        assert app.focused.id == "language-de"
+        await guest.click("#find-text")
+        await guest.type("", "end", "2", "1", "enter")
+        assert shown(app, "Ist das Ihre Buchung?") and shown(app, "Freitag, 12. Juni 2026")
+        await guest.click("#language-en")
+        assert shown(app, "Is this your booking?")
+        await guest.click("#language-de")
+        await guest.click("#no")  # the screen underneath switched too
+        assert guest.on("FindBookingScreen") and shown(app, "Ihre Buchung finden")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
+
+
+async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH4821")
+        for key in ("ctrl+c", "ctrl+q", "ctrl+p", "f2"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running and guest.on("ConfirmScreen"), key
+        assert not app.use_command_palette and app.return_code is None
+
+
+async def test_done_screen_closes_by_itself(app, hotel, monkeypatch) -> None:
+    from screens import done
+
+    monkeypatch.setattr(done, "CLOSE_AFTER_SECONDS", 0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.to_door_code("LH4821", "12.08.1974")
+        session = app.session
+        await guest.click("#next")
+        await pilot.pause(0.5)
+        assert guest.on("WelcomeScreen") and app.session is None and session.keys == ()
+
+
+async def test_small_terminal_still_shows_the_whole_qr_code(app, hotel) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        guest = Guest(pilot)
+        await guest.to_door_code("LH4821", "12.08.1974")
+        qr = app.screen.query_one("#qr")
+        assert qr.region.size == (41, 21)
+        assert app.screen.region.contains_region(qr.region)
+        assert app.screen.get_widget_at(qr.region.x, qr.region.y)[0] is qr
+        assert app.screen.get_widget_at(qr.region.right - 1, qr.region.bottom - 1)[0] is qr
+        await guest.click("#next")  # every button still reachable
+        assert guest.on("DoneScreen")

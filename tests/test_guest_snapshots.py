@@ -1,0 +1,102 @@
+"""Every guest screen in both languages at 100×30, as SVG snapshots under __snapshots__/.
+
+Deterministic by construction (see conftest): fixed clock, time zone, secret, PINs and
+grant ids; steady cursors; the mouse parked on the top bar before the picture is taken.
+Update after a deliberate change with `pytest tests/test_guest_snapshots.py --snapshot-update`
+and look at the pictures before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from conftest import Guest
+
+SIZE = (100, 30)
+
+
+async def welcome(guest: Guest) -> None:
+    pass
+
+
+async def find_not_found(guest: Guest) -> None:
+    await guest.find("ZZ9999")
+
+
+async def confirm(guest: Guest) -> None:
+    await guest.find("LH7388")
+
+
+async def identity_choice(guest: Guest) -> None:
+    await guest.confirm("LH7388")
+
+
+async def scan_unreadable(guest: Guest) -> None:
+    await guest.confirm("LH6144")
+    await guest.scan("P<UTOHELLO\nWORLD")
+
+
+async def hand_entry_with_help_called(guest: Guest) -> None:
+    await guest.confirm("LH7388")
+    await guest.click("#by-hand")
+    await guest.reader("17.05.1980")
+    await guest.click("#help")
+    await guest.click("#birth")
+
+
+async def room_upgrade(guest: Guest) -> None:
+    await guest.confirm("LH8107")
+    await guest.by_hand("03.03.1983")
+
+
+async def door_code(guest: Guest) -> None:
+    await guest.to_door_code("LH4821", "12.08.1974")
+
+
+async def done(guest: Guest) -> None:
+    await guest.to_door_code("LH4821", "12.08.1974")
+    await guest.click("#next")
+
+
+async def locked(guest: Guest) -> None:
+    for _ in range(guest.app.hotel.profile.lookup_attempts):
+        await guest.find("ZZ9999")
+
+
+async def no_room(guest: Guest) -> None:
+    await guest.confirm("LH8290")
+    await guest.by_hand("04.04.1984")
+
+
+async def idle_warning(guest: Guest) -> None:
+    await guest.find("LH7388")
+    await guest.walk_away(guest.app.hotel.profile.idle_timeout - 10)
+
+
+SCREENS: list[Callable[[Guest], Awaitable[None]]] = [
+    welcome,
+    find_not_found,
+    confirm,
+    identity_choice,
+    scan_unreadable,
+    hand_entry_with_help_called,
+    room_upgrade,
+    door_code,
+    done,
+    locked,
+    no_room,
+    idle_warning,
+]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("reach", SCREENS, ids=[screen.__name__ for screen in SCREENS])
+def test_guest_screen(snap_compare, app, idle_clock, language: str, reach) -> None:
+    async def run_before(pilot) -> None:
+        pilot.app.language = language
+        await pilot.pause()
+        await reach(Guest(pilot, idle_clock))
+        await pilot.hover(None, offset=(0, 0))  # no hover highlight from the last click
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
