@@ -7,12 +7,15 @@ each key.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from kiosk.storage import StorageError
 
 
 class JsonlArchive:
@@ -24,21 +27,46 @@ class JsonlArchive:
         payload = b"".join(orjson.dumps(record) + b"\n" for record in records)
         if not payload:
             return
-        with open(self.path, "ab") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot open for appending: {e.strerror or e}") from e
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                os.lseek(fd, size - 1, os.SEEK_SET)
+                if os.read(fd, 1) != b"\n":
+                    # A killed writer's torn line: start on a fresh line, or the first
+                    # record appended now would be glued to it and lost with it.
+                    payload = b"\n" + payload
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)  # a full disk leaves no half record behind
+                raise
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot append: {e.strerror or e}") from e
+        finally:
+            os.close(fd)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Each record once (the last copy of its key), in the order first written."""
         if not self.path.exists():
             return iter(())
         latest: dict[str, dict[str, Any]] = {}
-        with open(self.path, "rb") as file:
-            for line in file:
-                try:
-                    record = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    continue  # a torn last line from a killed writer; everything before it is whole
-                latest[self.key(record)] = record
+        try:
+            with open(self.path, "rb") as file:
+                for line in file:
+                    try:
+                        record = orjson.loads(line)
+                    except orjson.JSONDecodeError:
+                        continue  # a torn line from a killed writer; every other line is whole
+                    if isinstance(record, dict):
+                        latest[self.key(record)] = record
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot read: {e.strerror or e}") from e
         return iter(latest.values())

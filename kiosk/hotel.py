@@ -69,6 +69,7 @@ class Hotel:
         self.kiosk_id = kiosk_id
         self.audit_archive = audit.archive_for(data_dir.root)
         self.history = JsonlArchive(data_dir.history, key=lambda record: record["booking"]["code"])
+        self._archived_on: date | None = None
         store.register_index("bookings", "code", lambda doc: doc["code"])
         store.register_index("bookings", "last_name", lambda doc: doc.get("last_name_keys"))
         store.register_index(
@@ -79,6 +80,7 @@ class Hotel:
         store.register_index("rooms", "number", lambda doc: doc["number"])
         store.register_index("grants", "room", lambda doc: doc["room"])
         store.register_index("grants", "id", lambda doc: doc["id"])
+        store.register_index("grants", "booking", lambda doc: doc["booking"])
 
     # -- time -------------------------------------------------------------------------------
 
@@ -133,10 +135,9 @@ class Hotel:
         return holders[0]["code"] if holders else None
 
     def held_rooms(self) -> set[str]:
-        """Rooms a checked-in stay holds. Inside a transaction, call it before the first write:
-        it reads the store's index, which a write leaves stale until commit."""
-        numbers = (doc["number"] for doc in self.store.snapshot().table("rooms").all())
-        return {number for number in numbers if self.store.find("bookings", "room", number)}
+        """Rooms a checked-in stay holds (the store's indexes follow every write, also inside
+        a transaction)."""
+        return self.store.values("rooms", "number") & self.store.values("bookings", "room")
 
     def set_room_status(self, staff: StaffMember, number: str, status: RoomStatus, reason: str) -> None:
         with self.transaction() as db:
@@ -150,6 +151,43 @@ class Hotel:
                 status=str(status), previous=found[0]["status"], reason=reason,
             )
 
+    def archive_departed(self, *, once_a_day: bool = False) -> int:
+        """Move stays that are over (checked out, or the departure day has passed) and their
+        key grants from the main file to history.jsonl, so that every later write costs in
+        proportion to the open bookings, not to years of history (DESIGN.md, Data).
+
+        The records are appended and fsynced before the main file drops them: a crash in
+        between leaves them in both places, never in neither. Returns how many moved.
+        `kiosk run` calls it at start; a kiosk that runs for months calls it with
+        `once_a_day=True` from a timer, which costs nothing after the day's first call."""
+        today = self.today()
+        if once_a_day and self._archived_on == today:
+            return 0
+        moved = self._archive_departed(today)
+        self._archived_on = today
+        return moved
+
+    def _archive_departed(self, today: date) -> int:
+        with self.transaction() as db:
+            over = [
+                doc for doc in db.table("bookings").all()
+                if doc.get("status") == BookingStatus.CHECKED_OUT or date.fromisoformat(doc["departure"]) < today
+            ]
+            if not over:
+                return 0
+            grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
+            archived_at = self.now().isoformat()
+            self.history.append(
+                {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
+                 "archived_at": archived_at}
+                for doc in over
+            )
+            db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
+            db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
+            self.audit(db, SYSTEM, "history_archived", bookings=len(over),
+                       grants=sum(len(found) for found in grants.values()))
+        return len(over)
+
     # -- key grants -------------------------------------------------------------------------
 
     def active_grants(self, room: str) -> list[dict[str, Any]]:
@@ -157,7 +195,7 @@ class Hotel:
         return [grant for grant in self.store.find("grants", "room", room) if grant_is_active(grant, now)]
 
     def grants_for(self, booking_code: str) -> list[dict[str, Any]]:
-        return self.store.snapshot().table("grants").search(where("booking") == booking_code)
+        return self.store.find("grants", "booking", booking_code)
 
     def issue_grant(
         self, db: TinyDB, booking: Booking, room: str, actor: Actor, *, active_hashes: set[str]
@@ -196,7 +234,7 @@ class Hotel:
         grants = db.table("grants")
         now = self.now()
         revoked = [
-            grant for grant in grants.search(where("booking") == booking_code)
+            grant for grant in self.store.find("grants", "booking", booking_code)
             if grant_is_active(grant, now) and (room is None or grant["room"] == room)
         ]
         for grant in revoked:
@@ -226,12 +264,18 @@ class Hotel:
     def _verify_pin(self, db: TinyDB, room: str, pin: str, now: datetime) -> DoorVerdict:
         hashed = keys.pin_hash(self.secret, room, pin)
         # Reads go through the store's index before this transaction writes anything.
+        known: DoorVerdict | None = None
         for grant in self.store.find("grants", "room", room):
             if secrets.compare_digest(grant["pin_hash"], hashed):
                 verdict = self._window_verdict(grant, now)
                 if verdict.opens:
                     self.clear_failures(db, f"door:{room}")
                     return verdict
+                known = known or verdict
+        if known:
+            # A PIN this room once had (expired, revoked, not yet valid) is no guess: say why
+            # it stays shut, as for a token, and do not count it towards the lock-out.
+            return known
         locked_until = self.count_failure(
             db, f"door:{room}", self.profile.door_pin_attempts, self.profile.door_lockout_minutes, now
         )

@@ -144,6 +144,13 @@ def _spaced(mrz_name: str) -> str:
     return " ".join(part for part in mrz_name.split("<") if part)
 
 
+def _letters(value: str, what: str) -> None:
+    """Codes and names are letters and fillers only: a zone with digits there is junk,
+    whatever its check digits say (they protect numbers and dates, not these fields)."""
+    if not re.fullmatch(r"[A-Z<]*", value):
+        raise MrzError("format", f"{what} may contain only letters and '<'")
+
+
 def _sex(c: str) -> str:
     if c not in "MFX<":
         raise MrzError("format", "sex must be M, F, X or '<'")
@@ -182,6 +189,11 @@ def parse_mrz(text: str, *, today: date) -> MrzDocument:
     _verify(birth, birth_cd, "date of birth")
     _verify(expiry, expiry_cd, "expiry date")
     _verify(composite, composite_cd, "the whole zone (composite)")
+    if not "A" <= top[0] <= "Z":
+        raise MrzError("format", "the document code must start with a letter")
+    for value, what in ((top[0:2], "document code"), (top[2:5], "issuing state"),
+                        (nationality, "nationality"), (name_field, "the name field")):
+        _letters(value, what)
     surname, given_names = _names(name_field)
     return MrzDocument(
         format=fmt,

@@ -105,6 +105,9 @@ class CheckInSession:
     def find(self, text: str) -> Found | Rejected:
         """A booking code (typed or scanned) or, failing that, a last name arriving today."""
         if self.step is Step.LOCKED:
+            # Still a lookup attempt, and one staff will want to see: somebody keeps trying.
+            with self.hotel.transaction() as db:
+                self.hotel.audit(db, self.actor, "lookup", outcome=Failure.LOCKED)
             return Rejected(Failure.LOCKED)
         if self.step not in (Step.FIND, Step.CONFIRM):
             return Rejected(Failure.WRONG_STEP)
@@ -115,7 +118,7 @@ class CheckInSession:
         outcome = self._judge(booking)
         with self.hotel.transaction() as db:
             if isinstance(outcome, Found):
-                self.hotel.clear_failures(db, self._lookup_key)
+                self._forgive_typos(db, outcome.booking.code)
                 self.hotel.audit(db, self.actor, "lookup", booking=outcome.booking.code)
                 self.booking, self.step = outcome.booking, Step.CONFIRM
                 return outcome
@@ -136,6 +139,16 @@ class CheckInSession:
                     outcome = Rejected(Failure.NOT_FOUND, attempts_left=left)
             self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure, booking=code)
         return outcome
+
+    def _forgive_typos(self, db: TinyDB, code: str) -> None:
+        """A found booking clears the kiosk's failed lookups, but each booking only once:
+        else whoever knows one code could alternate it with guesses for ever."""
+        counter = self.hotel.counter(db, self._lookup_key)
+        forgiven = counter.get("forgiven", [])
+        if not counter["failures"] or code in forgiven:
+            return
+        counter.update(failures=0, forgiven=[*forgiven, code][-200:])
+        db.table("limits").upsert(counter, where("key") == self._lookup_key)
 
     def _only_arrival_named(self, text: str) -> Booking | None:
         today = self.hotel.today()
@@ -190,6 +203,12 @@ class CheckInSession:
         limit = self.hotel.profile.identity_attempts
         with self.hotel.transaction() as db:
             doc = self._refresh_booking()
+            if doc.get("locked"):
+                # Locked meanwhile by this booking's session on another kiosk: no more tries
+                # here either, or each open session would add attempts (and could pass).
+                self.step = Step.LOCKED
+                self.hotel.audit(db, self.actor, "identity", outcome=Failure.LOCKED, booking=self.booking.code)
+                return Rejected(Failure.LOCKED)
             if result.record is not None:
                 self._save_booking(db, identity=result.record, identity_failures=0)
                 self.hotel.audit(db, self.actor, "identity", booking=self.booking.code, method=result.record.method)
@@ -220,7 +239,10 @@ class CheckInSession:
         with self.hotel.transaction() as db:
             doc = self._refresh_booking()
             if doc["status"] != BookingStatus.RESERVED:
+                # Another kiosk (or the desk) was quicker; the trail shows both attempts.
                 self.step = Step.ENDED
+                self.hotel.audit(db, actor, "rooms_assigned", outcome=Failure.ALREADY_CHECKED_IN,
+                                 booking=self.booking.code)
                 return Rejected(Failure.ALREADY_CHECKED_IN)
             held = self.hotel.held_rooms()
             free = room_rules.free_ready_rooms(self._all_rooms(db), held)
@@ -414,7 +436,7 @@ class CheckInSession:
 
     def _active_grants(self, db: TinyDB, room: str) -> list[dict]:  # type: ignore[type-arg]
         now = self.hotel.now()
-        return [grant for grant in db.table("grants").search(where("room") == room) if grant_is_active(grant, now)]
+        return [grant for grant in self.hotel.store.find("grants", "room", room) if grant_is_active(grant, now)]
 
     def _replace_key(self, room: str, key: RoomKey) -> None:
         others = tuple(existing for existing in self.keys if existing.room.number != room)

@@ -16,10 +16,11 @@ The file stays plain TinyDB JSON: {"table": {"1": {...}}, "meta": {"1": {"schema
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ import filelock
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
+from tinydb.table import Document, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
@@ -37,6 +38,8 @@ META_TABLE = "meta"
 _DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 KeyFunc = Callable[[dict], "str | Iterable[str] | None"]
+# value -> ids of the documents holding it (a dict as an ordered set)
+Index = dict[str, dict[str, None]]
 
 
 class StorageError(Exception):
@@ -63,6 +66,69 @@ class _MemoryStorage(Storage):
         self.store._on_tinydb_write(self, data)
 
 
+class _Rows(MutableMapping):
+    """One table as TinyDB's write path sees it (integer ids), edited in place.
+
+    TinyDB's own `_update_table` copies the whole table twice per write (to integer ids
+    and back), so every insert cost O(table size); this view costs O(documents touched)
+    and notes which documents those were, with their index values from before the change.
+    """
+
+    def __init__(self, raw: dict[str, dict], id_class: type, before_change: Callable[[str], Any]) -> None:
+        self.raw = raw
+        self.id_class = id_class
+        self.before_change = before_change
+        self.touched: dict[str, Any] = {}  # doc id -> index values before this write
+        self.cleared = False
+
+    def _touch(self, key: str) -> None:
+        if key not in self.touched:
+            self.touched[key] = self.before_change(key)
+
+    def __getitem__(self, doc_id: Any) -> dict:
+        key = str(doc_id)
+        doc = self.raw[key]
+        self._touch(key)  # the caller may change it in place
+        return doc
+
+    def __setitem__(self, doc_id: Any, doc: dict) -> None:
+        key = str(doc_id)
+        self._touch(key)
+        self.raw[key] = doc
+
+    def __delitem__(self, doc_id: Any) -> None:
+        key = str(doc_id)
+        if key not in self.raw:
+            raise KeyError(doc_id)
+        self._touch(key)
+        del self.raw[key]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return str(doc_id) in self.raw
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.id_class(key) for key in list(self.raw))
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def clear(self) -> None:
+        self.cleared = True
+        self.raw.clear()
+
+
+class _Table(Table):
+    def _update_table(self, updater: Callable[[dict], None]) -> None:
+        storage = self._storage
+        assert isinstance(storage, _MemoryStorage)
+        storage.store._table_write(storage, self.name, self.document_id_class, updater)
+        self.clear_cache()
+
+
+class _TinyDB(TinyDB):
+    table_class = _Table
+
+
 class Store:
     """One data file shared by any number of processes.
 
@@ -81,7 +147,8 @@ class Store:
         self._in_transaction = False
         self._dirty = False
         self._index_keys: dict[tuple[str, str], KeyFunc] = {}
-        self._indexes: dict[tuple[str, str], dict[str, list[str]]] = {}
+        # Built on first use after a load, then kept up to date by every write.
+        self._indexes: dict[tuple[str, str], Index] = {}
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,20 +187,32 @@ class Store:
         idx = self._indexes.get((table, index))
         if idx is None:
             idx = self._indexes[(table, index)] = self._build_index(docs, self._index_keys[(table, index)])
-        return [Document(docs[doc_id], int(doc_id)) for doc_id in idx.get(value, ())]
+        ids = idx.get(value)
+        if not ids:
+            return []
+        ordered = sorted(ids, key=int) if len(ids) > 1 else ids  # in document id order
+        return [Document(docs[doc_id], int(doc_id)) for doc_id in ordered]
+
+    def values(self, table: str, index: str) -> set[str]:
+        """Every value the index holds now, e.g. the rooms that some booking holds."""
+        self.find(table, index, "")  # refresh, and build the index if needed
+        return set(self._indexes[(table, index)])
 
     @staticmethod
-    def _build_index(docs: dict[str, dict], key: KeyFunc) -> dict[str, list[str]]:
-        idx: dict[str, list[str]] = {}
+    def _values(key: KeyFunc, doc: dict) -> Iterable[str]:
+        values = key(doc)
+        if values is None:
+            return ()
+        if isinstance(values, str):
+            return (values,)
+        return dict.fromkeys(values)  # a doc listed once per value, even if repeated
+
+    @classmethod
+    def _build_index(cls, docs: dict[str, dict], key: KeyFunc) -> Index:
+        idx: Index = {}
         for doc_id, doc in docs.items():
-            values = key(doc)
-            if values is None:
-                continue
-            if isinstance(values, str):
-                idx.setdefault(values, []).append(doc_id)
-                continue
-            for v in dict.fromkeys(values):  # a doc listed once per value, even if repeated
-                idx.setdefault(v, []).append(doc_id)
+            for v in cls._values(key, doc):
+                idx.setdefault(v, {})[doc_id] = None
         return idx
 
     def _refresh(self) -> None:
@@ -157,10 +236,17 @@ class Store:
                 raw = f.read()
         except OSError as e:
             raise CorruptDataError(f"{self.path}: cannot read data file: {e.strerror}") from e
+        # A parse makes objects by the hundred thousand and no garbage; the cyclic collector
+        # would walk the growing heap again and again meanwhile (2-3x the parse time).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as e:
             raise CorruptDataError(f"{self.path}: not valid JSON: {e}") from e
+        finally:
+            if collecting:
+                gc.enable()
         self._check_shape(data)
         self._set_data(data)
         self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -201,7 +287,7 @@ class Store:
         # results, which are wrong once another process has written.
         storage = _MemoryStorage(self, data)
         self._storage = storage
-        self._db = TinyDB(storage=lambda: storage)
+        self._db = _TinyDB(storage=lambda: storage)
         self._indexes.clear()
 
     def _drop_cache(self) -> None:
@@ -231,7 +317,49 @@ class Store:
             finally:
                 self._in_transaction = self._dirty = False
 
+    def _table_write(self, storage: _MemoryStorage, name: str, id_class: type,
+                     updater: Callable[[dict], None]) -> None:
+        """A TinyDB table write, done in place on our data, indexes kept up to date."""
+        if storage is not self._storage or not self._in_transaction:
+            raise StorageError(f"{self.path}: writes must happen inside Store.transaction()")
+        data = storage.data
+        raw = data.get(name)
+        if raw is None:
+            raw = data[name] = {}
+        built = [(index, self._index_keys[(table, index)], idx)
+                 for (table, index), idx in self._indexes.items() if table == name]
+
+        def before_change(doc_id: str) -> list[tuple[str, ...]]:
+            doc = raw.get(doc_id)
+            return [() if doc is None else tuple(self._values(key, doc)) for _, key, _ in built]
+
+        rows = _Rows(raw, id_class, before_change)
+        # From here on memory may differ from the file: a failure drops it at the
+        # transaction's end, so the file stays the truth.
+        self._dirty = True
+        try:
+            updater(rows)
+        finally:
+            if rows.cleared:
+                for index, _, _ in built:
+                    self._indexes.pop((name, index), None)
+            else:
+                for doc_id, old in rows.touched.items():
+                    doc = raw.get(doc_id)
+                    for (_, key, idx), old_values in zip(built, old, strict=True):
+                        for v in old_values:
+                            bucket = idx.get(v)
+                            if bucket is not None:
+                                bucket.pop(doc_id, None)
+                                if not bucket:
+                                    del idx[v]
+                        if doc is not None:
+                            for v in self._values(key, doc):
+                                idx.setdefault(v, {})[doc_id] = None
+
     def _on_tinydb_write(self, storage: _MemoryStorage, data: dict) -> None:
+        # Whole-database writes only (drop_table, drop_tables); table writes go through
+        # _table_write.
         if storage is not self._storage or not self._in_transaction:
             # TinyDB has already changed the dict in place before calling write().
             if storage is self._storage:
@@ -286,7 +414,9 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
-            self._lock.acquire()
+            # filelock polls; its default 50 ms between polls would be most of a flow
+            # step's budget whenever another kiosk holds the lock for a few milliseconds.
+            self._lock.acquire(poll_interval=0.002)
         except filelock.Timeout:
             raise StorageError(
                 f"{self.path}: another process held the lock {self._lock.lock_file} "

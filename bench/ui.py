@@ -1,0 +1,275 @@
+"""App measurements, each in a fresh process (headless Textual, Pilot).
+
+    python bench/ui.py cold SPAWN_MONOTONIC DATA_DIR   `kiosk demo` to the first interactive frame
+    python bench/ui.py flow RUNS                       each guest step, key press to next screen drawn
+    python bench/ui.py memory DATA_DIR OPEN            RSS: app on screen, OPEN bookings on file
+    python bench/ui.py floor WIDGETS RUNS              Textual alone: push and paint a plain screen
+
+Each prints one JSON object. They need `screens.app.make_app(hotel, demo=...)`; without it
+they print {"missing": "..."} and the table says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SIZE = (100, 30)
+CORE = [0.0]  # seconds spent inside the check-in session's methods (the core) so far
+
+
+def count_core_time() -> None:
+    """Wrap the session's steps so each flow step can say how much of it was the core."""
+    from kiosk.session import CheckInSession
+
+    def timed(method):  # noqa: ANN001, ANN202
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                CORE[0] += time.perf_counter() - start
+        return wrapper
+
+    for name in ("find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "finish", "wipe"):
+        setattr(CheckInSession, name, timed(getattr(CheckInSession, name)))
+
+
+def rss_mb() -> float:
+    from bench.core import rss_mb as measure
+
+    return measure()
+
+
+async def drawn(app) -> None:  # noqa: ANN001
+    """Until the current screen has processed its messages and been painted."""
+    done = asyncio.Event()
+    app.screen.call_after_refresh(done.set)
+    await asyncio.wait_for(done.wait(), 10)
+
+
+# ---------------------------------------------------------------- cold start
+
+
+def cold(spawn: float, data_dir: str) -> None:
+    """Run the real `kiosk demo --data-dir DATA_DIR` with the app started headless."""
+    try:
+        import screens.app as app_module
+    except ImportError as error:
+        print(json.dumps({"missing": f"screens.app: {error}"}))
+        return
+    if not hasattr(app_module, "make_app"):
+        print(json.dumps({"missing": "screens.app.make_app"}))
+        return
+
+    def start(hotel, *, demo: bool) -> None:  # noqa: ANN001
+        app = app_module.make_app(hotel, demo=demo)
+
+        async def run() -> None:
+            async with app.run_test(headless=True, size=SIZE) as pilot:
+                await pilot.pause()
+                await drawn(app)
+                ready = time.monotonic()
+                print(json.dumps({"seconds": ready - spawn, "rss_mb": rss_mb(), "screen": type(app.screen).__name__}))
+
+        asyncio.run(run())
+
+    app_module.start = start
+    from kiosk import cli
+
+    sys.argv = ["kiosk", "demo", "--data-dir", data_dir]
+    try:
+        cli.main()
+    except SystemExit as exit_:
+        if exit_.code:
+            raise
+
+
+# ---------------------------------------------------------------- the guest flow
+
+# Demo guests who check in plainly, each with the date of birth their booking has (if any).
+GUESTS = ["LH4821", "LH6144", "LH7015", "LH7388", "LH7423", "LH8602", "LH8845", "LH5930", "LH8719"]
+
+
+async def step(pilot, app, key: str, timings: dict, name: str) -> None:  # noqa: ANN001
+    """Press `key`, wait until another screen is on and painted; record the time it took.
+
+    The key goes in as Pilot sends it, but the clock stops when the new screen has been
+    painted, not when Pilot's "wait until the process is idle" polling (20 ms sleeps) ends.
+    """
+    before = app.screen
+    core = CORE[0]
+    start = time.perf_counter()
+    pressing = asyncio.ensure_future(app._press_keys([key]))
+    deadline = start + 10
+    while app.screen is before:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"{name}: {key!r} did not lead to another screen (still {type(before).__name__})")
+        await asyncio.sleep(0)
+    await drawn(app)
+    timings.setdefault(name, []).append(time.perf_counter() - start)
+    timings.setdefault(f"{name} [core]", []).append(CORE[0] - core)
+    await pressing
+    await pilot.pause()
+
+
+async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from kiosk import demo
+
+    guest = hotel.booking(code)
+    birth = guest.date_of_birth or date(1985, 2, 3)
+    await step(pilot, app, "enter", timings, "welcome → find booking")
+    await pilot.press(*code)
+    await step(pilot, app, "enter", timings, "booking code → confirm")
+    await step(pilot, app, "enter", timings, "confirm → how to identify")
+    if by_hand:
+        await pilot.press("tab")  # from "scan" to "by hand"
+        await step(pilot, app, "enter", timings, "choose hand entry → form")
+        await pilot.press(*birth.isoformat(), "enter", *"T047")
+        await step(pilot, app, "enter", timings, "hand entry → room (identity + check-in)")
+    else:
+        await step(pilot, app, "enter", timings, "choose scan → scan")
+        today = hotel.today()
+        zone = demo.passport_zone(guest, number=f"BX{code[2:]}Q", expiry=today.replace(year=today.year + 4),
+                                  birth=birth)
+        first, second = zone.splitlines()
+        await pilot.press(*first, "enter", *second)
+        await step(pilot, app, "enter", timings, "zone scanned → room (identity + check-in)")
+    await step(pilot, app, "enter", timings, "room → door code (PIN, QR)")
+    while type(app.screen).__name__ == "DoorCodeScreen" and guest.rooms > 1:
+        # a second room: "next room" redraws the same screen; time it by its refresh
+        start = time.perf_counter()
+        screen = app.screen
+        await app._press_keys(["enter"])
+        await drawn(app)
+        if app.screen is not screen:
+            timings.setdefault("door code → goodbye", []).append(time.perf_counter() - start)
+            break
+        guest.rooms -= 1
+    else:
+        await step(pilot, app, "enter", timings, "door code → goodbye")
+    await step(pilot, app, "enter", timings, "goodbye → welcome")
+
+
+def flow(runs: int) -> None:
+    try:
+        import screens.app as app_module
+    except ImportError as error:
+        print(json.dumps({"missing": f"screens.app: {error}"}))
+        return
+    import tempfile
+
+    from kiosk import demo
+    from kiosk.datadir import DataDir
+    from kiosk.hotel import open_hotel
+
+    timings: dict[str, list[float]] = {}
+    count_core_time()
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        hotel = open_hotel(DataDir(Path(tmp) / "data"), kiosk_id="bench")
+        demo.seed(hotel)
+        app = app_module.make_app(hotel, demo=True)
+
+        async def run() -> None:
+            async with app.run_test(headless=True, size=SIZE) as pilot:
+                await pilot.pause()
+                for n in range(min(runs, len(GUESTS))):
+                    await one_guest(pilot, app, hotel, GUESTS[n], by_hand=bool(n % 2), timings=timings)
+
+        try:
+            asyncio.run(run())
+        except Exception as error:  # a screen still being built: report what was measured
+            print(json.dumps({"timings": timings, "error": f"{type(error).__name__}: {error}"}))
+            return
+    print(json.dumps({"timings": timings}))
+
+
+# ---------------------------------------------------------------- Textual's own floor
+
+
+def floor(widgets: int, runs: int) -> None:
+    """What pushing and painting a screen costs in Textual itself, with no kiosk code: a
+    plain screen of `widgets` lines and buttons, like a guest screen's, on a bare app."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.screen import Screen
+    from textual.widgets import Button, Static
+
+    class Plain(Screen):
+        def compose(self) -> ComposeResult:
+            with Vertical():
+                for n in range(widgets):
+                    yield Button(f"button {n}") if n % 3 == 0 else Static(f"line {n}")
+
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield Static("home")
+
+    app = Bare()
+    seconds: list[float] = []
+
+    async def run() -> None:
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            await pilot.pause()
+            for _ in range(runs):
+                start = time.perf_counter()
+                app.push_screen(Plain())
+                await drawn(app)
+                seconds.append(time.perf_counter() - start)
+                await pilot.pause()
+                app.pop_screen()
+                await pilot.pause()
+
+    asyncio.run(run())
+    print(json.dumps({"widgets": widgets, "seconds": seconds}))
+
+
+# ---------------------------------------------------------------- memory with a big house
+
+
+def memory(data_dir: str, open_bookings: int) -> None:
+    from bench import dataset
+    from bench.core import ready_sessions
+
+    house = dataset.describe(Path(data_dir), open_bookings)
+    hotel = dataset.open_house(house)
+    for index in ("code", "last_name", "room"):
+        hotel.store.find("bookings", index, "")
+    for session in ready_sessions(hotel, house.arrival_codes[:3]):
+        session.check_in()
+    core_only = rss_mb()
+    try:
+        import screens.app as app_module
+    except ImportError as error:
+        print(json.dumps({"rss_mb": core_only, "core_only": True, "missing": f"screens.app: {error}"}))
+        return
+    app = app_module.make_app(hotel, demo=False)
+
+    async def run() -> float:
+        async with app.run_test(headless=True, size=SIZE) as pilot:
+            await pilot.pause()
+            await drawn(app)
+            return rss_mb()
+
+    print(json.dumps({"rss_mb": asyncio.run(run()), "core_only_mb": core_only}))
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "cold":
+        cold(float(args[0]), args[1])
+    elif command == "flow":
+        flow(int(args[0]))
+    elif command == "memory":
+        memory(args[0], int(args[1]))
+    elif command == "floor":
+        floor(int(args[0]), int(args[1]))
+    else:
+        raise SystemExit(f"unknown command {command}")

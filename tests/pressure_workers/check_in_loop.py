@@ -1,0 +1,53 @@
+"""Check bookings in through the real session flow until killed.
+
+Each line of LOG is written (with one os.write) only after the call it reports returned:
+    checked_in CODE ROOM[,ROOM]
+    reissued CODE ROOM
+A kill can land anywhere: in the lookup, the identity step, the check-in write, a staff
+re-issue, or an audit rotation.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import open_hotel
+from kiosk.models import BookingStatus
+from kiosk.session import CheckedIn, CheckInSession, Found, Verified
+from kiosk.staff import Role, StaffMember
+
+DESK = StaffMember("Night Desk", Role.MANAGER)
+
+
+def run(data_dir: str, now: str, log: str, seed: int) -> None:
+    rng = random.Random(seed)
+    hotel = open_hotel(DataDir(Path(data_dir)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id="crash")
+    out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    codes = [b.code for b in hotel.bookings(status="reserved")]
+    for number, code in enumerate(codes):
+        if hotel.booking(code).status is not BookingStatus.RESERVED:
+            continue  # checked in by an earlier life (whose line may never have been written)
+        session = CheckInSession(hotel)
+        assert isinstance(session.find(code), Found)
+        session.confirm()
+        if number % 2:
+            session.approve_identity(DESK, "passport seen at the desk")
+        else:
+            assert isinstance(session.identify_by_hand("1985-02-03", f"{number % 10000:04d}"), Verified)
+        result = session.check_in()
+        if not isinstance(result, CheckedIn):
+            os.write(out, f"no_room {code}\n".encode())
+            return
+        rooms = ",".join(key.room.number for key in result.keys)
+        os.write(out, f"checked_in {code} {rooms}\n".encode())
+        if rng.random() < 0.2:
+            room = result.keys[0].room.number
+            session.reissue_key(DESK, room, "guest lost the code")
+            os.write(out, f"reissued {code} {room}\n".encode())
+        session.finish()
+    os.write(out, b"exhausted\n")
