@@ -19,8 +19,12 @@ from textual.screen import Screen
 from kiosk.assets import asset_path
 from kiosk.hotel import Hotel
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
-from kiosk.session import CheckInSession
+from kiosk.session import CheckedIn, CheckInSession, Step
+from screens.identity import IdentityChoiceScreen
 from screens.idle import IdleTimer, IdleWarning
+from screens.recovery import LockedScreen, NoRoomScreen
+from screens.rooms import RoomScreen
+from screens.staff import StaffMode
 from screens.theme import LOBBY_THEME
 from screens.welcome import WelcomeScreen
 
@@ -35,8 +39,9 @@ class KioskApp(App[None]):
     # Below 28 rows the chrome goes compact so the QR code keeps its 21 rows.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # noqa: RUF012  (typed by App)
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Same keys as Textual's own quit bindings, so these replace them.
-        Binding("ctrl+q", "stay", show=False, priority=True, id="guest.no_quit"),
+        # Same keys as Textual's own quit bindings, so these replace them. Only a manager in
+        # staff mode gets anything from ctrl+q (see action_quit).
+        Binding("ctrl+q", "quit", show=False, priority=True, id="guest.no_quit"),
         Binding("ctrl+c", "stay", show=False, priority=True, id="guest.no_interrupt"),
         Binding("f2", "staff", "Staff", show=False, priority=True, id="staff.enter"),
     ]
@@ -55,6 +60,15 @@ class KioskApp(App[None]):
         self.demo = demo
         self.session: CheckInSession | None = None
         self.idle = IdleTimer(clock or time.monotonic)
+        self.staff_mode = StaffMode(
+            self,
+            hotel,
+            # On Welcome there is no guest session yet, but staff still get one: it is how
+            # they unlock a kiosk that failed lookups have locked.
+            current_session=lambda: self.session or CheckInSession(hotel),
+            on_leave=self._back_from_staff,
+            clock=clock or time.monotonic,
+        )
         self.register_theme(LOBBY_THEME)
         self.theme = LOBBY_THEME.name
 
@@ -71,6 +85,7 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.idle.touch()
+            self.staff_mode.note_input()
         await super().on_event(event)
 
     # -- navigation -------------------------------------------------------------------------
@@ -87,8 +102,8 @@ class KioskApp(App[None]):
 
     @property
     def guest_mode_active(self) -> bool:
-        """False while another Textual mode (staff mode) is on top of the guest's screens."""
-        return self.current_mode == self.DEFAULT_MODE
+        """False while staff mode is on top of the guest's screens."""
+        return not self.staff_mode.active
 
     def show(self, screen: Screen, *, forget_earlier: bool = False) -> None:
         """Push `screen`. `forget_earlier` closes the flow's earlier screens first, for steps
@@ -147,8 +162,41 @@ class KioskApp(App[None]):
     def action_stay(self) -> None:
         """Quit keys do nothing for a guest: the kiosk stays up."""
 
+    async def action_quit(self) -> None:
+        """Textual's quit: only a manager in staff mode closes the kiosk (staff mode asks the
+        core); for a guest it does nothing."""
+        self.staff_mode.quit()
+
     def action_staff(self) -> None:
-        """Hook for staff mode (screens/staff/): will ask for a staff PIN. Nothing yet."""
+        """The hidden staff key: the staff PIN prompt, or in staff mode, log out."""
+        self.staff_mode.staff_key()
+
+    def _back_from_staff(self, session_changed: bool) -> None:
+        """Staff mode has ended. The guest's idle time starts afresh. If staff changed the
+        session, the guest sees where it stands now instead of a screen that no longer fits."""
+        self.idle.touch()
+        session = self.session
+        if not session_changed or session is None:
+            return
+        self.help_pending = False  # staff have been
+        if session.step is Step.READY:
+            # Identity proven by staff: rooms come as after the guest's own identity check.
+            session.check_in()
+        match session.step:
+            case Step.IDENTIFY:
+                self.show(IdentityChoiceScreen(session), forget_earlier=True)
+            case Step.KEYS if session.keys:
+                self.show(
+                    RoomScreen(session, CheckedIn(session.keys, session.upgraded_to)),
+                    forget_earlier=True,
+                )
+            case Step.NO_ROOM:
+                self.show(NoRoomScreen(), forget_earlier=True)
+            case Step.LOCKED:
+                self.show(LockedScreen(), forget_earlier=True)
+            case _:
+                # Ended, unlocked before a booking was found, or no key left to show.
+                self.return_to_welcome()
 
 
 def make_app(hotel: Hotel, *, demo: bool, clock: Callable[[], float] | None = None) -> KioskApp:

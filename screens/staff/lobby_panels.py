@@ -1,0 +1,259 @@
+"""The lobby panes of the staff dashboard: arrivals, help requests, the room board and the
+audit trail. Each reads through `kiosk.lobby` or the Hotel and redraws on `show_latest()`;
+the changes staff make here (take a request, set a room's status) go to the core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from kiosk import lobby
+from kiosk.hotel import HelpStatus, Hotel
+from kiosk.models import RoomStatus
+from kiosk.staff import StaffError, StaffMember
+from screens.staff import reasons
+from screens.staff.dialogs import ReasonDialog, words
+
+ARRIVAL_TEXT = {
+    lobby.ArrivalStatus.RESERVED: "reserved",
+    lobby.ArrivalStatus.CHECKED_IN: "checked in",
+    lobby.ArrivalStatus.LOCKED: "LOCKED",
+    lobby.ArrivalStatus.NEEDS_HELP: "NEEDS HELP",
+}
+# The reasons the core files help requests under, as a desk agent reads them.
+HELP_REASON_TEXT = {
+    "guest": "guest pressed Help",
+    "locked": "booking locked",
+    "lookup_locked": "too many failed lookups",
+    "identity_locked": "identity check failed",
+    "no_room": "no room ready",
+}
+AUDIT_LIMIT = 50
+
+
+def selected_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def refill(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]]) -> None:
+    """Replace a table's rows (key, cells), keeping the cursor on the same key if it stays."""
+    current = selected_key(table)
+    table.clear()
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
+    if current is not None and current in table.rows:
+        table.move_cursor(row=table.get_row_index(current))
+
+
+def row_table(*columns: str, id: str) -> DataTable:
+    table: DataTable = DataTable(id=id, cursor_type="row", zebra_stripes=True)
+    table.add_columns(*columns)
+    return table
+
+
+class LobbyPanel(Vertical):
+    """A dashboard pane over the hotel, drawn by `show_latest()` when its tab is shown."""
+
+    def __init__(self, hotel: Hotel, member: StaffMember) -> None:
+        super().__init__()
+        self.hotel = hotel
+        self.member = member
+
+    def show_latest(self) -> None:
+        raise NotImplementedError
+
+    def _say(self, text: str, *, refused: bool = False) -> None:
+        outcome = self.query_one(".panel-outcome", Static)
+        outcome.update(text)
+        outcome.set_class(refused, "-refused")
+
+
+class ArrivalsPanel(LobbyPanel):
+    def compose(self) -> ComposeResult:
+        yield row_table(
+            "Code", "Guest", "Type", "Rooms", "Nights", "Status", "Room", id="arrivals-table"
+        )
+
+    def show_latest(self) -> None:
+        refill(
+            self.query_one(DataTable),
+            (self._row(arrival) for arrival in lobby.arrivals(self.hotel)),
+        )
+
+    @staticmethod
+    def _row(arrival: lobby.Arrival) -> tuple[str, Sequence[Any]]:
+        booking = arrival.booking
+        return booking.code, (
+            booking.code,
+            booking.guest_name,
+            words(booking.room_type),
+            booking.rooms,
+            booking.nights,
+            ARRIVAL_TEXT[arrival.status],
+            ", ".join(booking.assigned_rooms),
+        )
+
+
+class HelpPanel(LobbyPanel):
+    """Open help requests from every kiosk on this data directory, oldest first."""
+
+    def compose(self) -> ComposeResult:
+        yield row_table(
+            "#", "Waiting", "Kiosk", "Why", "Booking", "Status", "Taken by", id="help-table"
+        )
+        with Horizontal(classes="panel-buttons"):
+            yield Button("Take", id="help-take", variant="primary")
+            yield Button("Close", id="help-close")
+        yield Static("", classes="panel-outcome")
+
+    def show_latest(self, requests: Sequence[lobby.HelpRequest] | None = None) -> None:
+        """Redraw from `requests` when the caller has just read them, else read them now."""
+        if requests is None:
+            requests = lobby.help_requests(self.hotel)
+        refill(self.query_one(DataTable), (self._row(request) for request in requests))
+
+    @staticmethod
+    def _row(request: lobby.HelpRequest) -> tuple[str, Sequence[Any]]:
+        return str(request.id), (
+            request.id,
+            f"{request.age_minutes} min",
+            request.kiosk,
+            HELP_REASON_TEXT.get(request.reason, request.reason),
+            request.booking or "",
+            request.status,
+            request.taken_by or "",
+        )
+
+    @on(Button.Pressed, "#help-take")
+    def take(self) -> None:
+        self._update(HelpStatus.TAKEN, "taken")
+
+    @on(Button.Pressed, "#help-close")
+    def close(self) -> None:
+        self._update(HelpStatus.CLOSED, "closed")
+
+    def _update(self, status: HelpStatus, done: str) -> None:
+        key = selected_key(self.query_one(DataTable))
+        if key is None:
+            return
+        try:
+            self.hotel.update_help_request(self.member, int(key), status)
+        except StaffError as refusal:
+            self._say(str(refusal), refused=True)
+        else:
+            self._say(f"Help request {key} {done}.")
+        self.show_latest()
+
+
+class RoomBoard(LobbyPanel):
+    """Every room with its status; staff set the housekeeping status of the selected one."""
+
+    def compose(self) -> ComposeResult:
+        yield row_table("Room", "Floor", "Type", "Status", "Guest", id="rooms-table")
+        with Horizontal(classes="panel-buttons"):
+            for status in RoomStatus:
+                yield Button(words(status).capitalize(), id=f"room-{status}", classes="room-status")
+        yield Static("", classes="panel-outcome")
+
+    def show_latest(self) -> None:
+        refill(
+            self.query_one(DataTable), (self._row(line) for line in lobby.room_board(self.hotel))
+        )
+
+    @staticmethod
+    def _row(line: lobby.RoomLine) -> tuple[str, Sequence[Any]]:
+        room, guest = line.room, line.occupant
+        if guest is None:
+            return room.number, (room.number, room.floor, words(room.type), words(line.status), "")
+        # Housekeeping goes on in an occupied room too: show both.
+        status = f"{line.status} ({words(room.status)})"
+        guest_text = f"{guest.code}  {guest.guest_name}"
+        return room.number, (room.number, room.floor, words(room.type), status, guest_text)
+
+    @on(Button.Pressed, ".room-status")
+    def set_status(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        number = selected_key(self.query_one(DataTable))
+        if number is not None:
+            self._set_status(number, RoomStatus(event.button.id.removeprefix("room-")))
+
+    @work(exclusive=True, group="room-status")
+    async def _set_status(self, number: str, status: RoomStatus) -> None:
+        new = words(status)
+        reason = await self.app.push_screen_wait(
+            ReasonDialog(
+                f"Room {number}: {new}",
+                f"The room board shows room {number} as {new}.",
+                reasons.ROOM_STATUS_REASONS,
+            )
+        )
+        if not reason:
+            return
+        try:
+            self.hotel.set_room_status(self.member, number, status, reason)
+        except StaffError as refusal:
+            self._say(str(refusal), refused=True)
+        else:
+            self._say(f"Room {number} is now {new}.")
+        self.show_latest()
+
+
+class AuditPanel(LobbyPanel):
+    """The latest audit events, newest first, narrowed to one booking or one staff member."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="audit-filters"):
+            yield Input(placeholder="Booking code", id="audit-booking")
+            yield Select(
+                [(member.name, member.name) for member in self.hotel.staff_members()],
+                prompt="Any staff member",
+                id="audit-staff",
+            )
+        yield row_table(
+            "When",
+            "Who",
+            "What",
+            "Outcome",
+            "Booking",
+            "Room",
+            "Details",
+            "Kiosk",
+            id="audit-table",
+        )
+
+    def show_latest(self) -> None:
+        booking = self.query_one("#audit-booking", Input).value.strip()
+        staff = self.query_one("#audit-staff", Select).value
+        events = self.hotel.audit_events(
+            limit=AUDIT_LIMIT,
+            booking=booking or None,
+            actor=f"staff:{staff}" if isinstance(staff, str) else None,
+        )
+        refill(self.query_one(DataTable), (self._row(event) for event in reversed(events)))
+
+    @staticmethod
+    def _row(event: dict[str, Any]) -> tuple[str, Sequence[Any]]:
+        details = "; ".join(f"{name}: {value}" for name, value in event.get("detail", {}).items())
+        return event["id"], (
+            f"{datetime.fromisoformat(event['at']):%d %b %H:%M}",
+            event["actor"],
+            words(event["action"]),
+            words(event["outcome"]),
+            event.get("booking") or "",
+            event.get("room") or "",
+            details,
+            event["kiosk"],
+        )
+
+    @on(Input.Changed, "#audit-booking")
+    @on(Select.Changed, "#audit-staff")
+    def filter_changed(self) -> None:
+        self.show_latest()

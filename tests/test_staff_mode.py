@@ -1,0 +1,546 @@
+"""Staff mode with Pilot (issue 4): the staff key and PIN, the lock-out, the idle log-out,
+each override on the guest session, the lobby dashboard, quitting and the palette.
+
+Every override test checks three things: what the session now says, what the data now
+holds, and the audit event with the staff member's name and the reason given."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import Guest
+from core_helpers import NOW, events
+from staff_helpers import (  # noqa: F401  (fixtures are used by name)
+    AGENT,
+    KIOSK,
+    MANAGER,
+    PINS,
+    SIZE,
+    WRONG_PIN,
+    checked_in,
+    desk_hotel,
+    give_reason,
+    identifying,
+    kiosk_app,
+    locked,
+    log_in,
+    no_room,
+    override,
+    pick_rooms,
+    staffed_template,
+    ticks,
+    type_pin,
+)
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Digits, Static, TabbedContent
+
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import HelpStatus, Hotel, open_hotel
+from kiosk.models import BookingStatus, RoomStatus
+from kiosk.session import CheckInSession, Step
+from screens.staff.dashboard import HELP_POLL_SECONDS, StaffScreen
+from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker
+from screens.staff.pin_prompt import StaffPinPrompt
+
+WORKERS = Path(__file__).parent / "staff_workers"
+
+
+def last_event(hotel: Hotel, action: str) -> dict:
+    found = events(hotel, action)
+    assert found, f"no {action} event"
+    return found[-1]
+
+
+def by_staff(event: dict) -> tuple[str, str]:
+    return event["actor"], event["detail"].get("reason", "")
+
+
+def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(selector, Static).render())
+
+
+# -- entering and leaving ---------------------------------------------------------------------
+
+
+async def test_staff_key_and_right_pin_open_staff_mode(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest_screen = app.screen
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffPinPrompt)
+
+        await type_pin(pilot, PINS[MANAGER])
+
+        assert isinstance(app.screen, StaffScreen) and app.staff_mode.member == MANAGER
+        assert "Marta Manager (manager)" in text_of(app, "#staff-bar")
+        # The guest's screen waited underneath, untouched.
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is guest_screen and not app.staff_mode.active
+    assert [e["actor"] for e in events(desk_hotel, "staff_login")] == ["staff:Marta Manager"]
+    assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "logout"}
+
+
+async def test_cancelled_prompt_leaves_the_guest_where_they_were(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest_screen = app.screen
+        await pilot.press("f2", "escape")
+        await pilot.pause()
+        assert app.screen is guest_screen and not app.staff_mode.active
+
+
+async def test_no_staff_yet_the_prompt_says_how_to_add_one(tmp_path: Path, ticks) -> None:
+    empty = open_hotel(DataDir(tmp_path / "data"), clock=FixedClock(NOW), kiosk_id=KIOSK)
+    app = kiosk_app(empty, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "kiosk staff add NAME --role manager" in text_of(app, "#staff-pin-message")
+        assert not app.screen.query("#staff-pin")  # nothing to type a PIN into
+
+
+async def test_five_wrong_pins_lock_staff_login(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await type_pin(pilot, WRONG_PIN)
+        assert "4 tries left" in text_of(app, "#staff-pin-message")
+        for _ in range(4):
+            await type_pin(pilot, WRONG_PIN)
+        assert "locked until 16:35" in text_of(app, "#staff-pin-message")  # NOW + 5 minutes
+
+        await type_pin(pilot, PINS[MANAGER])  # even the right PIN waits out the lock
+
+        assert isinstance(app.screen, StaffPinPrompt) and not app.staff_mode.active
+    outcomes = [e["outcome"] for e in events(desk_hotel, "staff_login")]
+    assert outcomes == ["wrong_pin"] * 4 + ["locked_out", "locked_out"]
+
+
+async def test_idle_staff_mode_logs_out_to_the_guest_screen(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks, locked(desk_hotel))
+    async with app.run_test(size=SIZE) as pilot:
+        guest_screen = app.screen
+        await log_in(pilot, AGENT)
+        await override(pilot, "unlock")  # a dialog open when staff walk away
+        timeout = desk_hotel.profile.staff_idle_timeout
+
+        ticks.advance(timeout - 1)
+        await pilot.press("tab")  # staff still at it: the idle time starts again
+        ticks.advance(timeout - 1)
+        app.staff_mode.check_idle()
+        assert app.staff_mode.active
+
+        ticks.advance(1)
+        app.staff_mode.check_idle()
+        await pilot.pause()
+
+        assert app.screen_stack == [guest_screen] and not app.staff_mode.active  # dialog gone too
+    assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "idle"}
+    assert not events(desk_hotel, "session_unlocked")
+
+
+async def test_the_guests_screen_and_typing_survive_staff_mode(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-in")
+        await guest.type("LH61")
+        find_screen = app.screen
+        await log_in(pilot, AGENT)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is find_screen and find_screen.query_one("#find-text").value == "LH61"
+
+
+async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
+    desk_hotel: Hotel, ticks
+) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH6144")
+        for _ in range(desk_hotel.profile.identity_attempts):
+            await guest.by_hand("01.01.2020", "T047")  # too young: each try counts
+        assert guest.on("LockedScreen")
+
+        await log_in(pilot, AGENT)
+        await override(pilot, "approve-identity")
+        await give_reason(pilot, choice=0)
+        await pilot.press("f2")
+        await pilot.pause()
+
+        # The kiosk takes the guest on to their room, as after their own identity check.
+        assert guest.on("RoomScreen") and not app.help_pending
+    assert desk_hotel.booking("LH6144").status is BookingStatus.CHECKED_IN
+
+
+async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, ticks) -> None:
+    failing = CheckInSession(desk_hotel)
+    while failing.step is not Step.LOCKED:
+        failing.find("ZZ9999")
+    app = kiosk_app(desk_hotel, ticks)  # back on Welcome: no guest session
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "unlock")
+        await give_reason(pilot, choice=1)
+        await pilot.press("f2")
+        await pilot.pause()
+        guest = Guest(pilot)
+        await guest.find("LH6144")
+        assert guest.on("ConfirmScreen")
+
+
+# -- overrides on the guest session -----------------------------------------------------------
+
+
+async def test_approve_identity(desk_hotel: Hotel, ticks) -> None:
+    session = identifying(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "approve-identity")
+        await give_reason(pilot, choice=0)
+        assert text_of(app, "#session-outcome") == "Identity approved."
+
+    assert session.step is Step.READY
+    identity = desk_hotel.booking("LH6144").identity
+    assert identity is not None and identity.approved_by == AGENT.name
+    approved = last_event(desk_hotel, "identity_approved")
+    assert by_staff(approved) == ("staff:Arne Agent", "Passport seen at the desk")
+
+
+async def test_unlock_with_a_written_reason(desk_hotel: Hotel, ticks) -> None:
+    session = locked(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "unlock")
+        await give_reason(pilot, choice=None, note="mail shown")
+
+    assert session.step is Step.IDENTIFY and not desk_hotel.booking("LH6144").locked
+    assert by_staff(last_event(desk_hotel, "session_unlocked")) == (
+        "staff:Arne Agent",
+        "mail shown",
+    )
+
+
+async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel, ticks) -> None:
+    session = locked(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "unlock")
+        await pilot.click("#reason-ok")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        assert text_of(app, "#reason-hint") == "Choose a reason or write a note."
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)
+
+    assert session.step is Step.LOCKED and not events(desk_hotel, "session_unlocked")
+
+
+async def test_choose_rooms_for_a_guest_with_no_room_ready(desk_hotel: Hotel, ticks) -> None:
+    session = no_room(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "choose-room")
+        assert isinstance(app.screen, RoomPicker)
+        offered = app.screen.rooms
+        assert "105" in {room.number for room in offered}  # dirty, but staff may give it
+        assert not {"103", "110", "201"} & {room.number for room in offered}  # held, out of order
+        await pick_rooms(pilot, "409")
+        await give_reason(pilot, choice=0)
+        assert isinstance(app.screen, KeysDialog)
+        assert app.screen.query_one(Digits).value == session.keys[0].pin
+
+    assert session.step is Step.KEYS
+    booking = desk_hotel.booking("LH8290")
+    assert booking.status is BookingStatus.CHECKED_IN and booking.assigned_rooms == ["409"]
+    assigned = last_event(desk_hotel, "rooms_assigned")
+    assert by_staff(assigned) == ("staff:Arne Agent", "No room of the booked type ready")
+    assert assigned["detail"]["rooms"] == ["409"]
+
+
+async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, ticks) -> None:
+    session = checked_in(desk_hotel)
+    old = session.keys[0].room.number
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "choose-room")
+        await pick_rooms(pilot, "305")
+        await give_reason(pilot, choice=1)
+        assert isinstance(app.screen, KeysDialog)
+
+    assert [key.room.number for key in session.keys] == ["305"]
+    assert desk_hotel.booking("LH6144").assigned_rooms == ["305"]
+    assert desk_hotel.occupant(old) is None and desk_hotel.occupant("305") == "LH6144"
+    moved = last_event(desk_hotel, "room_reassigned")
+    assert by_staff(moved) == ("staff:Arne Agent", "Guest asked for another room")
+    assert moved["detail"]["previous"] == old
+
+
+async def test_reissue_key_revokes_the_old_one_and_shows_the_new_pin(
+    desk_hotel: Hotel, ticks
+) -> None:
+    session = checked_in(desk_hotel)
+    room = session.keys[0].room.number
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "reissue-key")
+        await give_reason(pilot, choice=0)
+        new_pin = app.screen.query_one(Digits).value
+        await pilot.click("#keys-close")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)
+
+    assert new_pin == session.keys[0].pin
+    grants = desk_hotel.grants_for("LH6144")
+    assert [grant["revoked_at"] is None for grant in grants] == [False, True]
+    assert desk_hotel.verify_key(room, new_pin).opens
+    assert by_staff(last_event(desk_hotel, "key_reissued")) == (
+        "staff:Arne Agent",
+        "Guest forgot the PIN",
+    )
+
+
+async def test_revoke_key(desk_hotel: Hotel, ticks) -> None:
+    session = checked_in(desk_hotel)
+    room = session.keys[0].room.number
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "revoke-key")
+        await give_reason(pilot, choice=0)
+        assert text_of(app, "#session-outcome") == f"Key for room {room} revoked."
+
+    assert session.keys == () and not desk_hotel.active_grants(room)
+    assert by_staff(last_event(desk_hotel, "key_revoked")) == (
+        "staff:Arne Agent",
+        "Key shared or lost",
+    )
+
+
+async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, ticks) -> None:
+    session = checked_in(desk_hotel)
+    room = session.keys[0].room.number
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, MANAGER)
+        await override(pilot, "undo-check-in")
+        await give_reason(pilot, choice=0)
+
+    booking = desk_hotel.booking("LH6144")
+    assert booking.status is BookingStatus.RESERVED and booking.assigned_rooms == []
+    assert desk_hotel.occupant(room) is None and not desk_hotel.active_grants(room)
+    assert session.step is Step.READY
+    undone = last_event(desk_hotel, "check_in_undone")
+    assert by_staff(undone) == ("staff:Marta Manager", "Wrong booking checked in")
+
+
+async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, ticks) -> None:
+    session = checked_in(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "undo-check-in")
+        await give_reason(pilot, choice=0)
+        outcome = app.screen.query_one("#session-outcome", Static)
+        assert str(outcome.render()) == "Only a manager can undo a check-in."
+        assert outcome.has_class("-refused")
+
+    assert desk_hotel.booking("LH6144").status is BookingStatus.CHECKED_IN
+    assert session.step is Step.KEYS and not events(desk_hotel, "check_in_undone")
+
+
+async def test_end_session(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH6144")
+        session = app.session
+        await log_in(pilot, AGENT)
+        await override(pilot, "end-session")
+        await give_reason(pilot, choice=0)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert guest.on("WelcomeScreen") and app.session is None
+
+    assert session.step is Step.ENDED and session.booking is None
+    assert by_staff(last_event(desk_hotel, "session_ended")) == ("staff:Arne Agent", "Guest left")
+
+
+# -- quitting and the palette -----------------------------------------------------------------
+
+
+async def test_an_agent_cannot_quit(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and app.staff_mode.active
+        assert [n.message for n in app._notifications] == ["Only a manager can quit the kiosk."]
+    assert last_event(desk_hotel, "kiosk_quit")["outcome"] == "refused"
+
+
+async def test_a_manager_quits_and_guests_cannot(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running  # a guest's ctrl+q does nothing
+        await log_in(pilot, MANAGER)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert last_event(desk_hotel, "kiosk_quit")["actor"] == "staff:Marta Manager"
+    assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "quit"}
+
+
+async def test_command_palette_in_staff_mode_only(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert not CommandPalette.is_open(app)
+
+        await log_in(pilot, AGENT)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        await pilot.press(*"show rooms")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "rooms"
+
+
+# -- the lobby dashboard ----------------------------------------------------------------------
+
+
+def rows(app, table_id: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+async def show_tab(pilot, tab: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.click(f"#--content-tab-{tab}")
+    await pilot.pause()
+
+
+async def test_arrivals_show_full_names_and_what_each_needs(desk_hotel: Hotel, ticks) -> None:
+    session = locked(desk_hotel, "LH7015")
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await show_tab(pilot, "arrivals")
+        arrivals = {row[0]: row for row in rows(app, "arrivals-table")}
+
+    assert arrivals["LH7015"][1:2] + arrivals["LH7015"][5:6] == ["Siobhan O'Brien", "LOCKED"]
+    assert arrivals["LH8471"][5:] == ["checked in", "103"]
+    assert arrivals["LH4821"][5] == "reserved"
+    assert "LH8356" not in arrivals and "LH8533" not in arrivals  # cancelled; arrives tomorrow
+
+
+async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
+    desk_hotel: Hotel, ticks
+) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await show_tab(pilot, "help")
+        assert rows(app, "help-table") == []
+
+        filed_at = desk_hotel.now()
+        other_kiosk = subprocess.run(
+            [
+                sys.executable,
+                str(WORKERS / "file_help_request.py"),
+                str(desk_hotel.data_dir.root),
+                "lobby-2",
+                "LH7015",
+                filed_at.isoformat(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        request = other_kiosk.stdout.strip()
+        desk_hotel.clock.advance(minutes=3)
+        # No restart, no key press: the dashboard's own poll finds it.
+        for _ in range(int(3 * HELP_POLL_SECONDS / 0.1)):
+            if rows(app, "help-table"):
+                break
+            await pilot.pause(0.1)
+        assert [row[0:5] for row in rows(app, "help-table")] == [
+            [request, "3 min", "lobby-2", "guest pressed Help", "LH7015"]
+        ]
+        assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (1)"
+
+        await pilot.click("#help-take")
+        await pilot.pause()
+        assert rows(app, "help-table")[0][5:] == ["taken", AGENT.name]
+        await pilot.click("#help-close")
+        await pilot.pause()
+        assert rows(app, "help-table") == []
+
+    assert desk_hotel.help_requests(open_only=False)[-1]["status"] == HelpStatus.CLOSED
+
+
+async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ticks) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await show_tab(pilot, "rooms")
+        board = {row[0]: row for row in rows(app, "rooms-table")}
+        assert board["103"][3:] == ["occupied (clean)", "LH8471  Yuki Tanaka"]
+        assert board["201"][3] == "out of order"
+
+        table = app.screen.query_one("#rooms-table", DataTable)
+        table.move_cursor(row=table.get_row_index("104"))
+        await pilot.click("#room-out_of_order")
+        await pilot.pause()
+        await give_reason(pilot, choice=2)
+        assert {row[0]: row for row in rows(app, "rooms-table")}["104"][3] == "out of order"
+
+    assert (
+        next(room for room in desk_hotel.rooms() if room.number == "104").status
+        is RoomStatus.OUT_OF_ORDER
+    )
+    changed = last_event(desk_hotel, "room_status")
+    assert by_staff(changed) == ("staff:Arne Agent", "Maintenance") and changed["room"] == "104"
+
+
+async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Hotel, ticks) -> None:
+    session = locked(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "unlock")
+        await give_reason(pilot, choice=0)
+        await show_tab(pilot, "audit")
+        everything = rows(app, "audit-table")
+        assert len(everything) == len(events(desk_hotel)) and everything[0][2] == "session unlocked"
+
+        await pilot.click("#audit-booking")
+        await pilot.press(*"lh6144")
+        await pilot.pause()
+        assert {row[4] for row in rows(app, "audit-table")} == {"LH6144"}
+
+        app.screen.query_one("#audit-staff").value = AGENT.name
+        await pilot.pause()
+        assert [row[1:3] for row in rows(app, "audit-table")] == [
+            ["staff:Arne Agent", "session unlocked"]
+        ]
