@@ -21,6 +21,11 @@ def free_ready_rooms(rooms: Iterable[Room], held: set[str]) -> list[Room]:
     )
 
 
+def ranks_above(given: str, booked: str, ladder: tuple[str, ...]) -> bool:
+    """Whether `given` is better than `booked` on the house's upgrade ladder."""
+    return given in ladder and booked in ladder and ladder.index(given) > ladder.index(booked)
+
+
 def choose_rooms(
     free: list[Room], room_type: str, count: int, *, ladder: tuple[str, ...], upgrades_allowed: bool
 ) -> Assignment | None:

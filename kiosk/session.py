@@ -424,9 +424,11 @@ class CheckInSession:
                 raise StaffError(f"Room {number} is not free.")
             chosen.append(room)
         assert self.booking is not None
+        # Only a better type is good news for the guest; another type staff chose is not.
         types = {room.type for room in chosen}
-        upgraded = None if types == {self.booking.room_type} else ",".join(sorted(types))
-        return room_rules.Assignment(tuple(chosen), upgraded)
+        ladder = self.hotel.profile.upgrade_ladder
+        upgraded = all(room_rules.ranks_above(kind, self.booking.room_type, ladder) for kind in types)
+        return room_rules.Assignment(tuple(chosen), min(types, key=ladder.index) if upgraded else None)
 
     def _issue(self, db: TinyDB, room: Room, actor: Actor) -> RoomKey:
         assert self.booking is not None

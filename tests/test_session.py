@@ -404,7 +404,7 @@ def test_no_room_ready_calls_staff_who_can_give_another_room(demo_hotel: Hotel) 
         session.check_in(["110"], staff=AGENT, reason="suite is out of order")
     result = session.check_in(["409"], staff=AGENT, reason="junior suite instead, guest agreed")
     assert isinstance(result, CheckedIn)
-    assert result.upgraded_to == "junior_suite"
+    assert result.upgraded_to is None  # a junior suite for a suite is no upgrade to announce
     assigned = events(demo_hotel, "rooms_assigned", "LH8290")[-1]
     assert (assigned["actor"], assigned["detail"]["reason"]) == (f"staff:{AGENT.name}",
                                                                  "junior suite instead, guest agreed")
@@ -640,3 +640,9 @@ def test_one_known_code_cannot_reset_the_lookup_count_for_ever(demo_hotel: Hotel
         session.find("LH4821")
     assert outcomes[-1] == Rejected(Failure.LOCKED)
     assert len(outcomes) < limit * 2
+
+
+def test_a_better_room_chosen_by_staff_is_announced_as_an_upgrade(demo_hotel: Hotel) -> None:
+    session = ready(demo_hotel, "LH8107")  # single
+    result = session.check_in(["109"], staff=AGENT, reason="regular guest")
+    assert isinstance(result, CheckedIn) and result.upgraded_to == "junior_suite"
