@@ -96,6 +96,28 @@ class CheckInSession:
         self.upgraded_to: str | None = None
         self.step = Step.LOCKED if hotel.locked_until(self._lookup_key) else Step.FIND
 
+    @classmethod
+    def at_the_desk(cls, hotel: Hotel, code: str, staff: StaffMember) -> CheckInSession:
+        """A session staff open on a booking from the dashboard, e.g. to unlock a booking
+        whose guest came to the desk instead of waiting at the kiosk."""
+        booking = hotel.booking(code)
+        if booking is None:
+            raise StaffError(f"There is no booking {code}.")
+        session = cls(hotel)
+        session.actor = Actor("staff", staff.name)
+        session.booking = booking
+        if booking.locked:
+            session.step = Step.LOCKED
+        elif booking.status is BookingStatus.CHECKED_IN:
+            session.step = Step.DONE
+        elif booking.status is not BookingStatus.RESERVED:
+            session.step = Step.ENDED
+        else:
+            session.step = Step.READY if booking.identity else Step.IDENTIFY
+        with hotel.transaction() as db:
+            hotel.audit(db, session.actor, "session_opened_at_desk", booking=booking.code)
+        return session
+
     @property
     def _lookup_key(self) -> str:
         return f"lookup:{self.hotel.kiosk_id}"

@@ -646,3 +646,21 @@ def test_a_better_room_chosen_by_staff_is_announced_as_an_upgrade(demo_hotel: Ho
     session = ready(demo_hotel, "LH8107")  # single
     result = session.check_in(["109"], staff=AGENT, reason="regular guest")
     assert isinstance(result, CheckedIn) and result.upgraded_to == "junior_suite"
+
+
+def test_staff_open_a_locked_booking_at_the_desk_and_unlock_it(demo_hotel: Hotel) -> None:
+    guest = at_identify(demo_hotel, "LH7388")  # date of birth 1980-05-17 on file
+    for _ in range(demo_hotel.profile.identity_attempts):
+        guest.identify_by_hand("1980-05-18", "1234")
+    assert guest.step is Step.LOCKED  # the guest walks to the desk and the kiosk moves on
+
+    desk = CheckInSession.at_the_desk(reopen(demo_hotel), "lh7388", AGENT)
+    assert desk.step is Step.LOCKED
+    desk.unlock(AGENT, "guest at the desk, passport seen")
+    assert desk.step is Step.IDENTIFY
+    assert isinstance(desk.identify_by_hand("1980-05-17", "1234"), Verified)
+    assert isinstance(desk.check_in(), CheckedIn)
+    opened = events(demo_hotel, "session_opened_at_desk", "LH7388")
+    assert opened and opened[0]["actor"] == f"staff:{AGENT.name}"
+    with pytest.raises(StaffError):
+        CheckInSession.at_the_desk(demo_hotel, "NOPE99", AGENT)
