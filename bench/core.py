@@ -86,7 +86,7 @@ def kiosk_ops(house: dataset.House, samples: int, rng: random.Random) -> dict[st
         out["check_in"].append(clock() - start)
         assert isinstance(result, CheckedIn), result
 
-    for code, room, pin in rng.sample(house.checked_in, samples):
+    for _code, room, pin in rng.sample(house.checked_in, samples):
         start = clock()
         verdict = hotel.verify_key(room, pin)
         out["verify"].append(clock() - start)
@@ -194,7 +194,7 @@ def sqlite_ops(path: Path, house: dataset.House, secret: bytes, samples: int,
     out: dict[str, list[float]] = {"lookup": [], "check_in": [], "verify": []}
     for code in house.arrival_codes[:samples]:
         out["check_in"].append(timed(lambda code=code: sqlite_check_in(db, secret, code)))
-    for code, room, pin in rng.sample(house.checked_in, samples):
+    for _code, room, pin in rng.sample(house.checked_in, samples):
         start = clock()
         opens = sqlite_verify(db, secret, room, pin)
         out["verify"].append(clock() - start)

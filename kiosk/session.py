@@ -14,7 +14,7 @@ from kiosk import rooms as room_rules
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, grant_is_active
 from kiosk.identity import IdentityCheck, IdentityProblem, check_by_hand, check_zone
-from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus, normalise_code, normalise_name
+from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus, normalise_name
 from kiosk.staff import StaffError, StaffMember
 
 
