@@ -4,6 +4,8 @@ and returns an outcome; screens render `session.step` and the outcome, nothing m
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -128,7 +130,7 @@ class CheckInSession:
         """A booking code (typed or scanned) or, failing that, a last name arriving today."""
         if self.step is Step.LOCKED:
             # Still a lookup attempt, and one staff will want to see: somebody keeps trying.
-            with self.hotel.transaction() as db:
+            with self._transaction() as db:
                 self.hotel.audit(db, self.actor, "lookup", outcome=Failure.LOCKED)
             return Rejected(Failure.LOCKED)
         if self.step not in (Step.FIND, Step.CONFIRM):
@@ -138,7 +140,7 @@ class CheckInSession:
             return Rejected(Failure.INVALID_INPUT)
         booking = self.hotel.booking(text) or self._only_arrival_named(text)
         outcome = self._judge(booking)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             if isinstance(outcome, Found):
                 self._forgive_typos(db, outcome.booking.code)
                 self.hotel.audit(db, self.actor, "lookup", booking=outcome.booking.code)
@@ -223,7 +225,7 @@ class CheckInSession:
             return Rejected(Failure.WRONG_STEP)
         result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
         limit = self.hotel.profile.identity_attempts
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             doc = self._refresh_booking()
             if doc.get("locked"):
                 # Locked meanwhile by this booking's session on another kiosk: no more tries
@@ -258,7 +260,7 @@ class CheckInSession:
         if rooms is not None and staff is None:
             return Rejected(Failure.WRONG_STEP)
         actor = Actor("staff", staff.name) if staff else self.actor
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             doc = self._refresh_booking()
             if doc["status"] != BookingStatus.RESERVED:
                 # Another kiosk (or the desk) was quicker; the trail shows both attempts.
@@ -315,7 +317,7 @@ class CheckInSession:
         """Staff saw the document themselves."""
         booking = self._require_booking()
         record = IdentityRecord(method="staff", approved_by=staff.name)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self._refresh_booking()
             self._save_booking(db, identity=record, identity_failures=0, locked=False)
             self.hotel.audit(db, Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
@@ -323,7 +325,7 @@ class CheckInSession:
             self.step = Step.READY
 
     def unlock(self, staff: StaffMember, reason: str) -> None:
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self.hotel.clear_failures(db, self._lookup_key)
             if self.booking is not None:
                 self._refresh_booking()
@@ -343,7 +345,7 @@ class CheckInSession:
         if old_room not in booking.assigned_rooms:
             raise StaffError(f"Booking {booking.code} does not hold room {old_room}.")
         actor = Actor("staff", staff.name)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self._refresh_booking()
             (room,) = self._staff_choice(db, [new_room], self.hotel.held_rooms()).rooms
             self.hotel.revoke_grants(db, booking.code, actor, room=old_room, reason=reason)
@@ -360,7 +362,7 @@ class CheckInSession:
         if room not in booking.assigned_rooms:
             raise StaffError(f"Booking {booking.code} does not hold room {room}.")
         actor = Actor("staff", staff.name)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self.hotel.revoke_grants(db, booking.code, actor, room=room, reason=reason)
             (room_record,) = [r for r in self._all_rooms(db) if r.number == room]
             key = self._issue(db, room_record, actor)
@@ -370,7 +372,7 @@ class CheckInSession:
 
     def revoke_key(self, staff: StaffMember, room: str, reason: str) -> int:
         booking = self._require_booking(BookingStatus.CHECKED_IN)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             count = self.hotel.revoke_grants(db, booking.code, Actor("staff", staff.name), room=room, reason=reason)
         self.keys = tuple(key for key in self.keys if key.room.number != room)
         return count
@@ -381,7 +383,7 @@ class CheckInSession:
             raise StaffError("Only a manager can undo a check-in.")
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         actor = Actor("staff", staff.name)
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self._refresh_booking()
             self.hotel.revoke_grants(db, booking.code, actor, reason=reason)
             self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
@@ -391,7 +393,7 @@ class CheckInSession:
         self.step = Step.READY if booking.identity else Step.IDENTIFY
 
     def end(self, staff: StaffMember, reason: str) -> None:
-        with self.hotel.transaction() as db:
+        with self._transaction() as db:
             self.hotel.audit(db, Actor("staff", staff.name), "session_ended",
                              booking=self.booking.code if self.booking else None, reason=reason)
         self.wipe()
@@ -404,6 +406,18 @@ class CheckInSession:
                 if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER]
 
     # -- helpers ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[TinyDB]:
+        """A write of this session: if it does not reach the disk, the session forgets what it
+        meant to write, so that the same step can be tried again once the disk works."""
+        before = (self.booking, self.step, self.keys, self.upgraded_to)
+        try:
+            with self.hotel.transaction() as db:
+                yield db
+        except BaseException:
+            self.booking, self.step, self.keys, self.upgraded_to = before
+            raise
 
     def _require_booking(self, status: BookingStatus | None = None) -> Booking:
         if self.booking is None:

@@ -1,28 +1,47 @@
-"""What every guest screen has: the hotel's name and the step, the screen's own body, the
-staff-are-coming banner, Help, Back where going back is safe, and the language switch.
+"""The guest's screen: one Textual screen that holds what every step has (the hotel's name
+and the step, the staff-are-coming banner, Help, Back where going back is safe, and the
+language switch), built once, and in the middle the step itself: a page.
 
-A screen composes all its text from the catalog, so a language change recomposes it; what
-the guest typed and where focus was survive the change.
+Why pages in one screen rather than a Textual screen per step: a new screen costs Textual a
+full styling, two layouts and a frame's wait before it is drawn, some 30 ms before any of
+its content (bench/ui.py "floor"), against 50 ms for a whole step (DESIGN.md). A page
+mounted into the running screen costs only its own widgets.
+
+Pages stack like screens: the next step is pushed; Back pops it and shows the page
+underneath as the guest left it (what they typed, where focus was). A page composes all its
+text from the catalog, so a language change recomposes it; what the guest typed and where
+focus was survive the change.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.await_remove import AwaitRemove
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 from kiosk.i18n import LANGUAGES, Catalog
 from kiosk.session import Rejected
+from screens.trouble import StorageGuard
 
 if TYPE_CHECKING:
     from screens.app import KioskApp
 
 STEPS = 4  # booking, identity, room, door code
+HOLD_AT_MOST = 0.5  # seconds a new page may take to get its widgets before frames go on
+SETTLE_TURNS = 3  # turns of the event loop for widgets to post what they ask of the screen
+SWEEP_AFTER = 2.0  # seconds after a page change that the pages it closed are removed
 FEW_ATTEMPTS = 2  # from here on a rejection also says how many tries are left
 
 
@@ -31,21 +50,50 @@ def plain(text: str = "", *, id: str | None = None, classes: str = "") -> Static
     return Static(text, markup=False, id=id, classes=classes)
 
 
-class GuestScreen(Screen[None]):
-    STEP: ClassVar[int | None] = None
-    """Which of the steps this screen belongs to, for the progress line; None shows none."""
-    CAN_GO_BACK: ClassVar[bool] = False
-    """Whether this screen offers Back (override `go_back` when it does)."""
+class PageButton(Button):
+    """A button on a page. It does not flash when pressed: its answer shows at once (the next
+    page, or a line on this one), and the flash's own repaint would hold the next page back
+    by a frame (1/60 s) or two."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", show=False, id="guest.help"),
-        Binding("escape", "back", "Back", show=False, id="guest.back"),
-    ]
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.active_effect_duration = 0
+
+
+class TopBar(Widget):
+    """The hotel's name on the left and the step on the right: one line, one widget."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"top-bar--progress"}
+    progress: reactive[str] = reactive("")
+
+    def __init__(self, hotel: str, progress: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hotel = hotel
+        self.set_reactive(TopBar.progress, progress)
+
+    def render(self) -> Content:
+        name = Content.styled(self.hotel, "bold")
+        step = Content.styled(self.progress, self.get_visual_style("top-bar--progress"))
+        gap = max(1, self.content_size.width - name.cell_length - step.cell_length)
+        return Content.assemble(name, " " * gap, step)
+
+
+class GuestPage(StorageGuard, Vertical):
+    """One step of the guest's check-in, shown in the middle of the guest screen."""
+
+    STEP: ClassVar[int | None] = None
+    """Which of the steps this page belongs to, for the progress line; None shows none."""
+    CAN_GO_BACK: ClassVar[bool] = False
+    """Whether this page offers Back (override `go_back` when it does)."""
+    AUTO_FOCUS: ClassVar[str | None] = None
+    """What has focus when the page is first shown."""
 
     rejected: Rejected | None = None
-    """The last rejection this screen shows, kept so that it can be shown in another language."""
+    """The last rejection this page shows, kept so that it can be shown in another language."""
     _composed_in = ""
-    """The language of the text on screen; a different one recomposes it."""
+    """The language of the text on the page; a different one recomposes it."""
+    _focused: Widget | None = None
+    """What had focus when another page went on top; it has it again on Back."""
 
     @property
     def kiosk(self) -> KioskApp:
@@ -58,41 +106,38 @@ class GuestScreen(Screen[None]):
     def t(self, key: str, **fields: object) -> str:
         return self.catalog.t(key, **fields)
 
+    @property
+    def guest_screen(self) -> GuestScreen:
+        return cast(GuestScreen, self.screen)
+
+    @property
+    def is_current(self) -> bool:
+        """The guest sees this page now: no other page, dialog or staff mode over it."""
+        screen = self.guest_screen
+        return screen.page is self and self.app.screen is screen
+
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         self._composed_in = self.kiosk.language
-        with Horizontal(id="top-bar"):
-            yield plain(self.kiosk.hotel.profile.name, id="hotel-name")
-            if self.STEP is not None:
-                step_name = self.t(f"step.{self.STEP}")
-                yield plain(
-                    self.t("progress", step=self.STEP, steps=STEPS, name=step_name), id="progress"
-                )
-        with VerticalScroll(id="body", can_focus=False):
-            yield from self.compose_body()
-        yield plain(self.t("help.on_the_way"), id="help-banner")
-        with Horizontal(id="actions"):
-            yield Button(self.t("action.help"), id="help")
-            if self.CAN_GO_BACK:
-                yield Button(self.t("action.back"), id="back")
-            with Horizontal(id="languages"):
-                for language in LANGUAGES:
-                    yield self._language_button(language)
+        yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def _language_button(self, language: str) -> Button:
-        name = Catalog.load(language).t("language.name")
-        current = language == self.kiosk.language
-        # The tick says which language is on, for those who cannot tell by the colour.
-        return Button(
-            f"✓ {name}" if current else name,
-            id=f"language-{language}",
-            name=language,
-            classes="language -current" if current else "language",
-        )
+    def on_mount(self) -> None:
+        self.guest_screen.page_ready(self)
+
+    def take_focus(self) -> None:
+        """Focus where the guest left it, or on the page's first question."""
+        focused = self._focused
+        if focused is None or not focused.is_attached or not focused.focusable:
+            focused = next(
+                (widget for widget in self.query(self.AUTO_FOCUS or "-") if widget.focusable),
+                None,
+            )
+        # At once (Widget.focus waits for the app's next turn): the page is drawn focused.
+        self.screen.set_focus(focused, scroll_visible=False)
 
     def problem_line(self) -> Static:
         """Where a rejection is shown; empty and hidden until there is one."""
@@ -101,7 +146,7 @@ class GuestScreen(Screen[None]):
         return line
 
     def describe(self, rejected: Rejected) -> str:
-        """The guest's words for a rejection; screens that show rejections say them."""
+        """The guest's words for a rejection; pages that show rejections say them."""
         raise NotImplementedError
 
     def show_rejection(self, rejected: Rejected) -> None:
@@ -115,27 +160,259 @@ class GuestScreen(Screen[None]):
             return ""
         return " " + self.catalog.plural(key, rejected.attempts_left)
 
-    # -- language and help ------------------------------------------------------------------
+    async def relabel(self) -> None:
+        """Compose again in the guest's language, keeping what they typed and the focus."""
+        if self._composed_in == self.kiosk.language:
+            return
+        typed = {field.id: field.value for field in self.query(Input) if field.id}
+        zones = {area.id: area.text for area in self.query(TextArea) if area.id}
+        focused = self.screen.focused
+        focused_id = focused.id if focused is not None and self in focused.ancestors else None
+        await self.recompose()
+        for field in self.query(Input):
+            field.value = typed.get(field.id or "", field.value)
+        for area in self.query(TextArea):
+            area.load_text(zones.get(area.id or "", area.text))
+        if focused_id:
+            for widget in self.query(f"#{focused_id}"):
+                widget.focus()
+
+    # -- leaving ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Back to the page underneath."""
+        if self.guest_screen.page is self:
+            self.guest_screen.pop_page()
+
+    def go_back(self) -> None:
+        self.close()
+
+    def any_key(self, event: events.Key) -> None:
+        """Every key the guest presses while this page is shown, before its binding acts."""
+
+    def closed(self) -> None:
+        """The page is closed and will not be shown again: forget what must not stay."""
+
+
+class GuestScreen(StorageGuard, Screen[None]):
+    """The screen guests see, from Welcome to goodbye: the frame, and the pages in it."""
+
+    AUTO_FOCUS = ""  # each page says what has focus
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", show=False, id="guest.help"),
+        Binding("escape", "back", "Back", show=False, id="guest.back"),
+    ]
+
+    def __init__(self, first: GuestPage) -> None:
+        super().__init__()
+        self.pages: list[GuestPage] = [first]
+        """Bottom (Welcome) to top; the top one is shown, the others wait for Back."""
+        self._composed_in = ""
+        self._gone: list[GuestPage] = []  # closed and hidden, to be removed
+        self._sweeping: list[AwaitRemove] = []
+        self._mounting: dict[GuestPage, AwaitMount] = {}
+        self._held: AbstractContextManager[None] | None = None  # nothing drawn meanwhile
+        self._holds = 0  # page changes under way
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return cast("KioskApp", self.app)
+
+    @property
+    def page(self) -> GuestPage:
+        return self.pages[-1]
+
+    def t(self, key: str, **fields: object) -> str:
+        return self.kiosk.catalog.t(key, **fields)
+
+    # -- the frame --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._composed_in = self.kiosk.language
+        yield TopBar(self.kiosk.hotel.profile.name, self._progress(), id="top-bar")
+        with VerticalScroll(id="body", can_focus=False):
+            yield from self.pages
+        yield plain(self.t("help.on_the_way"), id="help-banner")
+        with Horizontal(id="actions"):
+            yield Button(self.t("action.help"), id="help")
+            back = Button(self.t("action.back"), id="back")
+            back.display = self.page.CAN_GO_BACK
+            yield back
+            with Horizontal(id="languages"):
+                for language in LANGUAGES:
+                    label, current = self._language_label(language)
+                    yield Button(
+                        label,
+                        id=f"language-{language}",
+                        name=language,
+                        classes="language -current" if current else "language",
+                    )
+
+    def _progress(self) -> str:
+        step = self.page.STEP
+        if step is None:
+            return ""
+        return self.t("progress", step=step, steps=STEPS, name=self.t(f"step.{step}"))
+
+    def _language_label(self, language: str) -> tuple[str, bool]:
+        name = Catalog.load(language).t("language.name")
+        current = language == self.kiosk.language
+        # The tick says which language is on, for those who cannot tell by the colour.
+        return (f"✓ {name}" if current else name), current
+
+    def _label_languages(self) -> None:
+        for language in LANGUAGES:
+            button = self.query_one(f"#language-{language}", Button)
+            button.label, current = self._language_label(language)
+            button.set_class(current, "-current")
 
     def on_mount(self) -> None:
         # init=True: the language may have changed between compose and mount.
         self.watch(self.kiosk, "language", self._relabel)
         self.watch(self.kiosk, "help_pending", self._show_help_banner)
 
-    async def _relabel(self, language: str) -> None:
-        if language == self._composed_in:
+    # -- pages ------------------------------------------------------------------------------
+    # A page change is drawn once, complete. A new page is mounted while the current one
+    # stays as it is; once the new page has its widgets (GuestPage.on_mount) the pages change
+    # places in one go. Nothing is drawn until then (App.batch_update): no half-built or
+    # empty frame, and no early repaint, after which Textual would hold the next one back
+    # for one or two of its frames (1/60 s). Closed pages forget what must not stay (door
+    # codes) at once, hide with the change and leave the DOM with the next change or a
+    # moment later (a removal costs a layout of its own).
+
+    def push_page(self, page: GuestPage) -> None:
+        """Show `page` over the current one, which waits (hidden, as it is) for Back."""
+        below = self.page
+        focused = self.focused
+        below._focused = focused if focused is not None and below in focused.ancestors else None
+        self._mount(page)
+
+    def replace_page(self, page: GuestPage) -> None:
+        """Show `page` instead of the current one, which is closed."""
+        closing = self.pages.pop()
+        self._mount(page)
+        self._retire(closing)
+
+    def pop_page(self) -> None:
+        """Close the current page and show the one underneath as it was left."""
+        if len(self.pages) > 1:
+            self._close(self.pages.pop())
+
+    def close_pages(self) -> None:
+        """Close every page but the first (Welcome), which starts afresh."""
+        if len(self.pages) > 1:
+            closing, self.pages[1:] = self.pages[1:], []
+            self.page._focused = None
+            self._close(*closing)
+
+    def _mount(self, page: GuestPage) -> None:
+        self._hold_frames()
+        self.set_focus(None)  # keys typed meanwhile must not reach the page being left
+        self.pages.append(page)
+        self._mounting[page] = self.query_one("#body").mount(page)
+
+    def page_ready(self, page: GuestPage) -> None:
+        """`page` has its widgets: it takes the place of the one it follows."""
+        mounting = self._mounting.pop(page, None)
+        if page is self.page:
+            for other in (*self.pages[:-1], *self._gone):
+                other.display = False
+            self._show_page(page)
+        # Else closed again before it was ready, or the first page, composed with the frame.
+        if mounting is not None:
+            self.call_next(self._release_frames_after, mounting)
+
+    def _close(self, *closing: GuestPage) -> None:
+        self._hold_frames()
+        for page in closing:
+            page.display = False
+        self._retire(*closing)
+        # Closed pages go with this change: after Back or at the end of a check-in no
+        # guest's data stays in the DOM.
+        self._sweeping += self._remove_gone()
+        page = self.page
+        page.display = True
+        self._show_page(page)
+        self.call_next(self._release_frames_after, page.relabel())
+
+    def _retire(self, *pages: GuestPage) -> None:
+        for page in pages:
+            page.closed()
+        self._gone.extend(pages)
+
+    def _show_page(self, page: GuestPage) -> None:
+        """What the frame says about the page shown (its step, whether Back goes), and focus."""
+        self.query_one(TopBar).progress = self._progress()
+        self.query_one("#back").display = page.CAN_GO_BACK
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        page.take_focus()
+
+    def _hold_frames(self) -> None:
+        if self._held is None:
+            self._held = self.app.batch_update()
+            self._held.__enter__()
+            # Whatever happens to the page change, the screen does not stay frozen.
+            self.set_timer(HOLD_AT_MOST, self._release_frames)
+            # Pages closed by earlier changes go now: their removal is laid out with this one.
+            self._sweeping = self._remove_gone()
+        self._holds += 1
+
+    async def _release_frames_after(self, step: Awaitable[object]) -> None:
+        try:
+            await step
+            sweeping, self._sweeping = self._sweeping, []
+            for removal in sweeping:
+                await removal
+            if self._holds == 1:
+                await self._lay_out_now()
+        finally:
+            self._holds -= 1
+            if self._holds <= 0:
+                self._release_frames()
+
+    def _release_frames(self) -> None:
+        self._holds = 0
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.__exit__(None, None, None)
+            if self._gone:
+                self.set_timer(SWEEP_AFTER, self._sweep)
+
+    async def _lay_out_now(self) -> None:
+        """Lay the changed page out and draw it now, and let its widgets ask for the layout
+        they want once they have their sizes. Left to Textual, the first layout would wait
+        for the screen's next frame and the second for one or two frames after that (1/60 s
+        each): some 25 ms of waiting on every step. This way the second one comes with the
+        very next frame. `Screen._refresh_layout` is Textual's own (private; Textual is
+        pinned to an exact version)."""
+        if not self.is_current:
             return
-        typed = {field.id: field.value for field in self.query(Input) if field.id}
-        zones = {area.id: area.text for area in self.query(TextArea) if area.id}
-        focused = self.focused.id if self.focused else None
-        await self.recompose()
-        for field in self.query(Input):
-            field.value = typed.get(field.id or "", field.value)
-        for area in self.query(TextArea):
-            area.load_text(zones.get(area.id or "", area.text))
-        if focused:
-            for widget in self.query(f"#{focused}"):
-                widget.focus()
+        for _ in range(SETTLE_TURNS):  # what the change itself asked for arrives
+            await asyncio.sleep(0)
+        self._refresh_layout()
+        for _ in range(SETTLE_TURNS):  # the new widgets' own requests arrive
+            await asyncio.sleep(0)
+
+    def _sweep(self) -> None:
+        if self._held is None:  # else the change under way removes them
+            self._remove_gone()
+
+    def _remove_gone(self) -> list[AwaitRemove]:
+        gone = [page for page in self._gone if page not in self._mounting]
+        self._gone = [page for page in self._gone if page in self._mounting]
+        return [page.remove() for page in gone]
+
+    # -- language and help ------------------------------------------------------------------
+
+    async def _relabel(self, language: str) -> None:
+        if language != self._composed_in:
+            self._composed_in = language
+            self.query_one(TopBar).progress = self._progress()
+            self.query_one("#help-banner", Static).update(self.t("help.on_the_way"))
+            self.query_one("#help", Button).label = self.t("action.help")
+            self.query_one("#back", Button).label = self.t("action.back")
+            self._label_languages()
+        await self.page.relabel()
 
     def _show_help_banner(self, pending: bool) -> None:
         self.set_class(pending, "-help-pending")
@@ -149,12 +426,10 @@ class GuestScreen(Screen[None]):
     def action_help(self) -> None:
         self.kiosk.call_staff()
 
-    # -- back -------------------------------------------------------------------------------
-
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if self.CAN_GO_BACK:
-            self.go_back()
+        if self.page.CAN_GO_BACK:
+            self.page.go_back()
 
-    def go_back(self) -> None:
-        self.dismiss()
+    def on_key(self, event: events.Key) -> None:
+        self.page.any_key(event)

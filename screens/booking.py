@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal
+from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
 from kiosk.models import Booking
 from kiosk.session import CheckInSession, Failure, Found, Rejected
-from screens.base import GuestScreen, plain
-from screens.identity import IdentityChoiceScreen
-from screens.recovery import LockedScreen
+from screens.base import GuestPage, PageButton, plain
+from screens.identity import IdentityChoicePage
+from screens.recovery import LockedPage
+from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
 
 
-class FindBookingScreen(GuestScreen):
+class FindBookingPage(GuestPage):
     STEP = 1
     CAN_GO_BACK = True
     AUTO_FOCUS = "#find-text"
@@ -29,7 +30,7 @@ class FindBookingScreen(GuestScreen):
         yield plain(self.t("find.hint"), classes="hint")
         with Horizontal(classes="field-row"):
             yield GuestInput(placeholder=self.t("find.placeholder"), id="find-text")
-            yield Button(self.t("find.submit"), id="find", variant="primary")
+            yield PageButton(self.t("find.submit"), id="find", variant="primary")
         yield self.problem_line()
 
     # A scanner types the code and Enter, which submits the field.
@@ -42,9 +43,9 @@ class FindBookingScreen(GuestScreen):
                 field.value = ""
                 self.rejected = None
                 self.query_one("#problem").display = False
-                self.kiosk.show(ConfirmScreen(self.session, booking))
+                self.kiosk.show(ConfirmPage(self.session, booking))
             case Rejected(failure=Failure.LOCKED):
-                self.kiosk.show(LockedScreen(), forget_earlier=True)
+                self.kiosk.show(LockedPage(), forget_earlier=True)
             case Rejected() as rejected:
                 self.show_rejection(rejected)
                 # Selected, so that the next scan or typing replaces it; arrows still edit it.
@@ -60,7 +61,7 @@ class FindBookingScreen(GuestScreen):
         self.kiosk.return_to_welcome()
 
 
-class ConfirmScreen(GuestScreen):
+class ConfirmPage(GuestPage):
     STEP = 1
     CAN_GO_BACK = True
     AUTO_FOCUS = "#yes"
@@ -82,24 +83,24 @@ class ConfirmScreen(GuestScreen):
             "confirm.rooms_value", booking.rooms, room_type=catalog.room_type(booking.room_type)
         )
         yield plain(self.t("confirm.title"), classes="title")
-        with Grid(id="booking-facts"):
-            for label, value in (
+        yield Facts(
+            [
                 (self.t("confirm.guest"), booking.guest_name),
                 (self.t("confirm.stay"), stay),
                 (self.t("confirm.rooms"), rooms),
-            ):
-                yield plain(label, classes="fact-label")
-                yield plain(value, classes="fact-value")
+            ],
+            id="booking-facts",
+        )
         with Horizontal(classes="choices"):
-            yield Button(self.t("confirm.yes"), id="yes", variant="primary", classes="main-action")
-            yield Button(self.t("confirm.no"), id="no", classes="main-action")
+            yield PageButton(self.t("confirm.yes"), id="yes", variant="primary", classes="main-action")
+            yield PageButton(self.t("confirm.no"), id="no", classes="main-action")
 
     @on(Button.Pressed, "#yes")
     def this_is_me(self) -> None:
         self.session.confirm()
-        self.app.switch_screen(IdentityChoiceScreen(self.session))
+        self.guest_screen.replace_page(IdentityChoicePage(self.session))
 
     @on(Button.Pressed, "#no")
     def go_back(self) -> None:
         self.session.not_mine()
-        self.dismiss()
+        self.close()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Grid
 from textual.widgets import Button
 
 from kiosk.session import CheckInSession
-from screens.base import GuestScreen, plain
+from screens.base import GuestPage, PageButton, plain
+from screens.widgets.facts import Facts
 
 CLOSE_AFTER_SECONDS = 30
 
 
-class DoneScreen(GuestScreen):
+class DonePage(GuestPage):
     AUTO_FOCUS = "#finish"
 
     def __init__(self, session: CheckInSession) -> None:
@@ -34,32 +34,30 @@ class DoneScreen(GuestScreen):
         yield plain(
             self.t("done.title", name=booking.first_name or booking.guest_name), classes="title"
         )
-        for key in self.session.keys:
-            yield plain(
-                self.t("done.room", room=key.room.number, floor=catalog.floor(key.room.floor)),
-                classes="room-line",
-            )
-        with Grid(id="house-facts"):
-            for label, value in (
+        yield plain(
+            "\n".join(
+                self.t("done.room", room=key.room.number, floor=catalog.floor(key.room.floor))
+                for key in self.session.keys
+            ),
+            classes="room-line",
+        )
+        wifi = self.t("done.wifi_value", name=profile.wifi_name, password=profile.wifi_password)
+        yield Facts(
+            [
                 (self.t("done.directions"), profile.directions),
-                (
-                    self.t("done.wifi"),
-                    self.t(
-                        "done.wifi_value", name=profile.wifi_name, password=profile.wifi_password
-                    ),
-                ),
+                (self.t("done.wifi"), wifi),
                 (self.t("done.breakfast"), profile.breakfast),
                 (self.t("done.check_out"), check_out),
-            ):
-                yield plain(label, classes="fact-label")
-                yield plain(value, classes="fact-value")
+            ],
+            id="house-facts",
+        )
         yield plain(self.t("done.closing"), classes="hint")
-        yield Button(self.t("done.finish"), id="finish", variant="primary", classes="main-action")
+        yield PageButton(self.t("done.finish"), id="finish", variant="primary", classes="main-action")
 
-    def on_key(self, event: events.Key) -> None:
+    def any_key(self, event: events.Key) -> None:
         # Keys that do something here (Tab, Enter on a button, F1) keep doing it; any other
-        # key means "done". Stopped, so that it does not also act on the Welcome screen.
-        if event.key == "escape" or event.key not in self.active_bindings:
+        # key means "done". Stopped, so that it does not also act on the Welcome page.
+        if event.key == "escape" or event.key not in self.screen.active_bindings:
             event.stop()
             self.finish()
 

@@ -1,6 +1,6 @@
 """Step 4: each room's door PIN in large digits and its QR key, one room at a time.
 
-The plain PIN and the token exist only here. Leaving the screen, by "I have my code" or
+The plain PIN and the token exist only here. Leaving the page, by "I have my code" or
 by the idle timeout, tells the session to forget them and empties the widgets.
 """
 
@@ -14,19 +14,36 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Digits, Static
 
 from kiosk.session import CheckedIn, CheckInSession, RoomKey
-from screens.base import GuestScreen, plain
-from screens.done import DoneScreen
-from screens.widgets.qr import QRCode, qr_matrix, save_png
+from kiosk.storage import StorageError
+from screens.base import GuestPage, PageButton, plain
+from screens.done import DonePage
+from screens.widgets.qr import Matrix, QRCode, qr_matrix, save_png
+
+QRMatrices = dict[str, Matrix]
+"""Room number -> the QR matrix of its key, made once (a few milliseconds each)."""
 
 
-class DoorCodeScreen(GuestScreen):
+def make_matrices(keys: tuple[RoomKey, ...], matrices: QRMatrices) -> QRMatrices:
+    """Fill in the matrices of `keys` not made yet."""
+    for key in keys:
+        if key.token and key.room.number not in matrices:
+            matrices[key.room.number] = qr_matrix(key.token)
+    return matrices
+
+
+class DoorCodePage(GuestPage):
     STEP = 4
     AUTO_FOCUS = "#next"
 
-    def __init__(self, session: CheckInSession, checked_in: CheckedIn) -> None:
+    def __init__(
+        self, session: CheckInSession, checked_in: CheckedIn, matrices: QRMatrices | None = None
+    ) -> None:
+        """`matrices`: those of the keys' QR codes made already (RoomPage makes them while
+        the guest reads it); any missing are made here."""
         super().__init__()
         self.session = session
         self.keys: tuple[RoomKey, ...] = checked_in.keys
+        self.matrices = make_matrices(self.keys, {} if matrices is None else matrices)
         self.shown = 0  # index into keys of the room on screen
         self.saved: dict[str, Path] = {}  # room number -> where its QR picture went
 
@@ -65,13 +82,13 @@ class DoorCodeScreen(GuestScreen):
                 yield Button(self.t("key.save_qr"), id="save-qr")
                 saved = self.saved.get(key.room.number)
                 yield plain(self._saved_note(saved) if saved else "", id="saved-path")
-                yield Button(
+                yield PageButton(
                     self.t("key.done" if last_room else "key.next_room"),
                     id="next",
                     variant="primary",
                 )
             with Vertical(id="qr-column"):
-                yield QRCode(key.token, id="qr")
+                yield QRCode(self.matrices[key.room.number], id="qr")
                 yield plain(self.t("key.qr_caption"), id="qr-caption")
 
     @on(Button.Pressed, "#next")
@@ -82,18 +99,25 @@ class DoorCodeScreen(GuestScreen):
             self.query_one("#next").focus()
         else:
             self.forget_codes()
-            self.app.switch_screen(DoneScreen(self.session))
+            self.guest_screen.replace_page(DonePage(self.session))
 
     @on(Button.Pressed, "#save-qr")
     def save_qr(self) -> None:
-        self._write_picture(self.key.room.number, self.key.token)
+        room = self.key.room.number
+        self._write_picture(room, self.matrices[room])
 
     @work(thread=True, exclusive=True)
-    def _write_picture(self, room: str, token: str) -> None:
+    def _write_picture(self, room: str, matrix: Matrix) -> None:
         stamp = self.kiosk.hotel.now().strftime("%Y%m%d-%H%M%S")
-        path = save_png(
-            qr_matrix(token), self.kiosk.hotel.data_dir.outbox / f"room-{room}-{stamp}.png"
-        )
+        path = self.kiosk.hotel.data_dir.outbox / f"room-{room}-{stamp}.png"
+        try:
+            save_png(matrix, path)
+        except OSError as error:
+            # Disk trouble like any other (screens/trouble.py): the worker's error reaches
+            # the app, which tells the guest calmly; the PIN stays on screen.
+            raise StorageError(
+                f"{path}: cannot save QR picture: {error.strerror or error}"
+            ) from error
         self.app.call_from_thread(self._picture_saved, room, path)
 
     def _picture_saved(self, room: str, path: Path) -> None:
@@ -104,6 +128,9 @@ class DoorCodeScreen(GuestScreen):
     def _saved_note(self, path: Path) -> str:
         return self.t("key.saved", file=path.name, folder=path.parent)
 
+    def closed(self) -> None:
+        self.forget_codes()
+
     def on_unmount(self) -> None:
         self.forget_codes()
 
@@ -111,6 +138,7 @@ class DoorCodeScreen(GuestScreen):
         """The plain PINs and tokens leave the session, this screen and its widgets."""
         self.session.finish()
         self.keys = ()
+        self.matrices.clear()
         for pin in self.query(Digits):
             pin.update("")
         for code in self.query(QRCode):

@@ -1,22 +1,23 @@
 """Step 2: the guest proves who they are, by scanning their document or by hand entry.
 
 Once the core accepts them the rooms are assigned at once (`session.check_in()`); from
-there on the flow's earlier screens are closed, since nothing before can be undone.
+there on the flow's earlier pages are closed, since nothing before can be undone.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
-from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Verified
-from screens.base import GuestScreen, plain
-from screens.recovery import LockedScreen, NoRoomScreen
-from screens.rooms import RoomScreen
+from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Step, Verified
+from screens.base import GuestPage, PageButton, plain
+from screens.recovery import LockedPage, NoRoomPage
+from screens.rooms import RoomPage
 from screens.widgets.fields import GuestInput, ZoneInput
 
 # How guests write a date of birth: 17.05.1980, 17/05/1980, 17-05-1980 or 17 05 1980.
@@ -32,7 +33,7 @@ def as_iso_date(typed: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-class IdentityChoiceScreen(GuestScreen):
+class IdentityChoicePage(GuestPage):
     STEP = 2
     CAN_GO_BACK = True
     AUTO_FOCUS = "#scan"
@@ -45,26 +46,26 @@ class IdentityChoiceScreen(GuestScreen):
         yield plain(self.t("identity.title"), classes="title")
         yield plain(self.t("identity.hint"), classes="hint")
         with Horizontal(classes="choices"):
-            yield Button(
+            yield PageButton(
                 self.t("identity.scan"), id="scan", variant="primary", classes="main-action"
             )
-            yield Button(self.t("identity.by_hand"), id="by-hand", classes="main-action")
+            yield PageButton(self.t("identity.by_hand"), id="by-hand", classes="main-action")
 
     @on(Button.Pressed, "#scan")
     def scan(self) -> None:
-        self.kiosk.show(ScanScreen(self.session))
+        self.kiosk.show(ScanPage(self.session))
 
     @on(Button.Pressed, "#by-hand")
     def by_hand(self) -> None:
-        self.kiosk.show(HandEntryScreen(self.session))
+        self.kiosk.show(HandEntryPage(self.session))
 
     def go_back(self) -> None:
         """Back to finding the booking: the guest may have picked someone else's."""
         self.session.not_mine()
-        self.dismiss()
+        self.close()
 
 
-class IdentityCheckScreen(GuestScreen):
+class IdentityCheckPage(GuestPage):
     """Shared by both ways of proving identity: what happens with the core's verdict."""
 
     STEP = 2
@@ -74,25 +75,33 @@ class IdentityCheckScreen(GuestScreen):
         super().__init__()
         self.session = session
 
+    def verify(self, identify: Callable[[], Verified | Rejected]) -> None:
+        """Identity first, then the rooms. A guest whose identity is already proven goes on
+        to the rooms: their check-in could not be written (disk trouble) and is tried again."""
+        if self.session.step is Step.READY:
+            self._check_in()
+        else:
+            self.judge(identify())
+
     def judge(self, outcome: Verified | Rejected) -> None:
         match outcome:
             case Verified():
                 self._check_in()
             case Rejected(failure=Failure.LOCKED):
-                self.kiosk.show(LockedScreen(), forget_earlier=True)
+                self.kiosk.show(LockedPage(), forget_earlier=True)
             case Rejected() as rejected:
                 self.show_rejection(rejected)
 
     def _check_in(self) -> None:
         match self.session.check_in():
             case CheckedIn() as checked_in:
-                self.kiosk.show(RoomScreen(self.session, checked_in), forget_earlier=True)
+                self.kiosk.show(RoomPage(self.session, checked_in), forget_earlier=True)
             case Rejected(failure=Failure.NO_ROOM_READY):
-                self.kiosk.show(NoRoomScreen(), forget_earlier=True)
+                self.kiosk.show(NoRoomPage(), forget_earlier=True)
             case Rejected():
                 # Checked in meanwhile elsewhere, or staff ended the session: a person sorts it out.
                 self.kiosk.call_staff()
-                self.kiosk.show(LockedScreen(), forget_earlier=True)
+                self.kiosk.show(LockedPage(), forget_earlier=True)
 
     def describe(self, rejected: Rejected) -> str:
         text = self.t(
@@ -101,14 +110,14 @@ class IdentityCheckScreen(GuestScreen):
         return text + self.attempts_note("identity.attempts_left", rejected)
 
 
-class ScanScreen(IdentityCheckScreen):
+class ScanPage(IdentityCheckPage):
     AUTO_FOCUS = "#zone"
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("scan.title"), classes="title")
         yield plain(self.t("scan.hint"), classes="hint")
         yield ZoneInput(id="zone", soft_wrap=False)
-        yield Button(self.t("scan.submit"), id="check-zone", variant="primary")
+        yield PageButton(self.t("scan.submit"), id="check-zone", variant="primary")
         yield self.problem_line()
 
     @on(ZoneInput.Submitted)
@@ -119,10 +128,10 @@ class ScanScreen(IdentityCheckScreen):
         # The raw zone leaves the screen at once, whatever the verdict; a retry is a new scan.
         zone_input.clear()
         zone_input.focus()
-        self.judge(self.session.identify_by_zone(zone))
+        self.verify(lambda: self.session.identify_by_zone(zone))
 
 
-class HandEntryScreen(IdentityCheckScreen):
+class HandEntryPage(IdentityCheckPage):
     AUTO_FOCUS = "#birth"
 
     def compose_body(self) -> ComposeResult:
@@ -131,7 +140,7 @@ class HandEntryScreen(IdentityCheckScreen):
         yield GuestInput(placeholder=self.t("hand.birth_placeholder"), id="birth", max_length=10)
         yield plain(self.t("hand.last4"), classes="field-label")
         yield GuestInput(placeholder=self.t("hand.last4_placeholder"), id="last4", max_length=4)
-        yield Button(self.t("hand.submit"), id="check-details", variant="primary")
+        yield PageButton(self.t("hand.submit"), id="check-details", variant="primary")
         yield self.problem_line()
 
     def show_rejection(self, rejected: Rejected) -> None:
@@ -148,4 +157,4 @@ class HandEntryScreen(IdentityCheckScreen):
     def check_details(self) -> None:
         birth = self.query_one("#birth", Input).value
         last4 = self.query_one("#last4", Input).value
-        self.judge(self.session.identify_by_hand(as_iso_date(birth), last4))
+        self.verify(lambda: self.session.identify_by_hand(as_iso_date(birth), last4))

@@ -1,19 +1,22 @@
-"""Where the kiosk hands over to a person: a locked check-in, or no room ready yet.
+"""Where the kiosk hands over to a person: a locked check-in, no room ready yet, or the
+kiosk's own disk trouble.
 
-The core has already called staff; these screens say so, say what happens next, and
-keep Help, the language switch and a way back to the start. Never a dead end.
+For the first two the core has already called staff; these pages say so, say what
+happens next, and keep Help, the language switch and a way back to the start. Never a
+dead end.
 """
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Button
 
-from screens.base import GuestScreen, plain
+from screens.base import GuestPage, PageButton, plain
 
 
-class StaffCalledScreen(GuestScreen):
+class StaffCalledPage(GuestPage):
     AUTO_FOCUS = "#start-over"
 
     def on_mount(self) -> None:
@@ -21,7 +24,7 @@ class StaffCalledScreen(GuestScreen):
         self.kiosk.help_pending = True
 
     def compose_start_over(self) -> ComposeResult:
-        yield Button(
+        yield PageButton(
             self.t("action.start_over"), id="start-over", variant="primary", classes="main-action"
         )
 
@@ -30,14 +33,14 @@ class StaffCalledScreen(GuestScreen):
         self.kiosk.return_to_welcome()
 
 
-class LockedScreen(StaffCalledScreen):
+class LockedPage(StaffCalledPage):
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("locked.title"), classes="title")
         yield plain(self.t("locked.body"), classes="hint")
         yield from self.compose_start_over()
 
 
-class NoRoomScreen(StaffCalledScreen):
+class NoRoomPage(StaffCalledPage):
     STEP = 3
 
     def compose_body(self) -> ComposeResult:
@@ -47,3 +50,42 @@ class NoRoomScreen(StaffCalledScreen):
         for item in (1, 2, 3):
             yield plain(self.t(f"no_room.next.{item}"), classes="next-step")
         yield from self.compose_start_over()
+
+
+class StorageTroublePage(GuestPage):
+    """A write failed (full disk, read-only data folder; see screens/trouble.py). Nothing
+    the guest did is lost: the data file holds the last good state and the session is as
+    it was, so "Try again" goes back to their page. Help tries to call staff; if that
+    cannot be written either, the page says to go to the desk."""
+
+    AUTO_FOCUS = "#try-again"
+
+    help_unavailable = False
+    """Help was pressed here and could not be filed either."""
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("trouble.title"), classes="title")
+        yield plain(self.t("trouble.body"), classes="hint")
+        line = plain(self.t("trouble.help_failed"), id="problem")
+        line.display = self.help_unavailable
+        yield line
+        with Horizontal(classes="choices"):
+            yield PageButton(
+                self.t("trouble.try_again"),
+                id="try-again",
+                variant="primary",
+                classes="main-action",
+            )
+            yield PageButton(self.t("action.start_over"), id="start-over", classes="main-action")
+
+    def help_failed(self) -> None:
+        self.help_unavailable = True
+        self.query_one("#problem").display = True
+
+    @on(Button.Pressed, "#try-again")
+    def try_again(self) -> None:
+        self.close()
+
+    @on(Button.Pressed, "#start-over")
+    def start_over(self) -> None:
+        self.kiosk.return_to_welcome()

@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.widgets import Button
 
 from kiosk.session import CheckedIn, CheckInSession
-from screens.base import GuestScreen, plain
-from screens.door_code import DoorCodeScreen
+from screens.base import GuestPage, PageButton, plain
+from screens.door_code import DoorCodePage, QRMatrices, make_matrices
 
 
-class RoomScreen(GuestScreen):
+class RoomPage(GuestPage):
     STEP = 3
     AUTO_FOCUS = "#show-key"
 
@@ -19,6 +19,11 @@ class RoomScreen(GuestScreen):
         super().__init__()
         self.session = session
         self.checked_in = checked_in
+        self.matrices: QRMatrices = {}
+
+    def on_mount(self) -> None:
+        # The door code page's QR codes, made while the guest reads this page.
+        self.call_after_refresh(make_matrices, self.checked_in.keys, self.matrices)
 
     def compose_body(self) -> ComposeResult:
         catalog, keys = self.catalog, self.checked_in.keys
@@ -26,21 +31,24 @@ class RoomScreen(GuestScreen):
         if self.checked_in.upgraded_to:
             upgrade = catalog.room_type(self.checked_in.upgraded_to)
             yield plain(self.t("room.upgrade", room_type=upgrade), id="upgrade")
-        for key in keys:
-            room = key.room
-            yield plain(
+        yield plain(
+            "\n".join(
                 self.t(
                     "room.line",
-                    room=room.number,
-                    floor=catalog.floor(room.floor),
-                    room_type=catalog.room_type(room.type),
-                ),
-                classes="room-line",
-            )
-        yield Button(
+                    room=key.room.number,
+                    floor=catalog.floor(key.room.floor),
+                    room_type=catalog.room_type(key.room.type),
+                )
+                for key in keys
+            ),
+            classes="room-line",
+        )
+        yield PageButton(
             self.t("room.show_key"), id="show-key", variant="primary", classes="main-action"
         )
 
     @on(Button.Pressed, "#show-key")
     def show_key(self) -> None:
-        self.app.switch_screen(DoorCodeScreen(self.session, self.checked_in))
+        self.guest_screen.replace_page(
+            DoorCodePage(self.session, self.checked_in, self.matrices)
+        )

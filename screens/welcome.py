@@ -1,4 +1,4 @@
-"""The attract screen: the hotel's name, "Check in", and in the demo the codes to try."""
+"""The attract page: the hotel's name, "Check in", and in the demo the codes to try."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from textual.widgets import Button
 
 from kiosk import demo
 from kiosk.session import Step
-from screens.base import GuestScreen, plain
-from screens.booking import FindBookingScreen
-from screens.recovery import LockedScreen
+from screens.base import GuestPage, PageButton, plain
+from screens.booking import FindBookingPage
+from screens.recovery import LockedPage
 
 
 def demo_codes() -> list[tuple[str, str]]:
@@ -22,7 +22,7 @@ def demo_codes() -> list[tuple[str, str]]:
     return [(code, shows) for shows, code in first_code.items()]
 
 
-class WelcomeScreen(GuestScreen):
+class WelcomePage(GuestPage):
     AUTO_FOCUS = "#check-in"
 
     def compose_body(self) -> ComposeResult:
@@ -32,7 +32,7 @@ class WelcomeScreen(GuestScreen):
                     self.t("welcome.title", hotel=self.kiosk.hotel.profile.name), classes="title"
                 )
                 yield plain(self.t("welcome.subtitle"), classes="hint")
-                yield Button(
+                yield PageButton(
                     self.t("welcome.check_in"),
                     id="check-in",
                     variant="primary",
@@ -49,6 +49,4 @@ class WelcomeScreen(GuestScreen):
     def check_in(self) -> None:
         session = self.kiosk.start_check_in()
         # Too many failed lookups on this kiosk lock it until staff step in.
-        self.kiosk.show(
-            LockedScreen() if session.step is Step.LOCKED else FindBookingScreen(session)
-        )
+        self.kiosk.show(LockedPage() if session.step is Step.LOCKED else FindBookingPage(session))

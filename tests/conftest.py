@@ -112,8 +112,10 @@ class Guest:
         self.app.tick_idle()
         await self.pilot.pause()
 
-    def on(self, screen_name: str) -> bool:
-        return type(self.app.screen).__name__ == screen_name
+    def on(self, name: str) -> bool:
+        """Whether the guest sees `name`: a page of the guest screen, or a screen over it."""
+        screen = self.app.screen
+        return type(getattr(screen, "page", screen)).__name__ == name
 
     async def click(self, selector: str) -> None:
         assert await self.pilot.click(selector), f"nothing clickable at {selector}"
@@ -135,7 +137,7 @@ class Guest:
 
     async def find(self, text: str) -> None:
         """Welcome → Find, then the code or name and Enter, as a scanner would send it."""
-        if self.on("WelcomeScreen"):
+        if self.on("WelcomePage"):
             await self.click("#check-in")
         await self.reader(text + "\n")
 
@@ -144,7 +146,7 @@ class Guest:
         await self.click("#yes")
 
     async def by_hand(self, birth: str, last4: str = "7A21") -> None:
-        if self.on("IdentityChoiceScreen"):
+        if self.on("IdentityChoicePage"):
             await self.click("#by-hand")
         # Each field's keys sent at once, or the tests would spend most of their time typing.
         await self.reader(f"{birth}\n")
@@ -152,7 +154,7 @@ class Guest:
 
     async def scan(self, zone: str) -> None:
         """A document reader: each line of the zone, then Enter."""
-        if self.on("IdentityChoiceScreen"):
+        if self.on("IdentityChoicePage"):
             await self.click("#scan")
         await self.reader("".join(line + "\n" for line in zone.splitlines()))
 

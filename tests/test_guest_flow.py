@@ -3,13 +3,16 @@ shows, and what the hotel's data holds afterwards."""
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import date
 
+import pytest
 from conftest import Guest, screen_text, shown
 
 from kiosk import demo
 from kiosk.models import BookingStatus
-from kiosk.session import Step
+from kiosk.session import CheckInSession, Step
 
 SIZE = (100, 30)
 
@@ -39,36 +42,36 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
-        assert guest.on("IdentityChoiceScreen")
+        assert guest.on("IdentityChoicePage")
         await guest.by_hand("17.05.1980", "4711")
         (room,) = hotel.booking("LH7388").assigned_rooms
-        assert guest.on("RoomScreen") and shown(app, f"Room {room} · floor 1 · Double room")
+        assert guest.on("RoomPage") and shown(app, f"Room {room} · floor 1 · Double room")
 
         await guest.click("#show-key")
         session = app.session
         (key,) = session.keys
-        assert guest.on("DoorCodeScreen")
+        assert guest.on("DoorCodePage")
         assert app.screen.query_one("#pin").value == key.pin
         booking = hotel.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and key.room.number == room
         assert booking.identity.method == "hand" and booking.identity.number_last4 == "4711"
 
         await guest.click("#next")
-        assert guest.on("DoneScreen")
+        assert guest.on("DonePage")
         assert shown(app, "Welcome, Thomas!") and shown(app, f"Room {room} · floor 1")
         assert shown(app, "Lindenhof-Guest") and shown(app, "Sunday 14 June 2026, by 11:00")
         assert session.step is Step.DONE and session.keys[0].pin == ""
 
         await pilot.press("enter")
         await pilot.pause()
-        assert guest.on("WelcomeScreen") and app.session is None
+        assert guest.on("WelcomePage") and app.session is None
 
 
 async def test_by_last_name_in_any_case(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("eriksson")
-        assert guest.on("ConfirmScreen")
+        assert guest.on("ConfirmPage")
         assert (
             shown(app, "Anna Eriksson")
             and shown(app, "2 nights")
@@ -76,7 +79,7 @@ async def test_by_last_name_in_any_case(app, hotel) -> None:
         )
         await guest.click("#yes")
         await guest.by_hand("12/08/1974")
-        assert guest.on("RoomScreen")
+        assert guest.on("RoomPage")
         assert hotel.booking("LH4821").status is BookingStatus.CHECKED_IN
 
 
@@ -86,7 +89,7 @@ async def test_by_passport_zone_typed_by_a_reader(app, hotel) -> None:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
         await guest.scan(zone)
-        assert guest.on("RoomScreen")
+        assert guest.on("RoomPage")
         identity = hotel.booking("LH6144").identity
         assert identity.method == "mrz" and identity.number_last4 == "006H"
         assert "MUELLER" not in screen_text(app)
@@ -99,9 +102,9 @@ async def test_scanned_zone_can_be_submitted_with_the_button(app, hotel) -> None
         await guest.confirm("LH7015")
         await guest.click("#scan")
         await guest.reader(f"{line1}\n{line2}")  # no Enter at the end: the guest presses the button
-        assert guest.on("ScanScreen")
+        assert guest.on("ScanPage")
         await guest.click("#check-zone")
-        assert guest.on("RoomScreen")
+        assert guest.on("RoomPage")
 
 
 async def test_two_rooms_are_shown_one_after_the_other(app, hotel) -> None:
@@ -119,7 +122,7 @@ async def test_two_rooms_are_shown_one_after_the_other(app, hotel) -> None:
         assert shown(app, "Room 2 of 2") and app.screen.query_one("#pin").value == second.pin
         assert shown(app, f"Room {second.room.number}")
         await guest.click("#next")
-        assert guest.on("DoneScreen")
+        assert guest.on("DonePage")
         assert shown(app, f"Room {first.room.number}") and shown(app, f"Room {second.room.number}")
 
 
@@ -138,7 +141,7 @@ async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None
         guest = Guest(pilot)
         await guest.confirm("LH8290")
         await guest.by_hand("04.04.1984")
-        assert guest.on("NoRoomScreen")
+        assert guest.on("NoRoomPage")
         assert shown(app, "Your room is not quite ready yet") and shown(
             app, "take a seat in the lounge"
         )
@@ -148,7 +151,7 @@ async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None
         await guest.click("#help")  # already called: no second request
         assert help_reasons(hotel) == ["no_room"]
         await guest.click("#start-over")
-        assert guest.on("WelcomeScreen") and not shown(app, "Staff are on their way")
+        assert guest.on("WelcomePage") and not shown(app, "Staff are on their way")
 
 
 # -- finding the booking fails -------------------------------------------------------------
@@ -165,9 +168,9 @@ async def test_find_failures_are_explained_and_the_guest_can_go_on(app, hotel) -
             ("ZZ9999", "We could not find a booking for today with that."),
         ]:
             await guest.find(typed)
-            assert guest.on("FindBookingScreen") and shown(app, message), typed
+            assert guest.on("FindBookingPage") and shown(app, message), typed
         await guest.find("LH4821")  # the text stays selected, so the next scan replaces it
-        assert guest.on("ConfirmScreen")
+        assert guest.on("ConfirmPage")
 
 
 async def test_not_found_says_the_same_for_every_reason(app, hotel) -> None:
@@ -191,13 +194,13 @@ async def test_failed_lookups_warn_then_lock_and_call_staff(app, hotel) -> None:
         await guest.find("ZZ9999")
         assert shown(app, "1 more try, then a colleague will come to help you.")
         await guest.find("ZZ9999")
-        assert guest.on("LockedScreen") and shown(app, "A colleague has been called")
+        assert guest.on("LockedPage") and shown(app, "A colleague has been called")
         assert help_reasons(hotel) == ["lookup_locked"]
         assert app.screen.query("#help") and app.screen.query("#start-over")
-        assert len(app.screen_stack) == 2  # the earlier screens are closed
+        assert len(app.guest_screen.pages) == 2  # the earlier pages are closed
         await guest.click("#start-over")
         await guest.click("#check-in")  # the kiosk stays locked until staff unlock it
-        assert guest.on("LockedScreen")
+        assert guest.on("LockedPage")
 
 
 # -- proving identity fails ----------------------------------------------------------------
@@ -219,7 +222,7 @@ async def test_scan_rejections_say_what_to_do(app, hotel) -> None:
             ),
         ]:
             await guest.scan(zone)
-            assert guest.on("ScanScreen") and shown(app, message), message
+            assert guest.on("ScanPage") and shown(app, message), message
             assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
         assert shown(app, "1 more try")  # the misread zone did not count
         assert hotel.booking("LH6144").status is BookingStatus.RESERVED
@@ -235,7 +238,7 @@ async def test_too_young_and_mistyped_details_say_what_to_do(app, hotel) -> None
         await guest.by_hand("yesterday")
         assert shown(app, "Please enter your date of birth as DD.MM.YYYY")
         await guest.by_hand("01.01.2010")
-        assert guest.on("HandEntryScreen") and shown(app, "Guests under 18 cannot check in")
+        assert guest.on("HandEntryPage") and shown(app, "Guests under 18 cannot check in")
         assert hotel.booking("LH7015").status is BookingStatus.RESERVED
 
 
@@ -247,7 +250,7 @@ async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> 
         assert shown(app, "2 more tries")
         for _ in range(hotel.profile.identity_attempts - 1):
             await guest.by_hand("01.01.1980")
-        assert guest.on("LockedScreen")
+        assert guest.on("LockedPage")
         assert hotel.booking("LH7388").locked
         assert help_reasons(hotel) == ["identity_locked"]
 
@@ -258,15 +261,18 @@ async def test_back_goes_where_it_is_safe(app, hotel) -> None:
         await guest.confirm("LH4821")
         await guest.click("#by-hand")
         await guest.click("#back")
-        assert guest.on("IdentityChoiceScreen")
-        await guest.click("#back")  # the wrong booking after all: find again
-        assert guest.on("FindBookingScreen") and app.session.step is Step.FIND
-        await guest.type("LH4821", "enter")
-        await guest.click("#no")
-        assert guest.on("FindBookingScreen") and app.screen.query_one("#find-text").value == ""
+        assert guest.on("IdentityChoicePage")
+        # The wrong booking after all: find again. (By key: the Back button ignores a second
+        # tap within 0.2 s, as a double tap would otherwise go back twice.)
         await pilot.press("escape")
         await pilot.pause()
-        assert guest.on("WelcomeScreen") and app.session is None
+        assert guest.on("FindBookingPage") and app.session.step is Step.FIND
+        await guest.type("LH4821", "enter")
+        await guest.click("#no")
+        assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert guest.on("WelcomePage") and app.session is None
 
 
 # -- help, idle, language, quitting --------------------------------------------------------
@@ -313,11 +319,11 @@ async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
         await guest.walk_away(1)
         assert shown(app, f"closes in {profile.idle_warning - 2} seconds")
         await pilot.press("space")  # any key: the guest is back, and the key does nothing else
-        assert guest.on("DoorCodeScreen") and session.keys[0].pin
+        assert guest.on("DoorCodePage") and session.keys[0].pin
 
         await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
         await guest.walk_away(profile.idle_warning)
-        assert guest.on("WelcomeScreen") and len(app.screen_stack) == 1
+        assert guest.on("WelcomePage") and len(app.screen_stack) == len(app.guest_screen.pages) == 1
         assert app.session is None and session.keys == () and session.booking is None
         assert not app.query("Digits") and "Thomas" not in screen_text(app)
 
@@ -329,7 +335,7 @@ async def test_a_click_also_keeps_the_session(app, hotel, idle_clock) -> None:
         idle_clock.advance(hotel.profile.idle_timeout - 1)
         await guest.click("#no")
         await guest.walk_away(1)
-        assert guest.on("FindBookingScreen")
+        assert guest.on("FindBookingPage")
 
 
 async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None:
@@ -350,7 +356,7 @@ async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None
         assert shown(app, "Is this your booking?")
         await guest.click("#language-de")
         await guest.click("#no")  # the screen underneath switched too
-        assert guest.on("FindBookingScreen") and shown(app, "Ihre Buchung finden")
+        assert guest.on("FindBookingPage") and shown(app, "Ihre Buchung finden")
         await pilot.press("escape")
         await pilot.pause()
         assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
@@ -363,7 +369,7 @@ async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:
         for key in ("ctrl+c", "ctrl+q", "ctrl+p"):
             await pilot.press(key)
             await pilot.pause()
-            assert app.is_running and guest.on("ConfirmScreen"), key
+            assert app.is_running and guest.on("ConfirmPage"), key
         assert not app.use_command_palette and app.return_code is None
 
 
@@ -377,7 +383,7 @@ async def test_done_screen_closes_by_itself(app, hotel, monkeypatch) -> None:
         session = app.session
         await guest.click("#next")
         await pilot.pause(0.5)
-        assert guest.on("WelcomeScreen") and app.session is None and session.keys == ()
+        assert guest.on("WelcomePage") and app.session is None and session.keys == ()
 
 
 async def test_small_terminal_still_shows_the_whole_qr_code(app, hotel) -> None:
@@ -390,4 +396,116 @@ async def test_small_terminal_still_shows_the_whole_qr_code(app, hotel) -> None:
         assert app.screen.get_widget_at(qr.region.x, qr.region.y)[0] is qr
         assert app.screen.get_widget_at(qr.region.right - 1, qr.region.bottom - 1)[0] is qr
         await guest.click("#next")  # every button still reachable
-        assert guest.on("DoneScreen")
+        assert guest.on("DonePage")
+
+
+# -- disk trouble (issue 5 §5) -------------------------------------------------------------
+
+
+def no_space(*args, **kwargs) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def read_only(real):
+    """os.open as on a read-only data folder: new files (the store's temporary) fail."""
+
+    def fake(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real(path, flags, *args, **kwargs)
+
+    return fake
+
+
+def disk_fills_up_during(monkeypatch, owner, name: str, data_file) -> dict[str, bytes]:
+    """Every call of `owner.name` meets a full disk; returns where the data file as it was
+    just before the call is kept (under "before")."""
+    real = getattr(owner, name)
+    seen: dict[str, bytes] = {}
+
+    def on_a_full_disk(*args, **kwargs):
+        seen["before"] = data_file.read_bytes()
+        with pytest.MonkeyPatch.context() as disk:
+            disk.setattr(os, "replace", no_space)
+            return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, on_a_full_disk)
+    return seen
+
+
+async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_later(
+    app, hotel
+) -> None:
+    data_file = hotel.data_dir.database
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
+        with pytest.MonkeyPatch.context() as disk:
+            # Identity is written; the disk fills up as the rooms and keys are written.
+            seen = disk_fills_up_during(disk, CheckInSession, "check_in", data_file)
+            await guest.by_hand("17.05.1980", "4711")
+
+            assert guest.on("StorageTroublePage") and app.is_running
+            assert shown(app, "Something went wrong on our side")
+            assert shown(app, "Nothing was lost. Please ask at the front desk")
+            assert str(data_file.parent) not in screen_text(app)  # file names are for staff
+            assert data_file.read_bytes() == seen["before"]
+            assert hotel.booking("LH7388").status is BookingStatus.RESERVED
+            assert hotel.grants_for("LH7388") == []
+            await guest.click("#language-de")
+            assert shown(app, "Bei uns ist etwas schiefgegangen")
+            await guest.click("#language-en")
+
+        # The disk works again.
+        await guest.click("#try-again")
+        assert guest.on("HandEntryPage")
+        await guest.click("#check-details")
+        assert guest.on("RoomPage")
+        booking = hotel.booking("LH7388")
+        assert booking.status is BookingStatus.CHECKED_IN and booking.identity.method == "hand"
+        await guest.click("#show-key")
+        assert app.screen.query_one("#pin").value == app.session.keys[0].pin
+
+
+async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
+        with pytest.MonkeyPatch.context() as disk:
+            disk.setattr(os, "replace", no_space)
+            await guest.by_hand("17.05.1980", "4711")
+            assert guest.on("StorageTroublePage")
+        await guest.click("#try-again")
+        await guest.click("#check-details")
+        assert guest.on("RoomPage")
+        assert hotel.booking("LH7388").identity is not None
+
+
+@pytest.mark.parametrize("trouble", ["full disk", "read-only data folder"], ids=["enospc", "erofs"])
+async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, hotel, trouble: str) -> None:
+    data_file = hotel.data_dir.database
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH4821")
+        before = data_file.read_bytes()
+        with pytest.MonkeyPatch.context() as disk:
+            if trouble == "full disk":
+                disk.setattr(os, "replace", no_space)
+            else:
+                disk.setattr(os, "open", read_only(os.open))
+
+            await guest.click("#help")
+            assert guest.on("StorageTroublePage") and not shown(app, "Staff are on their way")
+            assert not shown(app, "We could not call a colleague")
+            await pilot.press("f1")  # still failing: the screen says where help is
+            await pilot.pause()
+            assert guest.on("StorageTroublePage")
+            assert shown(
+                app, "We could not call a colleague from here. Please go to the front desk."
+            )
+            assert data_file.read_bytes() == before and hotel.help_requests() == []
+
+        await guest.click("#help")
+        assert shown(app, "Staff are on their way") and help_reasons(hotel) == ["guest"]
+        await guest.click("#start-over")
+        assert guest.on("WelcomePage") and app.session is None

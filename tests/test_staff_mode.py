@@ -6,10 +6,13 @@ holds, and the audit event with the staff member's name and the reason given."""
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import Guest
 from core_helpers import NOW, events
 from staff_helpers import (  # noqa: F401  (fixtures are used by name)
@@ -167,7 +170,7 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
         await guest.confirm("LH6144")
         for _ in range(desk_hotel.profile.identity_attempts):
             await guest.by_hand("01.01.2020", "T047")  # too young: each try counts
-        assert guest.on("LockedScreen")
+        assert guest.on("LockedPage")
 
         await log_in(pilot, AGENT)
         await override(pilot, "approve-identity")
@@ -176,7 +179,7 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
         await pilot.pause()
 
         # The kiosk takes the guest on to their room, as after their own identity check.
-        assert guest.on("RoomScreen") and not app.help_pending
+        assert guest.on("RoomPage") and not app.help_pending
     assert desk_hotel.booking("LH6144").status is BookingStatus.CHECKED_IN
 
 
@@ -193,7 +196,7 @@ async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, 
         await pilot.pause()
         guest = Guest(pilot)
         await guest.find("LH6144")
-        assert guest.on("ConfirmScreen")
+        assert guest.on("ConfirmPage")
 
 
 # -- overrides on the guest session -----------------------------------------------------------
@@ -374,7 +377,7 @@ async def test_end_session(desk_hotel: Hotel, ticks) -> None:
         await give_reason(pilot, choice=0)
         await pilot.press("f2")
         await pilot.pause()
-        assert guest.on("WelcomeScreen") and app.session is None
+        assert guest.on("WelcomePage") and app.session is None
 
     assert session.step is Step.ENDED and session.booking is None
     assert by_staff(last_event(desk_hotel, "session_ended")) == ("staff:Arne Agent", "Guest left")
@@ -544,3 +547,109 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Ho
         assert [row[1:3] for row in rows(app, "audit-table")] == [
             ["staff:Arne Agent", "session unlocked"]
         ]
+
+
+# -- disk trouble and the daily archive (issue 5 §5) -----------------------------------------
+
+
+def no_space(*args, **kwargs) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [notification.message for notification in app._notifications]
+
+
+async def test_a_full_disk_during_an_override_shows_staff_the_file_and_the_reason(
+    desk_hotel: Hotel, ticks
+) -> None:
+    session = locked(desk_hotel)
+    data_file = desk_hotel.data_dir.database
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        before = data_file.read_bytes()
+        with pytest.MonkeyPatch.context() as disk:
+            disk.setattr(os, "replace", no_space)
+            await override(pilot, "unlock")
+            await give_reason(pilot, choice=0)
+
+            assert app.is_running and isinstance(app.screen, StaffScreen)
+            problem = f"{data_file}: cannot write data file: {os.strerror(errno.ENOSPC)}"
+            assert notices(app) == [problem]  # (run_test draws no toasts: checked here)
+            assert data_file.read_bytes() == before
+            assert desk_hotel.booking("LH6144").locked and session.step is Step.LOCKED
+
+        # The disk works again: the same override goes through.
+        await override(pilot, "unlock")
+        await give_reason(pilot, choice=0)
+        assert text_of(app, "#session-outcome") == "Session unlocked."
+    assert session.step is Step.IDENTIFY and not desk_hotel.booking("LH6144").locked
+
+
+async def test_choose_room_goes_through_once_the_disk_works_again(
+    desk_hotel: Hotel, ticks, monkeypatch
+) -> None:
+    session = no_room(desk_hotel)
+    app = kiosk_app(desk_hotel, ticks, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "choose-room")
+        await pick_rooms(pilot, "409")
+        monkeypatch.setattr(os, "replace", no_space)
+        await give_reason(pilot, choice=0)
+        assert len(notices(app)) == 1 and isinstance(app.screen, StaffScreen)
+
+        monkeypatch.undo()
+        await override(pilot, "choose-room")
+        assert isinstance(app.screen, RoomPicker)
+        assert app.screen.title_text == "Rooms for LH8290"  # not "move from room 409"
+        await pick_rooms(pilot, "409")
+        await give_reason(pilot, choice=0)
+        assert isinstance(app.screen, KeysDialog)
+    assert desk_hotel.booking("LH8290").assigned_rooms == ["409"]
+
+
+async def test_staff_mode_is_left_even_on_a_full_disk(
+    desk_hotel: Hotel, ticks, monkeypatch
+) -> None:
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        guest_screen = app.screen
+        await log_in(pilot, AGENT)
+        monkeypatch.setattr(os, "replace", no_space)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is guest_screen and not app.staff_mode.active
+        assert notices(app) == [
+            f"{desk_hotel.data_dir.database}: cannot write data file: No space left on device"
+        ]
+        # Logging in writes too (the audit trail): the prompt says why it cannot.
+        await log_in(pilot, AGENT)
+        assert isinstance(app.screen, StaffPinPrompt) and not app.staff_mode.active
+
+
+async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
+    desk_hotel: Hotel, ticks, monkeypatch
+) -> None:
+    import screens.app
+
+    desk_hotel.clock.advance(days=3)  # some stays are over
+    monkeypatch.setattr(screens.app, "HOUSEKEEPING_SECONDS", 0.05)
+    monkeypatch.setattr(os, "replace", no_space)
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)  # the timer's first ticks meet a full disk
+        assert app.housekeeping_failed is not None
+        assert app.is_running and not app._notifications  # not the guests' business
+        monkeypatch.undo()  # the disk works again (the timer keeps its period)
+
+        await log_in(pilot, AGENT)
+        assert notices(app) == [str(app.housekeeping_failed)]
+        await pilot.pause(0.2)
+        assert app.housekeeping_failed is not None  # the timer waits while staff are in
+        await pilot.press("f2")
+        await pilot.pause(0.2)
+        assert app.housekeeping_failed is None
+    archived = events(desk_hotel, "history_archived")
+    assert len(archived) == 1 and archived[0]["detail"]["bookings"] > 0

@@ -19,6 +19,7 @@ from kiosk.models import RoomStatus
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import ReasonDialog, words
+from screens.trouble import StorageGuard
 
 ARRIVAL_TEXT = {
     lobby.ArrivalStatus.RESERVED: "reserved",
@@ -59,7 +60,7 @@ def row_table(*columns: str, id: str) -> DataTable:
     return table
 
 
-class LobbyPanel(Vertical):
+class LobbyPanel(StorageGuard, Vertical):
     """A dashboard pane over the hotel, drawn by `show_latest()` when its tab is shown."""
 
     def __init__(self, hotel: Hotel, member: StaffMember) -> None:

@@ -19,11 +19,15 @@ from kiosk import lobby
 from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
+from kiosk.storage import StorageError
 from screens.staff.dashboard import StaffScreen
 from screens.staff.pin_prompt import StaffPinPrompt
 
 # How often the idle log-out looks at the clock; the profile says how long is too long.
 IDLE_CHECK_SECONDS = 1.0
+# How long staff see a storage problem; the same message again within this time is not
+# repeated (the help poll would otherwise stack one every two seconds).
+STORAGE_NOTICE_SECONDS = 20.0
 
 
 GuestView = tuple[Step, tuple[RoomKey, ...]]
@@ -42,21 +46,24 @@ class StaffMode:
         *,
         current_session: Callable[[], CheckInSession],
         on_leave: Callable[[bool], None],
+        on_enter: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`current_session` gives the guest session staff step into. `on_leave` runs once
         the guest's screens are back, told whether staff changed what the guest sees of the
-        session (its step or its keys), so the app can follow. `clock` measures idle time in
-        seconds; tests move it."""
+        session (its step or its keys), so the app can follow. `on_enter` runs once the
+        dashboard is up. `clock` measures idle time in seconds; tests move it."""
         self.app = app
         self.hotel = hotel
         self._current_session = current_session
         self._on_leave = on_leave
+        self._on_enter = on_enter
         self._clock = clock
         self._staff_screen: StaffScreen | None = None  # None: guest mode
         self._guest_view_at_login: GuestView | None = None
         self._last_input = 0.0
         self._idle_check: Timer | None = None
+        self._last_notice: tuple[str, float] | None = None
         # Guests never get Textual's command palette; staff mode opens its own, which holds
         # staff commands only (not Textual's theme, screenshot or quit).
         app.use_command_palette = False
@@ -69,6 +76,21 @@ class StaffMode:
     @property
     def active(self) -> bool:
         return self._staff_screen is not None
+
+    @property
+    def present(self) -> bool:
+        """Staff are at the kiosk: logged in, or typing their PIN."""
+        return self.active or isinstance(self.app.screen, StaffPinPrompt)
+
+    def tell(self, problem: str, *, title: str = "Data not saved") -> None:
+        """A storage problem as staff need it: the core's message, naming file and reason."""
+        now = self._clock()
+        if self._last_notice is not None:
+            text, shown_at = self._last_notice
+            if text == problem and now - shown_at < STORAGE_NOTICE_SECONDS:
+                return
+        self._last_notice = (problem, now)
+        self.app.notify(problem, title=title, severity="error", timeout=STORAGE_NOTICE_SECONDS)
 
     def staff_key(self) -> None:
         """The staff key: a PIN prompt over the guest's screen, or, in staff mode, log out."""
@@ -94,7 +116,13 @@ class StaffMode:
         if self._staff_screen is None:
             return
         staff_screen = self._close()
-        self.hotel.staff_logout(staff_screen.member, reason)
+        try:
+            self.hotel.staff_logout(staff_screen.member, reason)
+        except StorageError as error:
+            # Leaving never waits for the disk, or a full one would keep staff mode open
+            # (the idle log-out too). Staff are still at the desk and see why it is not in
+            # the audit trail.
+            self.tell(str(error))
         self._on_leave(guest_view(staff_screen.session) != self._guest_view_at_login)
 
     def quit(self) -> None:
@@ -123,6 +151,8 @@ class StaffMode:
         self.app.push_screen(self._staff_screen)
         self.note_input()
         self._idle_check = self.app.set_interval(IDLE_CHECK_SECONDS, self.check_idle)
+        if self._on_enter is not None:
+            self._on_enter()
 
     def _close(self) -> StaffScreen:
         """Pop the staff screen and every staff dialog above it; returns the staff screen."""

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.hotel import Hotel
 from kiosk.staff import StaffMember
 from screens.staff.dialogs import STAFF_CSS
+from screens.trouble import StorageGuard
 
 NO_STAFF_YET = (
     "No staff account yet. On the kiosk computer, add one with:\n\n"
@@ -20,7 +21,7 @@ NO_STAFF_YET = (
 )
 
 
-class StaffPinPrompt(ModalScreen[StaffMember | None]):
+class StaffPinPrompt(StorageGuard, ModalScreen[StaffMember | None]):
     """Dismisses with the staff member whose PIN was typed, or None when cancelled."""
 
     CSS_PATH = STAFF_CSS

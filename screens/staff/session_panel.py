@@ -22,6 +22,7 @@ from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, words
 from screens.staff.reasons import Override
+from screens.trouble import StorageGuard
 
 Result = TypeVar("Result")
 
@@ -76,7 +77,7 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
     ]
 
 
-class SessionPanel(Vertical):
+class SessionPanel(StorageGuard, Vertical):
     """Summary of the current guest session, the override buttons, and the last outcome."""
 
     def __init__(self, hotel: Hotel, member: StaffMember, session: CheckInSession) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 QR_VERSION = 4
@@ -61,7 +62,8 @@ def save_png(matrix: Matrix, path: Path, *, scale: int = 10) -> Path:
 
 
 class QRCode(Widget):
-    """Shows one QR code; `forget()` takes it off the screen and out of memory."""
+    """Shows one QR code (its `qr_matrix`, made once); `forget()` takes it off the screen and
+    out of memory. Its lines are made once too, as ready-drawn strips."""
 
     DEFAULT_CSS = """
     QRCode {
@@ -70,13 +72,18 @@ class QRCode(Widget):
     }
     """
 
-    def __init__(self, data: str, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, matrix: Matrix, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.matrix: Matrix = qr_matrix(data)
+        self.matrix = matrix
+        self._lines = [Strip([Segment(line, _PAPER)]) for line in half_block_lines(matrix)]
 
-    def render(self) -> Text:
-        return Text("\n".join(half_block_lines(self.matrix)), style=_PAPER, no_wrap=True, end="")
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y < len(self._lines):
+            return self._lines[y].crop_extend(0, width, None)
+        return Strip.blank(width)
 
     def forget(self) -> None:
         self.matrix = []
+        self._lines = []
         self.refresh()

@@ -1,0 +1,37 @@
+"""Label and value pairs in two columns, as one widget: a value too long for its line wraps
+within its own column."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.widget import Widget
+
+
+class Facts(Widget):
+    """Shows (label, value) pairs; the labels take the `facts--label` style. Neither is read
+    as markup: guest names may contain brackets."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"facts--label"}
+    DEFAULT_CSS = """
+    Facts {
+        height: auto;
+    }
+    """
+    GAP = 3  # cells between the columns
+
+    def __init__(self, facts: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.facts = tuple(facts)
+
+    def render(self) -> Table:
+        label_style = self.get_component_rich_style("facts--label")
+        table = Table.grid(padding=(0, 0, 0, self.GAP))  # left of each cell but the first
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for label, value in self.facts:
+            table.add_row(Text(label, style=label_style), Text(value))
+        return table
