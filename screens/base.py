@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.await_remove import AwaitRemove
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.await_remove import AwaitRemove
+from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
@@ -213,6 +214,7 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._mounting: dict[GuestPage, AwaitMount] = {}
         self._held: AbstractContextManager[None] | None = None  # nothing drawn meanwhile
         self._holds = 0  # page changes under way
+        self._hold_timer: Timer | None = None
 
     @property
     def kiosk(self) -> KioskApp:
@@ -276,9 +278,10 @@ class GuestScreen(StorageGuard, Screen[None]):
     # stays as it is; once the new page has its widgets (GuestPage.on_mount) the pages change
     # places in one go. Nothing is drawn until then (App.batch_update): no half-built or
     # empty frame, and no early repaint, after which Textual would hold the next one back
-    # for one or two of its frames (1/60 s). Closed pages forget what must not stay (door
-    # codes) at once, hide with the change and leave the DOM with the next change or a
-    # moment later (a removal costs a layout of its own).
+    # for one or two of its frames (1/60 s); then the page is laid out and drawn at once
+    # (_lay_out_now). Closed pages forget what must not stay (door codes) at once, hide with
+    # the change and leave the DOM with it (Back, end of a check-in) or with the next change
+    # or a moment later (a removal costs a layout of its own).
 
     def push_page(self, page: GuestPage) -> None:
         """Show `page` over the current one, which waits (hidden, as it is) for Back."""
@@ -352,7 +355,7 @@ class GuestScreen(StorageGuard, Screen[None]):
             self._held = self.app.batch_update()
             self._held.__enter__()
             # Whatever happens to the page change, the screen does not stay frozen.
-            self.set_timer(HOLD_AT_MOST, self._release_frames)
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._release_frames)
             # Pages closed by earlier changes go now: their removal is laid out with this one.
             self._sweeping = self._remove_gone()
         self._holds += 1
@@ -372,6 +375,9 @@ class GuestScreen(StorageGuard, Screen[None]):
 
     def _release_frames(self) -> None:
         self._holds = 0
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
         if self._held is not None:
             held, self._held = self._held, None
             held.__exit__(None, None, None)

@@ -92,7 +92,9 @@ class ConfirmPage(GuestPage):
             id="booking-facts",
         )
         with Horizontal(classes="choices"):
-            yield PageButton(self.t("confirm.yes"), id="yes", variant="primary", classes="main-action")
+            yield PageButton(
+                self.t("confirm.yes"), id="yes", variant="primary", classes="main-action"
+            )
             yield PageButton(self.t("confirm.no"), id="no", classes="main-action")
 
     @on(Button.Pressed, "#yes")

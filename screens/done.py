@@ -52,7 +52,9 @@ class DonePage(GuestPage):
             id="house-facts",
         )
         yield plain(self.t("done.closing"), classes="hint")
-        yield PageButton(self.t("done.finish"), id="finish", variant="primary", classes="main-action")
+        yield PageButton(
+            self.t("done.finish"), id="finish", variant="primary", classes="main-action"
+        )
 
     def any_key(self, event: events.Key) -> None:
         # Keys that do something here (Tab, Enter on a button, F1) keep doing it; any other

@@ -49,6 +49,4 @@ class RoomPage(GuestPage):
 
     @on(Button.Pressed, "#show-key")
     def show_key(self) -> None:
-        self.guest_screen.replace_page(
-            DoorCodePage(self.session, self.checked_in, self.matrices)
-        )
+        self.guest_screen.replace_page(DoorCodePage(self.session, self.checked_in, self.matrices))

@@ -72,16 +72,19 @@ class QRCode(Widget):
     }
     """
 
-    def __init__(self, matrix: Matrix, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, matrix: Matrix, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.matrix = matrix
         self._lines = [Strip([Segment(line, _PAPER)]) for line in half_block_lines(matrix)]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        if y < len(self._lines):
-            return self._lines[y].crop_extend(0, width, None)
-        return Strip.blank(width)
+        if y >= len(self._lines):
+            return Strip.blank(width)
+        line = self._lines[y]
+        return line if line.cell_length == width else line.crop_extend(0, width, None)
 
     def forget(self) -> None:
         self.matrix = []
