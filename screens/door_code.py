@@ -70,15 +70,12 @@ class DoorCodePage(GuestPage):
                 )
                 yield plain(self.t("key.pin_label"), classes="field-label")
                 yield Digits(key.pin, id="pin")
-                yield plain(self.t("key.note"), classes="hint")
-                yield plain(
-                    self.t(
-                        "key.valid_until",
-                        date=catalog.date(valid_until.date()),
-                        time=valid_until.strftime("%H:%M"),
-                    ),
-                    classes="hint",
+                valid = self.t(
+                    "key.valid_until",
+                    date=catalog.date(valid_until.date()),
+                    time=valid_until.strftime("%H:%M"),
                 )
+                yield plain(f"{self.t('key.note')}\n\n{valid}", classes="hint")
                 yield Button(self.t("key.save_qr"), id="save-qr")
                 saved = self.saved.get(key.room.number)
                 yield plain(self._saved_note(saved) if saved else "", id="saved-path")

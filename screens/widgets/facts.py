@@ -29,9 +29,10 @@ class Facts(Widget):
 
     def render(self) -> Table:
         label_style = self.get_component_rich_style("facts--label")
-        table = Table.grid(padding=(0, 0, 0, self.GAP))  # left of each cell but the first
+        table = Table.grid()
         table.add_column(no_wrap=True)
         table.add_column()
         for label, value in self.facts:
-            table.add_row(Text(label, style=label_style), Text(value))
+            # The gap goes with the label: a value's own line starts with its first word.
+            table.add_row(Text(label + " " * self.GAP, style=label_style), Text(value))
         return table
