@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import IdleClock as Ticks  # the guest tests' idle clock, one class for both
 from core_helpers import NOW, at_identify, ready
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, SelectionList
@@ -30,17 +31,6 @@ KIOSK = "lobby-1"
 SIZE = (100, 30)
 
 
-class Ticks:
-    """The idle clock (seconds) of the guest app and staff mode, still until a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 # -- fixtures -------------------------------------------------------------------------------
