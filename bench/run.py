@@ -6,7 +6,8 @@
 What it measures (DESIGN.md, "Performance budgets"):
 * `kiosk demo` to the first interactive frame (headless), and the memory at that point;
 * each step of the guest flow, key press to next screen painted (Pilot, headless), with
-  the part of it spent in the core;
+  the part of it spent in the core, and the kiosk's memory after the first and the last
+  guest;
 * booking lookup, durable check-in write and key verification with 1,000, 10,000 and
   100,000 bookings in kiosk.json, beside the same operations on stdlib sqlite3 (WAL,
   synchronous=FULL, indexed) holding the same records, and how each grows from 1,000 to
@@ -194,12 +195,20 @@ def main() -> None:
     if flow.get("missing") or (not timings and flow.get("error")):
         row("guest flow steps", "", f"n/a: {flow.get('missing') or flow.get('error')}")
     for name, values in timings.items():
-        if name.endswith("[core]"):
+        if name.endswith(("[core]", "[settled]")):
             continue
         core = median(timings.get(f"{name} [core]"))
+        settled = median(timings.get(f"{name} [settled]"))
         total = median(values)
-        row(f"  {name}", f"{len(values)} guests", f"{fmt_time(total)} (max {fmt_time(max(values))})",
-            f"core {fmt_time(core)}" if core is not None else "", "", "< 50 ms", verdict(total, 0.05))
+        row(f"  {name}", f"{len(values)} guest{'s' if len(values) > 1 else ''}",
+            f"{fmt_time(total)} (max {fmt_time(max(values))})",
+            f"core {fmt_time(core)}" if core is not None else "",
+            f"settled {fmt_time(settled)}" if settled is not None else "", "< 50 ms", verdict(total, 0.05))
+    heap = flow.get("heap")
+    if heap and len(heap["objects"]) == 2:
+        row(f"  memory over {heap['guests']} guests", "first / last guest",
+            f"{heap['rss_mb'][0]:.0f} / {heap['rss_mb'][1]:.0f} MB",
+            f"{heap['objects'][0] / 1000:.1f}k / {heap['objects'][1] / 1000:.1f}k objects")
     for result in floors:
         if "seconds" in result:
             count = result["widgets"]
@@ -274,6 +283,8 @@ def main() -> None:
     print(line)
     print(f"ran {time.monotonic() - started:.0f} s. sqlite3: WAL, synchronous=FULL, same records, "
           "indexed. 'core' = time inside the check-in session during a flow step.")
+    print("A step ends at the first frame after which the screen's cells no longer change; 'settled' = the "
+          "last repaint it caused (bench/ui.py).")
     for note in notes:
         print(note)
     if options.json:

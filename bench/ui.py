@@ -12,6 +12,7 @@ they print {"missing": "..."} and the table says so.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -68,7 +69,7 @@ def cold(spawn: float, data_dir: str) -> None:
         return
 
     def start(hotel, *, demo: bool) -> None:  # noqa: ANN001
-        app = app_module.make_app(hotel, demo=demo)
+        app = app_module.make_app(hotel, demo=demo, freeze_when_ready=True)  # as start() does
 
         async def run() -> None:
             async with app.run_test(headless=True, size=SIZE) as pilot:
@@ -102,35 +103,82 @@ def shown(app):  # noqa: ANN001, ANN201
     return getattr(screen, "page", screen)
 
 
-FRAMES: list[float] = []  # when the app wrote each frame (perf_counter)
 QUIET = 0.08  # no frame for this long: a step's drawing is over (Textual draws at most 60
 # frames a second, and a layout's follow-up comes within two frames)
 
 
-def watch_frames(app) -> None:  # noqa: ANN001
-    """Note the time of every frame the app writes (headless or not)."""
-    display = app._display
-
-    def noted(screen, renderable):  # noqa: ANN001, ANN202
-        FRAMES.append(time.perf_counter())
-        return display(screen, renderable)
-
-    app._display = noted
+FRAMES: Frames  # of the app being measured
 
 
-async def last_frame(since: float) -> float:
-    """The time of the last frame after `since`, once the screen has stayed still."""
-    while not FRAMES or FRAMES[-1] <= since or time.perf_counter() - FRAMES[-1] < QUIET:
-        await asyncio.sleep(0.005)
-    return FRAMES[-1]
+class Frames:
+    """Every frame the app writes (headless too), with its time, replayed onto a copy of the
+    terminal's cells so that a step can tell when the guest first saw its final picture.
+
+    Textual often repaints a new page once or twice more after its first frame (its widgets
+    learn their sizes and ask for a second layout that moves nothing). Those repaints are
+    timed ("settled"), but the step counts as drawn at the first frame after which the cells
+    on screen no longer change, which this checks cell by cell rather than assumes.
+    """
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        from rich.console import Console
+
+        self.times: list[float] = []
+        self._unseen: list[tuple[float, object]] = []  # frames not replayed yet
+        self._console = Console(width=SIZE[0], height=SIZE[1], color_system=None)
+        self._cells = [[(" ", None)] * SIZE[0] for _ in range(SIZE[1])]
+        display = app._display
+
+        def noted(screen, renderable) -> None:  # noqa: ANN001
+            if renderable is not None and not app._batch_count:  # else Textual shows nothing
+                now = time.perf_counter()
+                self.times.append(now)
+                self._unseen.append((now, renderable))
+            display(screen, renderable)
+
+        app._display = noted
+
+    async def last(self, since: float) -> float:
+        """The time of the last frame after `since`, once the screen has stayed still."""
+        while not self.times or self.times[-1] <= since or time.perf_counter() - self.times[-1] < QUIET:
+            await asyncio.sleep(0.005)
+        return self.times[-1]
+
+    def first_final(self, since: float) -> float:
+        """The time of the first frame after `since` from which the screen looked as it does
+        now (call after `last`)."""
+        pictures = []
+        for moment, update in self._unseen:
+            self._paint(update)
+            if moment > since:
+                pictures.append((moment, tuple(map(tuple, self._cells))))
+        self._unseen.clear()  # the frames' strips are big: keeping them skews the heap
+        final = pictures[-1][1]
+        return next(moment for moment, picture in pictures if picture == final)
+
+    def _paint(self, update) -> None:  # noqa: ANN001
+        from rich.segment import ControlType
+
+        x = y = 0
+        for segment in update.__rich_console__(self._console, self._console.options):
+            if segment.control:
+                for code in segment.control:
+                    if code[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = code[1], code[2]
+                continue
+            for character in segment.text.replace("\n", ""):
+                if 0 <= y < SIZE[1] and 0 <= x < SIZE[0]:
+                    self._cells[y][x] = (character, segment.style)
+                x += 1
 
 
 async def step(pilot, app, key: str, timings: dict, name: str) -> None:  # noqa: ANN001
-    """Press `key` and time it until another page (or screen) is on and drawn, that is, to
-    the last frame it caused: the follow-up layouts Textual does are part of the step.
+    """Press `key` and time it until another page (or screen) is on and drawn: the first
+    frame from which the screen stays as it ends up (`Frames`). The last repaint the key
+    caused is noted too, as "name [settled]".
 
-    The key goes in as Pilot sends it, but the clock stops at that last frame, not when
-    Pilot's "wait until the process is idle" polling (20 ms sleeps) ends.
+    The key goes in as Pilot sends it, but the clock stops at that frame, not when Pilot's
+    "wait until the process is idle" polling (20 ms sleeps) ends.
     """
     before = shown(app)
     core = CORE[0]
@@ -141,10 +189,16 @@ async def step(pilot, app, key: str, timings: dict, name: str) -> None:  # noqa:
         if time.perf_counter() > deadline:
             raise RuntimeError(f"{name}: {key!r} did not lead to another screen (still {type(before).__name__})")
         await asyncio.sleep(0)
-    timings.setdefault(name, []).append(await last_frame(start) - start)
+    await note_drawn(timings, name, start)
     timings.setdefault(f"{name} [core]", []).append(CORE[0] - core)
     await pressing
     await pilot.pause()
+
+
+async def note_drawn(timings: dict, name: str, start: float) -> None:
+    settled = await FRAMES.last(start)
+    timings.setdefault(name, []).append(FRAMES.first_final(start) - start)
+    timings.setdefault(f"{name} [settled]", []).append(settled - start)
 
 
 async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) -> None:  # noqa: ANN001
@@ -173,14 +227,14 @@ async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) 
         await step(pilot, app, "enter", timings, "zone scanned → room (identity + check-in)")
     await step(pilot, app, "enter", timings, "room → door code (PIN, QR)")
     while type(shown(app)).__name__.startswith("DoorCode") and guest.rooms > 1:
-        # a second room: "next room" redraws the same page; time it by its refresh
+        # a second room: "next room" redraws the same page; time it by its frames
         start = time.perf_counter()
         page = shown(app)
         await app._press_keys(["enter"])
-        drawn_at = await last_frame(start)
         if shown(app) is not page:
-            timings.setdefault("door code → goodbye", []).append(drawn_at - start)
+            await note_drawn(timings, "door code → goodbye", start)
             break
+        await note_drawn(timings, "door code → next room", start)
         guest.rooms -= 1
     else:
         await step(pilot, app, "enter", timings, "door code → goodbye")
@@ -204,21 +258,34 @@ def flow(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         hotel = open_hotel(DataDir(Path(tmp) / "data"), kiosk_id="bench")
         demo.seed(hotel)
-        app = app_module.make_app(hotel, demo=True)
-        watch_frames(app)
+        app = app_module.make_app(hotel, demo=True, freeze_when_ready=True)  # as start() does
+        global FRAMES
+        FRAMES = Frames(app)
+
+        heap: dict[str, list[float]] = {"rss_mb": [], "objects": []}
+
+        def note_heap() -> None:
+            """What the kiosk holds between guests: the objects the garbage collector walks
+            (those frozen at start-up aside) and the process's memory."""
+            gc.collect()
+            heap["objects"].append(len(gc.get_objects()))
+            heap["rss_mb"].append(rss_mb())
 
         async def run() -> None:
             async with app.run_test(headless=True, size=SIZE) as pilot:
                 await pilot.pause()
-                for n in range(min(runs, len(GUESTS))):
+                guests = min(runs, len(GUESTS))
+                for n in range(guests):
                     await one_guest(pilot, app, hotel, GUESTS[n], by_hand=bool(n % 2), timings=timings)
+                    if n in (0, guests - 1):
+                        note_heap()
 
         try:
             asyncio.run(run())
         except Exception as error:  # a screen still being built: report what was measured
             print(json.dumps({"timings": timings, "error": f"{type(error).__name__}: {error}"}))
             return
-    print(json.dumps({"timings": timings}))
+    print(json.dumps({"timings": timings, "heap": {"guests": min(runs, len(GUESTS)), **heap}}))
 
 
 # ---------------------------------------------------------------- Textual's own floor
@@ -243,7 +310,7 @@ def floor(widgets: int, runs: int) -> None:
             yield Static("home")
 
     app = Bare()
-    watch_frames(app)
+    frames = Frames(app)
     seconds: list[float] = []
 
     async def run() -> None:
@@ -252,7 +319,8 @@ def floor(widgets: int, runs: int) -> None:
             for _ in range(runs):
                 start = time.perf_counter()
                 app.push_screen(Plain())
-                seconds.append(await last_frame(start) - start)
+                await frames.last(start)
+                seconds.append(frames.first_final(start) - start)
                 await pilot.pause()
                 app.pop_screen()
                 await pilot.pause()
@@ -280,7 +348,7 @@ def memory(data_dir: str, open_bookings: int) -> None:
     except ImportError as error:
         print(json.dumps({"rss_mb": core_only, "core_only": True, "missing": f"screens.app: {error}"}))
         return
-    app = app_module.make_app(hotel, demo=False)
+    app = app_module.make_app(hotel, demo=False, freeze_when_ready=True)  # as start() does
 
     async def run() -> float:
         async with app.run_test(headless=True, size=SIZE) as pilot:

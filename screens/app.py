@@ -13,6 +13,7 @@ from math import ceil
 from typing import Any, ClassVar, cast
 
 from textual import events
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -62,12 +63,20 @@ class KioskApp(App[None]):
     """Staff have been called for this guest; screens show that they are on their way."""
 
     def __init__(
-        self, hotel: Hotel, *, demo: bool, clock: Callable[[], float] | None = None
+        self,
+        hotel: Hotel,
+        *,
+        demo: bool,
+        clock: Callable[[], float] | None = None,
+        freeze_when_ready: bool = False,
     ) -> None:
-        """`clock` is the idle watch's time in seconds (default `time.monotonic`); tests move it."""
+        """`clock` is the idle watch's time in seconds (default `time.monotonic`); tests move it.
+        `freeze_when_ready`: see `on_ready`; for a kiosk process, not for tests that make
+        many apps in one process (what is frozen is never collected)."""
         super().__init__()
         self.hotel = hotel
         self.demo = demo
+        self.freeze_when_ready = freeze_when_ready
         self.session: CheckInSession | None = None
         self.idle = IdleTimer(clock or time.monotonic)
         self.staff_mode = StaffMode(
@@ -107,6 +116,16 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick_idle)
         self.set_interval(HOUSEKEEPING_SECONDS, self.housekeeping)
+
+    def on_ready(self) -> None:
+        if self.freeze_when_ready:
+            # Everything made until the first frame (the modules, the stylesheet, the guest
+            # screen's frame, the hotel's data in memory) lives as long as the kiosk. Out of
+            # the garbage collector's sight, a full collection stays short; it would
+            # otherwise walk all of it, 50-150 ms, in the middle of a guest's step. (What of
+            # it later becomes garbage in a cycle stays: a one-off, no more than exists now.)
+            gc.collect()
+            gc.freeze()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
@@ -150,6 +169,10 @@ class KioskApp(App[None]):
         self.guest_screen.close_pages()
         self.help_pending = False
         self.language = DEFAULT_LANGUAGE
+        # Textual caches StylesCache.get_inner_outer per styles cache (an lru_cache on a
+        # method), so it keeps the drawn lines of up to 1,024 removed widgets alive, some
+        # 50 a guest; between guests it goes. (Private; Textual is pinned.)
+        StylesCache.get_inner_outer.cache_clear()
 
     # -- help and idle ----------------------------------------------------------------------
 
@@ -283,14 +306,15 @@ class KioskApp(App[None]):
                 self.return_to_welcome()
 
 
-def make_app(hotel: Hotel, *, demo: bool, clock: Callable[[], float] | None = None) -> KioskApp:
-    return KioskApp(hotel, demo=demo, clock=clock)
+def make_app(
+    hotel: Hotel,
+    *,
+    demo: bool,
+    clock: Callable[[], float] | None = None,
+    freeze_when_ready: bool = False,
+) -> KioskApp:
+    return KioskApp(hotel, demo=demo, clock=clock, freeze_when_ready=freeze_when_ready)
 
 
 def start(hotel: Hotel, *, demo: bool) -> None:
-    app = make_app(hotel, demo=demo)
-    # Everything made so far (the modules, the hotel's data in memory) lives as long as the
-    # kiosk: out of the garbage collector's sight, a full collection stays short (it would
-    # otherwise walk all of it, 100 ms and more, in the middle of a guest's step).
-    gc.freeze()
-    app.run()
+    make_app(hotel, demo=demo, freeze_when_ready=True).run()

@@ -211,7 +211,8 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._composed_in = ""
         self._gone: list[GuestPage] = []  # closed and hidden, to be removed
         self._sweeping: list[AwaitRemove] = []
-        self._mounting: dict[GuestPage, AwaitMount] = {}
+        self._mounting: dict[GuestPage, Awaitable[object]] = {}
+        self._prepared: dict[GuestPage, AwaitMount] = {}  # built, hidden, maybe next
         self._held: AbstractContextManager[None] | None = None  # nothing drawn meanwhile
         self._holds = 0  # page changes under way
         self._hold_timer: Timer | None = None
@@ -296,6 +297,13 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._mount(page)
         self._retire(closing)
 
+    def prepare_page(self, page: GuestPage) -> None:
+        """Build `page` now, hidden, for the guest's likely next step: shown later by
+        `replace_page`, it costs only its layout and drawing. Any other page change drops
+        it (closed, like a page the guest has left)."""
+        page.display = False
+        self._prepared[page] = self.query_one("#body").mount(page)
+
     def pop_page(self) -> None:
         """Close the current page and show the one underneath as it was left."""
         if len(self.pages) > 1:
@@ -312,7 +320,25 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._hold_frames()
         self.set_focus(None)  # keys typed meanwhile must not reach the page being left
         self.pages.append(page)
-        self._mounting[page] = self.query_one("#body").mount(page)
+        prepared = self._prepared.pop(page, None)
+        self._drop_prepared()
+        if prepared is None:
+            self._mounting[page] = self.query_one("#body").mount(page)
+        else:
+            # In the guest's language now, whatever it was when the page was built.
+            self._mounting[page] = self._relabelled(prepared, page)
+            if page.is_mounted:  # else its on_mount says so
+                # Next, not now: the page it replaces is retired first, and so hidden.
+                self.call_next(self.page_ready, page)
+
+    async def _relabelled(self, mounting: AwaitMount, page: GuestPage) -> None:
+        await mounting
+        await page.relabel()
+
+    def _drop_prepared(self) -> None:
+        if self._prepared:
+            self._retire(*self._prepared)
+            self._prepared.clear()
 
     def page_ready(self, page: GuestPage) -> None:
         """`page` has its widgets: it takes the place of the one it follows."""
@@ -320,6 +346,7 @@ class GuestScreen(StorageGuard, Screen[None]):
         if page is self.page:
             for other in (*self.pages[:-1], *self._gone):
                 other.display = False
+            page.display = True
             self._show_page(page)
         # Else closed again before it was ready, or the first page, composed with the frame.
         if mounting is not None:
@@ -330,6 +357,7 @@ class GuestScreen(StorageGuard, Screen[None]):
         for page in closing:
             page.display = False
         self._retire(*closing)
+        self._drop_prepared()
         # Closed pages go with this change: after Back or at the end of a check-in no
         # guest's data stays in the DOM.
         self._sweeping += self._remove_gone()
@@ -389,12 +417,16 @@ class GuestScreen(StorageGuard, Screen[None]):
         they want once they have their sizes. Left to Textual, the first layout would wait
         for the screen's next frame and the second for one or two frames after that (1/60 s
         each): some 25 ms of waiting on every step. This way the second one comes with the
-        very next frame. `Screen._refresh_layout` is Textual's own (private; Textual is
-        pinned to an exact version)."""
+        very next frame. `Screen._refresh_layout` and `Screen._dirty_widgets` are Textual's
+        own (private; Textual is pinned to an exact version)."""
         if not self.is_current:
             return
         for _ in range(SETTLE_TURNS):  # what the change itself asked for arrives
             await asyncio.sleep(0)
+        # The top bar's new step asks this screen for a repaint by a message, which the
+        # screen cannot read while it runs this: without this line the step showed a frame
+        # after the page (bench/ui.py compares the frames cell by cell).
+        self._dirty_widgets.add(self.query_one(TopBar))
         self._refresh_layout()
         for _ in range(SETTLE_TURNS):  # the new widgets' own requests arrive
             await asyncio.sleep(0)

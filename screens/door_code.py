@@ -19,31 +19,20 @@ from screens.base import GuestPage, PageButton, plain
 from screens.done import DonePage
 from screens.widgets.qr import Matrix, QRCode, qr_matrix, save_png
 
-QRMatrices = dict[str, Matrix]
-"""Room number -> the QR matrix of its key, made once (a few milliseconds each)."""
-
-
-def make_matrices(keys: tuple[RoomKey, ...], matrices: QRMatrices) -> QRMatrices:
-    """Fill in the matrices of `keys` not made yet."""
-    for key in keys:
-        if key.token and key.room.number not in matrices:
-            matrices[key.room.number] = qr_matrix(key.token)
-    return matrices
-
 
 class DoorCodePage(GuestPage):
     STEP = 4
     AUTO_FOCUS = "#next"
 
-    def __init__(
-        self, session: CheckInSession, checked_in: CheckedIn, matrices: QRMatrices | None = None
-    ) -> None:
-        """`matrices`: those of the keys' QR codes made already (RoomPage makes them while
-        the guest reads it); any missing are made here."""
+    def __init__(self, session: CheckInSession, checked_in: CheckedIn) -> None:
+        """Made while the guest reads the room page (RoomPage prepares it): the QR codes
+        take a few milliseconds each."""
         super().__init__()
         self.session = session
         self.keys: tuple[RoomKey, ...] = checked_in.keys
-        self.matrices = make_matrices(self.keys, {} if matrices is None else matrices)
+        self.matrices: dict[str, Matrix] = {
+            key.room.number: qr_matrix(key.token) for key in self.keys if key.token
+        }
         self.shown = 0  # index into keys of the room on screen
         self.saved: dict[str, Path] = {}  # room number -> where its QR picture went
 

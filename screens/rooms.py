@@ -8,7 +8,7 @@ from textual.widgets import Button
 
 from kiosk.session import CheckedIn, CheckInSession
 from screens.base import GuestPage, PageButton, plain
-from screens.door_code import DoorCodePage, QRMatrices, make_matrices
+from screens.door_code import DoorCodePage
 
 
 class RoomPage(GuestPage):
@@ -19,11 +19,16 @@ class RoomPage(GuestPage):
         super().__init__()
         self.session = session
         self.checked_in = checked_in
-        self.matrices: QRMatrices = {}
+        self.door_code: DoorCodePage | None = None
 
     def on_mount(self) -> None:
-        # The door code page's QR codes, made while the guest reads this page.
-        self.call_after_refresh(make_matrices, self.checked_in.keys, self.matrices)
+        # The door code page, QR codes and all, is built while the guest reads this one.
+        self.call_after_refresh(self._prepare_door_code)
+
+    def _prepare_door_code(self) -> None:
+        if self.is_current:
+            self.door_code = DoorCodePage(self.session, self.checked_in)
+            self.guest_screen.prepare_page(self.door_code)
 
     def compose_body(self) -> ComposeResult:
         catalog, keys = self.catalog, self.checked_in.keys
@@ -49,4 +54,4 @@ class RoomPage(GuestPage):
 
     @on(Button.Pressed, "#show-key")
     def show_key(self) -> None:
-        self.guest_screen.replace_page(DoorCodePage(self.session, self.checked_in, self.matrices))
+        self.guest_screen.replace_page(self.door_code or DoorCodePage(self.session, self.checked_in))

@@ -158,7 +158,10 @@ class Guest:
             await self.click("#scan")
         await self.reader("".join(line + "\n" for line in zone.splitlines()))
 
-    async def to_door_code(self, code: str, birth: str) -> None:
+    async def to_room(self, code: str, birth: str) -> None:
         await self.confirm(code)
         await self.by_hand(birth)
+
+    async def to_door_code(self, code: str, birth: str) -> None:
+        await self.to_room(code, birth)
         await self.click("#show-key")

@@ -4,7 +4,9 @@ shows, and what the hotel's data holds afterwards."""
 from __future__ import annotations
 
 import errno
+import gc
 import os
+import weakref
 from datetime import date
 
 import pytest
@@ -152,6 +154,36 @@ async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None
         assert help_reasons(hotel) == ["no_room"]
         await guest.click("#start-over")
         assert guest.on("WelcomePage") and not shown(app, "Staff are on their way")
+
+
+async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
+    """What a guest typed (booking code, birth date, document digits, the zone) must not
+    outlive their check-in in memory, on a kiosk that runs for months."""
+    fields: list[weakref.ref] = []
+
+    def note_fields() -> None:
+        fields.extend(weakref.ref(field) for field in app.screen.query("GuestInput, ZoneInput"))
+
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
+        note_fields()
+        await guest.click("#by-hand")
+        note_fields()
+        await guest.by_hand("17.05.1980", "4711")
+        await guest.click("#show-key")
+        await guest.click("#next")
+        await pilot.press("enter")
+        await guest.confirm("LH6144")
+        await guest.click("#scan")
+        note_fields()
+        await guest.scan(zone_for(hotel, "LH6144"))
+        assert guest.on("RoomPage")
+        app.return_to_welcome()
+        await pilot.pause(1)  # pending timers (1/2 s at most) let go of the pages they ran on
+        assert len(fields) >= 4
+        gc.collect()
+        assert [ref() for ref in fields if ref() is not None] == []
 
 
 # -- finding the booking fails -------------------------------------------------------------
@@ -328,6 +360,25 @@ async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
         assert not app.query("Digits") and "Thomas" not in screen_text(app)
 
 
+async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
+    app, hotel, idle_clock
+) -> None:
+    """The door code page is built while the guest reads their room; wiped with the rest."""
+    profile = hotel.profile
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.to_room("LH7388", "17.05.1980")
+        assert guest.on("RoomPage")
+        session = app.session
+        (prepared,) = app.guest_screen.query("DoorCodePage")
+        assert not prepared.display and prepared.query_one("#pin").value == session.keys[0].pin
+
+        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(profile.idle_warning)
+        assert guest.on("WelcomePage") and session.keys == ()
+        assert not app.guest_screen.query("DoorCodePage") and not app.guest_screen.query("Digits")
+
+
 async def test_a_click_also_keeps_the_session(app, hotel, idle_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
@@ -360,6 +411,17 @@ async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
+
+
+async def test_language_switched_on_the_room_page_reaches_the_door_code(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.to_room("LH7388", "17.05.1980")
+        await guest.click("#language-de")
+        assert shown(app, "Meinen Türcode zeigen")
+        await guest.click("#show-key")
+        assert guest.on("DoorCodePage") and shown(app, "Tür-PIN") and not shown(app, "Door PIN")
+        assert app.screen.query_one("#pin").value == app.session.keys[0].pin
 
 
 async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:

@@ -10,18 +10,40 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 # ICAO 9303: a TD1 card has three lines of 30 characters; TD2 and TD3 have two lines.
 _TD1_LINE = 30
 
 
-class GuestInput(Input):
+class LetsGoWhenRemoved:
+    """Textual ties an Input or a TextArea to its screen's text-selection signal, and a
+    TextArea to the app's theme, and unties them only when those fire: on a kiosk, never.
+    The guest screen lives as long as the kiosk, so every field a guest typed in stayed in
+    memory, with all it had drawn, until the kiosk stopped (some 7,000 objects a guest,
+    and every full garbage collection walked them). A field of ours lets go when removed.
+    `"__watchers"` is Textual's own (private; Textual is pinned to an exact version)."""
+
+    _tied_to: Screen[object] | None = None
+
+    def on_mount(self) -> None:
+        self._tied_to = self.screen  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        if self._tied_to is not None:
+            self._tied_to.text_selection_started_signal.unsubscribe(self)  # type: ignore[arg-type]
+            self._tied_to = None
+        for watchers in getattr(self.app, "__watchers", {}).values():  # type: ignore[attr-defined]
+            watchers[:] = [(node, callback) for node, callback in watchers if node is not self]
+
+
+class GuestInput(LetsGoWhenRemoved, Input):
     def on_mount(self) -> None:
         self.cursor_blink = False
 
 
-class ZoneInput(TextArea):
+class ZoneInput(LetsGoWhenRemoved, TextArea):
     """Where a document reader types the machine-readable zone, one line and Enter at a time.
 
     Enter after the zone's last line submits it (two lines, or three for an ID card in TD1
