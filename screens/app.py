@@ -195,6 +195,11 @@ class KioskApp(App[None]):
             if left <= 0 and (self.help_pending or self.language != DEFAULT_LANGUAGE):
                 self.return_to_welcome()
             return
+        closes_after = self.guest_screen.page.CLOSES_AFTER
+        if closes_after is not None:
+            if self.idle.idle_for() >= min(closes_after, profile.idle_timeout):
+                self.return_to_welcome()
+            return
         warning = self.screen if isinstance(self.screen, IdleWarning) else None
         if left <= 0:
             self.return_to_welcome()

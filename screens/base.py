@@ -88,6 +88,11 @@ class GuestPage(StorageGuard, Vertical):
     """Whether this page offers Back (override `go_back` when it does)."""
     AUTO_FOCUS: ClassVar[str | None] = None
     """What has focus when the page is first shown."""
+    CLOSES_AFTER: ClassVar[float | None] = None
+    """A page after the check-in closes by itself once the guest has left it alone this
+    many seconds, with no warning: nothing is left to lose. (The app's idle watch does
+    it: a timer of the page's own, stopped early, would keep the page in memory until
+    its time had come.)"""
 
     rejected: Rejected | None = None
     """The last rejection this page shows, kept so that it can be shown in another language."""

@@ -10,18 +10,14 @@ from kiosk.session import CheckInSession
 from screens.base import GuestPage, PageButton, plain
 from screens.widgets.facts import Facts
 
-CLOSE_AFTER_SECONDS = 30
-
 
 class DonePage(GuestPage):
     AUTO_FOCUS = "#finish"
+    CLOSES_AFTER = 30
 
     def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
-
-    def on_mount(self) -> None:
-        self.set_timer(CLOSE_AFTER_SECONDS, self.finish)
 
     def compose_body(self) -> ComposeResult:
         booking, profile, catalog = self.session.booking, self.kiosk.hotel.profile, self.catalog

@@ -435,16 +435,15 @@ async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:
         assert not app.use_command_palette and app.return_code is None
 
 
-async def test_done_screen_closes_by_itself(app, hotel, monkeypatch) -> None:
-    from screens import done
-
-    monkeypatch.setattr(done, "CLOSE_AFTER_SECONDS", 0.2)
+async def test_done_screen_closes_by_itself_without_a_warning(app, hotel, idle_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        guest = Guest(pilot)
+        guest = Guest(pilot, idle_clock)
         await guest.to_door_code("LH4821", "12.08.1974")
         session = app.session
         await guest.click("#next")
-        await pilot.pause(0.5)
+        await guest.walk_away(29)
+        assert guest.on("DonePage")
+        await guest.walk_away(1)
         assert guest.on("WelcomePage") and app.session is None and session.keys == ()
 
 
