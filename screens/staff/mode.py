@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.timer import Timer
@@ -20,8 +21,10 @@ from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
 from kiosk.storage import StorageError
-from screens.staff.dashboard import StaffScreen
 from screens.staff.pin_prompt import StaffPinPrompt
+
+if TYPE_CHECKING:
+    from screens.staff.dashboard import StaffScreen
 
 # How often the idle log-out looks at the clock; the profile says how long is too long.
 IDLE_CHECK_SECONDS = 1.0
@@ -143,6 +146,10 @@ class StaffMode:
     def _log_in(self, member: StaffMember | None) -> None:
         if member is None:
             return
+        # Imported here: staff log in now and then, and a guest's start-up should not wait
+        # for the dashboard's modules (some 25 ms).
+        from screens.staff.dashboard import StaffScreen
+
         session = self._current_session()
         self._guest_view_at_login = guest_view(session)
         self._staff_screen = StaffScreen(
