@@ -38,6 +38,7 @@ from screens.welcome import WelcomePage
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
 # history); Hotel.archive_departed(once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
+FREEZE_AFTER_SECONDS = 1.0
 
 
 class KioskApp(App[None]):
@@ -119,13 +120,18 @@ class KioskApp(App[None]):
 
     def on_ready(self) -> None:
         if self.freeze_when_ready:
-            # Everything made until the first frame (the modules, the stylesheet, the guest
-            # screen's frame, the hotel's data in memory) lives as long as the kiosk. Out of
-            # the garbage collector's sight, a full collection stays short; it would
-            # otherwise walk all of it, 50-150 ms, in the middle of a guest's step. (What of
-            # it later becomes garbage in a cycle stays: a one-off, no more than exists now.)
-            gc.collect()
-            gc.freeze()
+            # A moment after the first frame, not before the first key is read: the
+            # collection costs some 20 ms.
+            self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_heap)
+
+    def _freeze_heap(self) -> None:
+        """Everything made until now (the modules, the stylesheet, the guest screen's
+        frame, the hotel's data in memory) lives as long as the kiosk. Out of the garbage
+        collector's sight, a full collection stays short; it would otherwise walk all of
+        it, 50-150 ms, in the middle of a guest's step. (What of it later becomes garbage
+        in a cycle stays: a one-off, no more than exists now.)"""
+        gc.collect()
+        gc.freeze()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
