@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
@@ -16,6 +16,13 @@ from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
 
 
+def is_typed(event: events.Key) -> bool:
+    """A character a guest or a scanner typed, as opposed to a key that moves or acts."""
+    return event.character is not None and event.character.isprintable() and not (
+        event.character.isspace()
+    )
+
+
 class FindBookingPage(GuestPage):
     STEP = 1
     CAN_GO_BACK = True
@@ -24,12 +31,40 @@ class FindBookingPage(GuestPage):
     def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
+        self._typed_early = ""  # typed before the field was there to take it
+        self._submitted_early = False
+
+    def any_key(self, event: events.Key) -> None:
+        if self.is_mounted and self.query_one("#find-text").has_focus:
+            return
+        # A scanner types faster than the page is built: keep its keys for the field.
+        if is_typed(event):
+            self._typed_early += event.character or ""
+        elif event.key == "enter":
+            self._submitted_early = True
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def take_focus(self) -> None:
+        super().take_focus()
+        typed, self._typed_early = self._typed_early, ""
+        if typed:
+            field = self.query_one("#find-text", Input)
+            field.insert_text_at_cursor(typed)
+        if self._submitted_early:
+            self._submitted_early = False
+            self.find()
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("find.title"), classes="title")
         yield plain(self.t("find.hint"), classes="hint")
         with Horizontal(classes="field-row"):
-            yield GuestInput(placeholder=self.t("find.placeholder"), id="find-text")
+            # Not selected on focus: what a guest typed on Welcome is kept, not replaced.
+            yield GuestInput(
+                placeholder=self.t("find.placeholder"), id="find-text", select_on_focus=False
+            )
             yield PageButton(self.t("find.submit"), id="find", variant="primary")
         yield self.problem_line()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button
@@ -10,7 +10,7 @@ from textual.widgets import Button
 from kiosk import demo
 from kiosk.session import Step
 from screens.base import GuestPage, PageButton, plain
-from screens.booking import FindBookingPage
+from screens.booking import FindBookingPage, is_typed
 from screens.recovery import LockedPage
 
 
@@ -50,3 +50,12 @@ class WelcomePage(GuestPage):
         session = self.kiosk.start_check_in()
         # Too many failed lookups on this kiosk lock it until staff step in.
         self.kiosk.show(LockedPage() if session.step is Step.LOCKED else FindBookingPage(session))
+
+    def any_key(self, event: events.Key) -> None:
+        # A guest who types, or scans their booking confirmation, straight away is looking
+        # for their booking: what they type goes there (FindBookingPage.any_key).
+        if is_typed(event):
+            event.stop()
+            event.prevent_default()
+            self.check_in()
+            self.guest_screen.page.any_key(event)

@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 from conftest import Guest, screen_text, shown
 
+from textual import events
+
 from kiosk import demo
 from kiosk.models import BookingStatus
 from kiosk.session import CheckInSession, Step
@@ -67,6 +69,28 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
         await pilot.press("enter")
         await pilot.pause()
         assert guest.on("WelcomePage") and app.session is None
+
+
+async def test_typing_on_the_welcome_page_looks_for_the_booking(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        assert guest.on("WelcomePage")
+        await pilot.press(*"lh7388")
+        assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == "lh7388"
+        await pilot.press("enter")
+        assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
+
+
+async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, hotel) -> None:
+    """A scanner types the whole code and Enter before the next page is built."""
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        for character in "LH7388\r":
+            key = "enter" if character == "\r" else character
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
 async def test_by_last_name_in_any_case(app, hotel) -> None:
