@@ -653,3 +653,41 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
         assert app.housekeeping_failed is None
     archived = events(desk_hotel, "history_archived")
     assert len(archived) == 1 and archived[0]["detail"]["bookings"] > 0
+
+
+async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, ticks) -> None:
+    """The guest gave up at the kiosk and came to the desk: staff open their booking from
+    Arrivals, unlock it, approve the document and give a room; the kiosk's own guest (here
+    on Welcome) is left as they were."""
+    locked(desk_hotel, "LH7015").wipe()  # the guest walked away from the kiosk
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await show_tab(pilot, "arrivals")
+        table = app.screen.query_one("#arrivals-table", DataTable)
+        table.move_cursor(row=table.get_row_index("LH7015"))
+        await pilot.click("#arrivals-desk")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "session"
+        facts = str(app.screen.query_one("#session-facts", Static).render())
+        assert "at the desk" in facts and "LH7015" in facts and "locked" in facts
+
+        await override(pilot, "unlock")
+        await give_reason(pilot, choice=0)
+        await override(pilot, "approve-identity")
+        await give_reason(pilot, choice=0)
+        await override(pilot, "choose-room")
+        await pick_rooms(pilot, "104")
+        await give_reason(pilot, choice=0)
+        assert isinstance(app.screen, KeysDialog)
+        pin = app.screen.query_one(Digits).value
+        assert desk_hotel.verify_key("104", pin).opens
+        await pilot.press("escape")
+        await pilot.press("f2")  # log out
+        await pilot.pause()
+        assert app.session is None and type(app.screen.page).__name__ == "WelcomePage"
+
+    booking = desk_hotel.booking("LH7015")
+    assert booking.status is BookingStatus.CHECKED_IN and booking.assigned_rooms == ["104"]
+    opened = last_event(desk_hotel, "session_opened_at_desk")
+    assert opened["actor"] == "staff:Arne Agent" and opened["booking"] == "LH7015"

@@ -121,6 +121,15 @@ class StaffScreen(StorageGuard, Screen[None]):
         if tabbed.active == "arrivals":
             self.query_one(ArrivalsPanel).show_latest()
 
+    @on(ArrivalsPanel.AtTheDesk)
+    async def serve_at_the_desk(self, event: ArrivalsPanel.AtTheDesk) -> None:
+        """The Session tab takes the desk's session; this kiosk's guest session stays as it
+        is (staff mode gives it back to the guest, untouched, on log out)."""
+        await self.query_one(SessionPanel).remove()
+        panel = SessionPanel(self.hotel, self.member, event.session, at_the_desk=True)
+        await self.query_one("#session", TabPane).mount(panel)
+        self.show_tab("session")
+
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         """A tab is drawn when it is shown, from the data as it is now: other kiosks may

@@ -5,17 +5,20 @@ the changes staff make here (take a request, set a room's status) go to the core
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk import lobby
 from kiosk.hotel import HelpStatus, Hotel
 from kiosk.models import RoomStatus
+from kiosk.session import CheckInSession
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import ReasonDialog, words
@@ -78,10 +81,35 @@ class LobbyPanel(StorageGuard, Vertical):
 
 
 class ArrivalsPanel(LobbyPanel):
+    @dataclass
+    class AtTheDesk(Message):
+        """Staff opened a session on a booking whose guest is at the desk."""
+
+        session: CheckInSession
+
     def compose(self) -> ComposeResult:
         yield row_table(
             "Code", "Guest", "Type", "Rooms", "Nights", "Status", "Room", id="arrivals-table"
         )
+        with Horizontal(classes="panel-buttons"):
+            yield Button("Serve at the desk", id="arrivals-desk", variant="primary")
+        yield Static("", classes="panel-outcome")
+
+    @on(Button.Pressed, "#arrivals-desk")
+    def serve_at_the_desk(self) -> None:
+        """The selected booking's guest came to the desk (a locked booking, a kiosk that
+        could not help): its session opens in the Session tab, with every override."""
+        code = selected_key(self.query_one(DataTable))
+        if code is None:
+            self._say("Choose a booking first.", refused=True)
+            return
+        try:
+            session = CheckInSession.at_the_desk(self.hotel, code, self.member)
+        except StaffError as refusal:
+            self._say(str(refusal), refused=True)
+            return
+        self._say("")
+        self.post_message(self.AtTheDesk(session))
 
     def show_latest(self) -> None:
         refill(

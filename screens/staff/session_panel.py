@@ -80,11 +80,21 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
 class SessionPanel(StorageGuard, Vertical):
     """Summary of the current guest session, the override buttons, and the last outcome."""
 
-    def __init__(self, hotel: Hotel, member: StaffMember, session: CheckInSession) -> None:
+    def __init__(
+        self,
+        hotel: Hotel,
+        member: StaffMember,
+        session: CheckInSession,
+        *,
+        at_the_desk: bool = False,
+    ) -> None:
+        """`at_the_desk`: a session staff opened for a guest at the desk, not the one on
+        this kiosk's screen."""
         super().__init__()
         self.hotel = hotel
         self.member = member
         self.session = session
+        self.at_the_desk = at_the_desk
         self._flows: dict[str, Callable[[], Awaitable[None]]] = {
             reasons.APPROVE_IDENTITY.id: self._approve_identity,
             reasons.UNLOCK.id: self._unlock,
@@ -105,8 +115,14 @@ class SessionPanel(StorageGuard, Vertical):
     def on_mount(self) -> None:
         self.show_facts()
 
+    def on_unmount(self) -> None:
+        if self.at_the_desk:
+            self.session.wipe()  # the desk's guest has their codes; nobody comes back to it
+
     def show_facts(self) -> None:
         facts = session_facts(self.session)
+        if self.at_the_desk:
+            facts.insert(0, ("Where", "at the desk (the kiosk's own guest is left as they were)"))
         width = max(len(label) for label, _ in facts)
         lines = [
             Content.assemble((label.ljust(width), "bold"), "  ", value) for label, value in facts
