@@ -48,6 +48,10 @@ class DataDir:
     def history(self) -> Path:
         return self.root / "history.jsonl"
 
+    @property
+    def help_history(self) -> Path:
+        return self.root / "help.jsonl"
+
     def prepare(self) -> None:
         """Create the folder and a hotel profile from the template; never touch existing files."""
         self.root.mkdir(parents=True, exist_ok=True)

@@ -69,6 +69,11 @@ class Hotel:
         self.kiosk_id = kiosk_id
         self.audit_archive = audit.archive_for(data_dir.root)
         self.history = JsonlArchive(data_dir.history, key=lambda record: record["booking"]["code"])
+        # A help request's number can come again once the table has emptied: its time too.
+        self.help_history = JsonlArchive(
+            data_dir.help_history,
+            key=lambda record: f"{record['request']['id']}@{record['request']['created_at']}",
+        )
         self._archived_on: date | None = None
         store.register_index("bookings", "code", lambda doc: doc["code"])
         store.register_index("bookings", "last_name", lambda doc: doc.get("last_name_keys"))
@@ -153,11 +158,12 @@ class Hotel:
 
     def archive_departed(self, *, once_a_day: bool = False) -> int:
         """Move stays that are over (checked out, or the departure day has passed) and their
-        key grants from the main file to history.jsonl, so that every later write costs in
-        proportion to the open bookings, not to years of history (DESIGN.md, Data).
+        key grants from the main file to history.jsonl, and closed help requests to
+        help.jsonl, so that every later write costs in proportion to the open bookings, not
+        to years of history (DESIGN.md, Data).
 
         The records are appended and fsynced before the main file drops them: a crash in
-        between leaves them in both places, never in neither. Returns how many moved.
+        between leaves them in both places, never in neither. Returns how many stays moved.
         `kiosk run` calls it at start; a kiosk that runs for months calls it with
         `once_a_day=True` from a timer, which costs nothing after the day's first call."""
         today = self.today()
@@ -169,11 +175,14 @@ class Hotel:
 
     def _archive_departed(self, today: date) -> int:
         with self.transaction() as db:
+            closed = self._archive_closed_help_requests(db)
             over = [
                 doc for doc in db.table("bookings").all()
                 if doc.get("status") == BookingStatus.CHECKED_OUT or date.fromisoformat(doc["departure"]) < today
             ]
             if not over:
+                if closed:
+                    self.audit(db, SYSTEM, "history_archived", bookings=0, grants=0, help_requests=closed)
                 return 0
             grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
             archived_at = self.now().isoformat()
@@ -185,8 +194,19 @@ class Hotel:
             db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
             db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
             self.audit(db, SYSTEM, "history_archived", bookings=len(over),
-                       grants=sum(len(found) for found in grants.values()))
+                       grants=sum(len(found) for found in grants.values()), help_requests=closed)
         return len(over)
+
+    def _archive_closed_help_requests(self, db: TinyDB) -> int:
+        table = db.table("help_requests")
+        closed = [doc for doc in table.all() if doc["status"] == HelpStatus.CLOSED]
+        if closed:
+            archived_at = self.now().isoformat()
+            self.help_history.append(
+                {"request": {**doc, "id": doc.doc_id}, "archived_at": archived_at} for doc in closed
+            )
+            table.remove(doc_ids=[doc.doc_id for doc in closed])
+        return len(closed)
 
     # -- key grants -------------------------------------------------------------------------
 

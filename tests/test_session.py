@@ -3,6 +3,7 @@ typed outcome of issue 2, item 6, and the staff overrides."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -612,6 +613,24 @@ def test_guest_help_request_reaches_staff(demo_hotel: Hotel) -> None:
     demo_hotel.update_help_request(AGENT, request_id, HelpStatus.CLOSED)
     assert demo_hotel.help_requests() == []
     assert len(demo_hotel.help_requests(open_only=False)) == 1
+
+
+def test_closed_help_requests_leave_the_main_file_for_help_jsonl(demo_hotel: Hotel) -> None:
+    from kiosk.hotel import HelpStatus
+
+    kept = at_identify(demo_hotel, "LH6144").request_help()
+    done = at_identify(demo_hotel, "LH4821").request_help()
+    demo_hotel.update_help_request(AGENT, done, HelpStatus.CLOSED)
+
+    demo_hotel.archive_departed()
+
+    assert [request["id"] for request in demo_hotel.help_requests(open_only=False)] == [kept]
+    (archived,) = demo_hotel.help_history.records()
+    assert (archived["request"]["booking"], archived["request"]["taken_by"]) == ("LH4821", AGENT.name)
+    on_file = json.loads(demo_hotel.data_dir.database.read_bytes())["help_requests"]
+    assert [request["booking"] for request in on_file.values()] == ["LH6144"]
+    (event,) = events(demo_hotel, "history_archived")
+    assert event["detail"]["help_requests"] == 1
 
 
 def test_wrong_staff_pins_lock_staff_login_for_a_while(demo_hotel: Hotel, clock: FixedClock) -> None:
