@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from tinydb import TinyDB, where
+from tinydb.table import Document
 
 from kiosk import audit, keys
 from kiosk.archive import JsonlArchive
@@ -439,17 +440,28 @@ class Hotel:
     def staff_login(self, pin: str) -> StaffLogin:
         """Check a staff PIN; wrong PINs count towards a lock-out shared by all kiosks."""
         now = self.now()
+        # The PIN is checked against each account's scrypt hash (some 50 ms each) before the
+        # data lock is taken, so that other kiosks' writes do not wait for it; under the
+        # lock, only whether that account is still as it was.
+        snapshot = self.store.snapshot()
+        checked: list[Document] | None = None  # the accounts the PIN was checked against
+        matched = None
+        if self.locked_until_in(snapshot, "staff_login", now) is None:
+            checked = snapshot.table("staff").all()
+            matched = _staff_with_pin(checked, pin)
         with self.transaction() as db:
             locked_until = self.locked_until_in(db, "staff_login", now)
             if locked_until:
                 self.audit(db, SYSTEM, "staff_login", outcome="locked_out")
                 return StaffLogin(None, locked_until)
-            for doc in db.table("staff").all():
-                if pin_matches(pin, doc["pin"]):
-                    member = StaffMember(doc["name"], Role(doc["role"]))
-                    self.clear_failures(db, "staff_login")
-                    self.audit(db, Actor("staff", member.name), "staff_login")
-                    return StaffLogin(member)
+            accounts = db.table("staff").all()
+            if accounts != checked:  # an account added, removed or changed meanwhile
+                matched = _staff_with_pin(accounts, pin)
+            if matched is not None:
+                member = StaffMember(matched["name"], Role(matched["role"]))
+                self.clear_failures(db, "staff_login")
+                self.audit(db, Actor("staff", member.name), "staff_login")
+                return StaffLogin(member)
             locked_until = self.count_failure(
                 db, "staff_login", self.profile.staff_pin_attempts, self.profile.staff_lockout_minutes, now
             )
@@ -471,6 +483,10 @@ class Hotel:
         if actor:
             events = [event for event in events if actor.lower() in event["actor"].lower()]
         return events[-limit:]
+
+
+def _staff_with_pin(accounts: list[Document], pin: str) -> Document | None:
+    return next((doc for doc in accounts if pin_matches(pin, doc["pin"])), None)
 
 
 def default_kiosk_id() -> str:

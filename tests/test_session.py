@@ -647,6 +647,45 @@ def test_wrong_staff_pins_lock_staff_login_for_a_while(demo_hotel: Hotel, clock:
     assert demo_hotel.staff_login("482913").member.name == "Marta"
 
 
+def test_staff_pins_are_checked_without_holding_the_data_lock(
+    demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each check is an scrypt hash (some 50 ms): other kiosks' writes must not wait."""
+    import kiosk.hotel
+    from kiosk.staff import Role, pin_matches
+
+    demo_hotel.add_staff("Marta", Role.MANAGER, "482913")
+    demo_hotel.add_staff("Arne", Role.AGENT, "135791")
+    under_lock = []
+
+    def watched(pin: str, hashed: str) -> bool:
+        under_lock.append(demo_hotel.store._lock.is_locked)
+        return pin_matches(pin, hashed)
+
+    monkeypatch.setattr(kiosk.hotel, "pin_matches", watched)
+    assert demo_hotel.staff_login("135791").member.name == "Arne"
+    assert demo_hotel.staff_login("000000").member is None
+    assert under_lock and not any(under_lock)
+
+
+def test_a_staff_pin_reset_while_a_login_is_checked_is_honoured(
+    demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.hotel
+    from kiosk.staff import Role, pin_matches
+
+    demo_hotel.add_staff("Arne", Role.AGENT, "135791")
+
+    def reset_meanwhile(pin: str, hashed: str) -> bool:
+        monkeypatch.setattr(kiosk.hotel, "pin_matches", pin_matches)
+        reopen(demo_hotel, "k2").reset_staff_pin("Arne", "246802")
+        return pin_matches(pin, hashed)
+
+    monkeypatch.setattr(kiosk.hotel, "pin_matches", reset_meanwhile)
+    assert demo_hotel.staff_login("135791").member is None  # the old PIN no longer opens
+    assert demo_hotel.staff_login("246802").member.name == "Arne"
+
+
 def test_one_known_code_cannot_reset_the_lookup_count_for_ever(demo_hotel: Hotel) -> None:
     """Whoever knows one code must not be able to alternate it with guesses without end."""
     limit = demo_hotel.profile.lookup_attempts
