@@ -498,6 +498,7 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         await pilot.click("#help-close")
         await pilot.pause()
         assert rows(app, "help-table") == []
+        assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (0)"
 
     assert desk_hotel.help_requests(open_only=False)[-1]["status"] == HelpStatus.CLOSED
 

@@ -121,6 +121,10 @@ class StaffScreen(StorageGuard, Screen[None]):
         if tabbed.active == "arrivals":
             self.query_one(ArrivalsPanel).show_latest()
 
+    @on(HelpPanel.Changed)
+    def _help_changed(self) -> None:
+        self.poll_help_requests()
+
     @on(ArrivalsPanel.AtTheDesk)
     async def serve_at_the_desk(self, event: ArrivalsPanel.AtTheDesk) -> None:
         """The Session tab takes the desk's session; this kiosk's guest session stays as it

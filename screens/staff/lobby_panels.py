@@ -134,6 +134,9 @@ class ArrivalsPanel(LobbyPanel):
 class HelpPanel(LobbyPanel):
     """Open help requests from every kiosk on this data directory, oldest first."""
 
+    class Changed(Message):
+        """Staff took or closed a request here: the dashboard redraws what counts them."""
+
     def compose(self) -> ComposeResult:
         yield row_table(
             "#", "Waiting", "Kiosk", "Why", "Booking", "Status", "Taken by", id="help-table"
@@ -179,7 +182,7 @@ class HelpPanel(LobbyPanel):
             self._say(str(refusal), refused=True)
         else:
             self._say(f"Help request {key} {done}.")
-        self.show_latest()
+        self.post_message(self.Changed())
 
 
 class RoomBoard(LobbyPanel):
