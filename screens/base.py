@@ -217,7 +217,8 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._gone: list[GuestPage] = []  # closed and hidden, to be removed
         self._sweeping: list[AwaitRemove] = []
         self._mounting: dict[GuestPage, Awaitable[object]] = {}
-        self._prepared: dict[GuestPage, AwaitMount] = {}  # built, hidden, maybe next
+        # Built and hidden -> the page that may show it next, and its mounting.
+        self._prepared: dict[GuestPage, tuple[GuestPage, AwaitMount]] = {}
         self._held: AbstractContextManager[None] | None = None  # nothing drawn meanwhile
         self._holds = 0  # page changes under way
         self._hold_timer: Timer | None = None
@@ -303,11 +304,12 @@ class GuestScreen(StorageGuard, Screen[None]):
         self._retire(closing)
 
     def prepare_page(self, page: GuestPage) -> None:
-        """Build `page` now, hidden, for the guest's likely next step: shown later by
-        `replace_page`, it costs only its layout and drawing. Any other page change drops
-        it (closed, like a page the guest has left)."""
+        """Build `page` now, hidden, as the likely next step from the page shown: shown
+        later by `replace_page`, it costs only its layout and drawing. It is closed with
+        the page that prepared it, like a page the guest has left; a page pushed over that
+        one and popped again leaves it as it was."""
         page.display = False
-        self._prepared[page] = self.query_one("#body").mount(page)
+        self._prepared[page] = (self.page, self.query_one("#body").mount(page))
 
     def pop_page(self) -> None:
         """Close the current page and show the one underneath as it was left."""
@@ -326,12 +328,11 @@ class GuestScreen(StorageGuard, Screen[None]):
         self.set_focus(None)  # keys typed meanwhile must not reach the page being left
         self.pages.append(page)
         prepared = self._prepared.pop(page, None)
-        self._drop_prepared()
         if prepared is None:
             self._mounting[page] = self.query_one("#body").mount(page)
         else:
             # In the guest's language now, whatever it was when the page was built.
-            self._mounting[page] = self._relabelled(prepared, page)
+            self._mounting[page] = self._relabelled(prepared[1], page)
             if page.is_mounted:  # else its on_mount says so
                 # Next, not now: the page it replaces is retired first, and so hidden.
                 self.call_next(self.page_ready, page)
@@ -339,11 +340,6 @@ class GuestScreen(StorageGuard, Screen[None]):
     async def _relabelled(self, mounting: AwaitMount, page: GuestPage) -> None:
         await mounting
         await page.relabel()
-
-    def _drop_prepared(self) -> None:
-        if self._prepared:
-            self._retire(*self._prepared)
-            self._prepared.clear()
 
     def page_ready(self, page: GuestPage) -> None:
         """`page` has its widgets: it takes the place of the one it follows."""
@@ -362,7 +358,6 @@ class GuestScreen(StorageGuard, Screen[None]):
         for page in closing:
             page.display = False
         self._retire(*closing)
-        self._drop_prepared()
         # Closed pages go with this change: after Back or at the end of a check-in no
         # guest's data stays in the DOM.
         self._sweeping += self._remove_gone()
@@ -375,6 +370,11 @@ class GuestScreen(StorageGuard, Screen[None]):
         for page in pages:
             page.closed()
         self._gone.extend(pages)
+        unused = [page for page, (owner, _) in self._prepared.items() if owner in pages]
+        for page in unused:
+            del self._prepared[page]
+        if unused:
+            self._retire(*unused)
 
     def _show_page(self, page: GuestPage) -> None:
         """What the frame says about the page shown (its step, whether Back goes), and focus."""

@@ -18,9 +18,8 @@ from screens.widgets.fields import GuestInput
 
 def is_typed(event: events.Key) -> bool:
     """A character a guest or a scanner typed, as opposed to a key that moves or acts."""
-    return event.character is not None and event.character.isprintable() and not (
-        event.character.isspace()
-    )
+    character = event.character
+    return character is not None and character.isprintable() and not character.isspace()
 
 
 class FindBookingPage(GuestPage):
@@ -35,7 +34,7 @@ class FindBookingPage(GuestPage):
         self._submitted_early = False
 
     def any_key(self, event: events.Key) -> None:
-        if self.is_mounted and self.query_one("#find-text").has_focus:
+        if self.is_mounted:  # shown: keys go where the focus is
             return
         # A scanner types faster than the page is built: keep its keys for the field.
         if is_typed(event):

@@ -93,6 +93,17 @@ async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, hotel) -> Non
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
+async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("")
+        await pilot.press("tab", "x")  # focus on the Find button: the letter goes nowhere
+        await guest.click("#find-text")
+        await guest.type("LH7388", "enter")
+        await guest.click("#no")  # back to the search, emptied once the booking was found
+        assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == ""
+
+
 async def test_by_last_name_in_any_case(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
@@ -550,6 +561,23 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
         assert booking.status is BookingStatus.CHECKED_IN and booking.identity.method == "hand"
         await guest.click("#show-key")
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
+
+
+async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app, hotel) -> None:
+    """Help on the room page with a full disk: the trouble page comes and goes, and the
+    door code page built meanwhile still shows the guest's PIN."""
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.to_room("LH7388", "17.05.1980")
+        pin = app.session.keys[0].pin
+        with pytest.MonkeyPatch.context() as disk:
+            disk.setattr(os, "replace", no_space)
+            await guest.click("#help")
+            assert guest.on("StorageTroublePage")
+        await guest.click("#try-again")
+        assert guest.on("RoomPage")
+        await guest.click("#show-key")
+        assert guest.on("DoorCodePage") and app.screen.query_one("#pin").value == pin != ""
 
 
 async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, hotel) -> None:
