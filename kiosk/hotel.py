@@ -181,21 +181,19 @@ class Hotel:
                 doc for doc in db.table("bookings").all()
                 if doc.get("status") == BookingStatus.CHECKED_OUT or date.fromisoformat(doc["departure"]) < today
             ]
-            if not over:
-                if closed:
-                    self.audit(db, SYSTEM, "history_archived", bookings=0, grants=0, help_requests=closed)
-                return 0
             grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
-            archived_at = self.now().isoformat()
-            self.history.append(
-                {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
-                 "archived_at": archived_at}
-                for doc in over
-            )
-            db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
-            db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
-            self.audit(db, SYSTEM, "history_archived", bookings=len(over),
-                       grants=sum(len(found) for found in grants.values()), help_requests=closed)
+            if over:
+                archived_at = self.now().isoformat()
+                self.history.append(
+                    {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
+                     "archived_at": archived_at}
+                    for doc in over
+                )
+                db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
+                db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
+            if over or closed:
+                self.audit(db, SYSTEM, "history_archived", bookings=len(over),
+                           grants=sum(len(found) for found in grants.values()), help_requests=closed)
         return len(over)
 
     def _archive_closed_help_requests(self, db: TinyDB) -> int:
