@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import itertools
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -95,6 +96,15 @@ def shown(app, text: str) -> bool:
     """Whether `text` is on screen, read across wrapped lines (runs of spaces flattened)."""
     flat = " ".join(screen_text(app).translate(_FRAMES).split())
     return " ".join(text.split()) in flat
+
+
+async def until(pilot, condition: Callable[[], bool], what: str, *, at_most: float = 60.0) -> None:
+    """Wait for something the app does in its own time (a worker, a poll, a timer) as an
+    event: as long as it takes on a busy machine. The bound only turns a hang into a failure."""
+    deadline = time.monotonic() + at_most
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {at_most:.0f} s for {what}"
+        await pilot.pause(0.05)
 
 
 class Guest:

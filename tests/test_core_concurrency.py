@@ -24,7 +24,8 @@ def run_kiosks(hotel: Hotel, tmp_path: Path, shares: dict[str, list[str]]) -> di
     go = tmp_path / "go"
     processes = {
         kiosk: subprocess.Popen(
-            [sys.executable, str(WORKER), str(hotel.data_dir.root), kiosk, NOW.isoformat(), str(go), ",".join(codes)],
+            [sys.executable, str(WORKER), str(hotel.data_dir.root), kiosk, NOW.isoformat(), str(go),
+             str(tmp_path / "steps"), ",".join(shares), ",".join(codes)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for kiosk, codes in shares.items()
@@ -94,7 +95,7 @@ def test_two_kiosks_check_in_different_bookings_at_once(hotel: Hotel, tmp_path: 
     assert checked_in == Counter({code: 1 for code in codes})
     order = [e["kiosk"] for e in events if e["action"] == "checked_in"]
     assert Counter(order) == Counter({"east": 20, "west": 20})
-    # The two really ran at the same time: their check-ins interleave.
+    # The two really ran at the same time: their check-ins interleave (tests/lockstep.py).
     assert sum(a != b for a, b in zip(order, order[1:])) >= 4, order
     assert Counter(e["booking"] for e in events if e["action"] == "key_issued") == checked_in
 

@@ -10,7 +10,7 @@ import weakref
 from datetime import date
 
 import pytest
-from conftest import Guest, screen_text, shown
+from conftest import Guest, screen_text, shown, until
 
 from textual import events
 
@@ -215,10 +215,14 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
         await guest.scan(zone_for(hotel, "LH6144"))
         assert guest.on("RoomPage")
         app.return_to_welcome()
-        await pilot.pause(1)  # pending timers (1/2 s at most) let go of the pages they ran on
         assert len(fields) >= 4
-        gc.collect()
-        assert [ref() for ref in fields if ref() is not None] == []
+
+        def all_gone() -> bool:
+            gc.collect()
+            return all(ref() is None for ref in fields)
+
+        # Pending timers (1/2 s at most) let go of the pages they ran on.
+        await until(pilot, all_gone, "the fields to leave memory")
 
 
 # -- finding the booking fails -------------------------------------------------------------

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Guest
+from conftest import Guest, until
 from core_helpers import NOW, events
 from staff_helpers import (  # noqa: F401  (fixtures are used by name)
     AGENT,
@@ -36,7 +36,7 @@ from staff_helpers import (  # noqa: F401  (fixtures are used by name)
     ticks,
     type_pin,
 )
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Digits, Static, TabbedContent
 
 from kiosk.clock import FixedClock
@@ -44,7 +44,7 @@ from kiosk.datadir import DataDir
 from kiosk.hotel import HelpStatus, Hotel, open_hotel
 from kiosk.models import BookingStatus, RoomStatus
 from kiosk.session import CheckInSession, Step
-from screens.staff.dashboard import HELP_POLL_SECONDS, StaffScreen
+from screens.staff.dashboard import StaffScreen
 from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker
 from screens.staff.pin_prompt import StaffPinPrompt
 
@@ -423,7 +423,13 @@ async def test_command_palette_in_staff_mode_only(desk_hotel: Hotel, ticks) -> N
         await pilot.pause()
         assert CommandPalette.is_open(app)
         await pilot.press(*"show rooms")
-        await pilot.pause(0.3)
+        results = app.screen.query_one(CommandList)
+
+        def rooms_highlighted() -> bool:
+            option = results.highlighted_option
+            return option is not None and "rooms" in str(option.prompt).lower()
+
+        await until(pilot, rooms_highlighted, "the palette's search")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one(TabbedContent).active == "rooms"
@@ -483,10 +489,7 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         request = other_kiosk.stdout.strip()
         desk_hotel.clock.advance(minutes=3)
         # No restart, no key press: the dashboard's own poll finds it.
-        for _ in range(int(3 * HELP_POLL_SECONDS / 0.1)):
-            if rows(app, "help-table"):
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: bool(rows(app, "help-table")), "the dashboard's poll")
         assert [row[0:5] for row in rows(app, "help-table")] == [
             [request, "3 min", "lobby-2", "guest pressed Help", "LH7015"]
         ]
@@ -633,24 +636,30 @@ async def test_staff_mode_is_left_even_on_a_full_disk(
 async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
     desk_hotel: Hotel, ticks, monkeypatch
 ) -> None:
-    import screens.app
+    from screens.app import HOUSEKEEPING_SECONDS
 
     desk_hotel.clock.advance(days=3)  # some stays are over
-    monkeypatch.setattr(screens.app, "HOUSEKEEPING_SECONDS", 0.05)
     monkeypatch.setattr(os, "replace", no_space)
     app = kiosk_app(desk_hotel, ticks)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)  # the timer's first ticks meet a full disk
+        app.tick()
+        assert app.housekeeping_failed is None, "not due yet"
+        ticks.advance(HOUSEKEEPING_SECONDS)
+        app.tick()  # the timer's tick meets a full disk
+        await pilot.pause()
         assert app.housekeeping_failed is not None
         assert app.is_running and not app._notifications  # not the guests' business
-        monkeypatch.undo()  # the disk works again (the timer keeps its period)
+        monkeypatch.undo()  # the disk works again
 
         await log_in(pilot, AGENT)
         assert notices(app) == [str(app.housekeeping_failed)]
-        await pilot.pause(0.2)
-        assert app.housekeeping_failed is not None  # the timer waits while staff are in
+        app.housekeeping()
+        assert app.housekeeping_failed is not None  # it waits while staff are in
         await pilot.press("f2")
-        await pilot.pause(0.2)
+        await pilot.pause()
+        ticks.advance(HOUSEKEEPING_SECONDS)
+        app.tick()
+        await pilot.pause()
         assert app.housekeeping_failed is None
     archived = events(desk_hotel, "history_archived")
     assert len(archived) == 1 and archived[0]["detail"]["bookings"] > 0

@@ -106,13 +106,15 @@ def test_kill_at_random_moments_never_breaks_the_file(path: Path) -> None:
     rng = random.Random()
     printed: list[int] = []
     kills = temp_files_found = 0
-    deadline = time.monotonic() + 55
-    while kills < 200 and time.monotonic() < deadline:
+    while kills < 200:
         proc = subprocess.Popen(
             [sys.executable, str(WORKERS / "crash_writer.py"), str(path), str(kills * 100_000)],
             stdout=subprocess.PIPE, text=True,
         )
         assert proc.stdout.readline() == "ready\n"
+        # A first commit reported, then a kill at a random moment among the next writes: each
+        # life tests something however slowly the machine starts a process today.
+        printed.append(int(proc.stdout.readline()))
         time.sleep(rng.uniform(0, 0.030))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -128,8 +130,6 @@ def test_kill_at_random_moments_never_breaks_the_file(path: Path) -> None:
         missing = set(printed) - in_file
         assert not missing, f"committed but lost after kill {kills}: {sorted(missing)[:5]}"
 
-    assert kills >= 200, f"only {kills} kills in the time budget"
-    assert len(printed) > kills  # the kills did land among completed writes
     print(f"{kills} kills, {len(printed)} commits confirmed, "
           f"temp file left by {temp_files_found} kills")
 

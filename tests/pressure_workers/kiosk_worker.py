@@ -3,7 +3,8 @@
 Usage: kiosk_worker.py DATA_DIR KIOSK NOW_ISO GO_FILE DONE_DIR KIOSKS CODES
 
 Files a help request, says "ready", waits for GO_FILE, then checks in each booking of
-CODES (comma-separated) through the guest flow. The kiosk named k0 then acts as staff: it
+CODES (comma-separated) through the guest flow, in step with the other kiosks
+(tests/lockstep.py). The kiosk named k0 then acts as staff: it
 takes the help request of the last kiosk and puts a room out of order. Every kiosk then
 waits until all KIOSKS have finished, reads help requests and rooms through the Hotel it
 has used all along (so it must notice the other processes' writes), and prints JSON.
@@ -25,6 +26,9 @@ from kiosk.models import RoomStatus
 from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
 from kiosk.staff import Role, StaffMember
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from lockstep import Lockstep  # noqa: E402  (tests/ is not a package)
+
 root, kiosk, now, go, done_dir, kiosks, codes = sys.argv[1:8]
 hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
 my_request = hotel.request_help(Actor("guest", f"lobby-{kiosk}"), f"help from {kiosk}")
@@ -32,8 +36,10 @@ print("ready", flush=True)
 while not Path(go).exists():
     time.sleep(0.002)
 
+lockstep = Lockstep(Path(done_dir).parent / "steps", kiosk, [f"k{n}" for n in range(int(kiosks))])
 results = []
-for code in codes.split(","):
+for index, code in enumerate(codes.split(",")):
+    lockstep.step(index)
     session = CheckInSession(hotel)
     entry: dict = {"code": code, "session": session.id}
     found = session.find(code)
@@ -51,6 +57,8 @@ for code in codes.split(","):
                 assert isinstance(outcome, Rejected)
                 entry["check_in"] = str(outcome.failure)
     results.append(entry)
+    lockstep.done(index)
+lockstep.finished()
 
 staff_did = {}
 if kiosk == "k0":
