@@ -124,13 +124,20 @@ def house(hotel: Hotel, *, rooms: dict[str, int], bookings: dict[str, int], pref
 # -------------------------------------------------------------------------- 1. crash
 
 CRASH_KILLS = 200
+STALL_EVERY = 8
 
 
-def wait_for_a_line_after(log: Path, size: int) -> None:
-    """Until the child has written a line past `size`: an event, not a time. The deadline
-    only turns a hung child into a failure instead of a hung suite."""
+def wait_for_a_line_after(log: Path, size: int, line: str = "") -> None:
+    """Until the child has written a line (`line`, if given) past `size`: an event, not a
+    time. The deadline only turns a hung child into a failure instead of a hung suite."""
     deadline = time.monotonic() + 120
-    while not (log.exists() and log.stat().st_size > size):
+
+    def written() -> bool:
+        if not log.exists() or log.stat().st_size <= size:
+            return False
+        return not line or line in log.read_bytes()[size:].decode().splitlines()
+
+    while not written():
         assert time.monotonic() < deadline, "the check-in loop reported nothing in two minutes"
         time.sleep(0.002)
 
@@ -160,20 +167,28 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
     forker = subprocess.Popen([sys.executable, str(WORKERS / "forker.py"), str(root), NOW.isoformat()],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     rng = random.Random(20260314)
-    kills = lives = mid_write = 0
+    kills = lives = mid_write = stalled = 0
     try:
         while kills < CRASH_KILLS and lives < 3 * CRASH_KILLS:
             lives += 1
             printed_before = log.stat().st_size if log.exists() else 0
-            forker.stdin.write(f"go {log} {lives}\n")
+            # Every STALL_EVERY-th life stops inside its n-th write, its temporary file
+            # written and fsynced but not yet in place, and says so: a kill there is sure,
+            # not left to how long a write takes on this machine today.
+            stall_at = rng.randint(1, 3) if lives % STALL_EVERY == 0 else 0
+            forker.stdin.write(f"go {log} {lives} {stall_at}\n")
             forker.stdin.flush()
             kind, pid = forker.stdout.readline().split()
             assert kind == "pid"
-            # Each life reports a check-in before it may be killed, so a busy machine that
-            # starts children slowly still tests something; the kill then lands anywhere in
-            # the loop that follows (lookup, identity, write, re-issue, rotation).
-            wait_for_a_line_after(log, printed_before)
-            time.sleep(rng.uniform(0, 0.05))
+            if stall_at:
+                wait_for_a_line_after(log, printed_before, f"stalled {lives}")
+                stalled += 1
+            else:
+                # A check-in reported before the kill, so a busy machine that starts children
+                # slowly still tests something; the kill then lands anywhere in the loop that
+                # follows (lookup, identity, write, re-issue, rotation).
+                wait_for_a_line_after(log, printed_before)
+                time.sleep(rng.uniform(0, 0.05))
             os.kill(int(pid), signal.SIGKILL)  # our child; a zombie at worst, reaped only below
             forker.stdin.write("reap\n")
             forker.stdin.flush()
@@ -206,12 +221,12 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
                 forker.wait()
 
     assert kills >= CRASH_KILLS
-    assert mid_write >= 5, f"only {mid_write} of {kills} kills landed inside a write"
+    assert mid_write >= stalled > 0, f"only {mid_write} of {kills} kills landed inside a write"
     final = open_at(root, clock)
     state = check_consistency(final)
     printed = read_log(log)
     checked_in = {code for code, stay in state["bookings"].items() if stay.status is BookingStatus.CHECKED_IN}
-    assert len(printed["checked_in"]) >= kills, "every life reported a check-in before its kill"
+    assert len(printed["checked_in"]) >= kills - stalled, "a check-in reported before each free kill"
     print(f"{kills} kills, {mid_write} inside a write, {len(printed['checked_in'])} check-ins returned")
     assert set(printed["checked_in"]) <= checked_in
     # Each check-in and each key is in the trail exactly once, and nothing else is.

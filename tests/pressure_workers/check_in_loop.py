@@ -4,13 +4,19 @@ Each line of LOG is written (with one os.write) only after the call it reports r
     checked_in CODE ROOM[,ROOM]
     reissued CODE ROOM
 A kill can land anywhere: in the lookup, the identity step, the check-in write, a staff
-re-issue, or an audit rotation.
+re-issue, or an audit rotation. With STALL_AT = n > 0 the loop stops for good inside its
+n-th write, just before the new file replaces the old one, after writing
+    stalled SEED
+so that the test can kill it there for certain.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -24,10 +30,26 @@ from kiosk.staff import Role, StaffMember
 DESK = StaffMember("Night Desk", Role.MANAGER)
 
 
-def run(data_dir: str, now: str, log: str, seed: int) -> None:
+def stall_inside_write(nth: int, say: Callable[[], object]) -> None:
+    """The store's nth os.replace (a fork child's own os module) never happens: the
+    temporary file is complete and fsynced, the kill comes before it is put in place."""
+    real_replace, calls = os.replace, itertools.count(1)
+
+    def replace(*args: object, **kwargs: object) -> None:
+        if next(calls) == nth:
+            say()
+            time.sleep(3600)
+        real_replace(*args, **kwargs)  # type: ignore[arg-type]
+
+    os.replace = replace  # type: ignore[assignment]
+
+
+def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None:
     rng = random.Random(seed)
     hotel = open_hotel(DataDir(Path(data_dir)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id="crash")
     out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    if stall_at:
+        stall_inside_write(stall_at, lambda: os.write(out, f"stalled {seed}\n".encode()))
     codes = [b.code for b in hotel.bookings(status="reserved")]
     for number, code in enumerate(codes):
         if hotel.booking(code).status is not BookingStatus.RESERVED:
