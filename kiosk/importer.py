@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,9 @@ class ImportResult:
 
 Row = tuple[str, dict[str, Any]]  # where ("line 4" or "item 3"), values by column
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# What str.isprintable() refuses, by Unicode category, in the words of the message.
+_UNPRINTABLE = {"Cc": "a control character", "Cf": "an invisible formatting character", "Zs": "a special space",
+                "Zl": "a line separator", "Zp": "a paragraph separator"}
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,8 @@ class _Row:
         character (anywhere: a line break or an escape sequence would reach a screen)."""
         if not value.isprintable():
             position, character = next((n, c) for n, c in enumerate(value, start=1) if not c.isprintable())
-            raise self.error(column, f"contains a control character (U+{ord(character):04X} at position {position})")
+            kind = _UNPRINTABLE.get(unicodedata.category(character), "a character that cannot be shown")
+            raise self.error(column, f"contains {kind} (U+{ord(character):04X} at position {position})")
         value = value.strip(" ")
         if len(value) > 100:
             raise self.error(column, "is longer than 100 characters")

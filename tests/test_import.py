@@ -356,7 +356,11 @@ def test_a_json_room_value_of_the_wrong_type_is_refused(hotel: Hotel, tmp_path: 
     assert hotel.rooms() == []
 
 
-CONTROL = ["Eve\x1b[2J", "Eve\n", "\tEve", "Eve\x00", "Eve\u202e", "Eve\x85"]
+# (around a valid value, what the message names)
+CONTROL = [("Eve\x1b[2J", "a control character (U+001B"), ("Eve\n", "a control character (U+000A"),
+           ("\tEve", "a control character (U+0009 at position 1)"), ("Eve\x00", "a control character (U+0000"),
+           ("Eve\u202e", "an invisible formatting character (U+202E"), ("Eve\x85", "a control character (U+0085"),
+           ("Eve\u2028", "a line separator (U+2028")]
 BOOKING_TEXT_COLUMNS = ["code", "last_name", "first_name", "arrival", "departure", "room_type", "date_of_birth",
                         "nationality", "email", "status"]
 
@@ -375,7 +379,7 @@ def csv_text(header: list[str], rows: list[list[str]]) -> str:
 def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp_path: Path, column: str,
                                                                suffix: str) -> None:
     items = as_json_items([ROWS[1], ROWS[0]])  # the second has every column
-    for bad in CONTROL:
+    for bad, named in CONTROL:
         # Each bad character around a value that is valid without it.
         spoilt = bad.replace("Eve", items[1][column])
         changed = [dict(item) for item in items]
@@ -390,7 +394,7 @@ def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp
             import_bookings(hotel, path)
         message = str(raised.value)
         where = "item 2" if suffix == ".json" else "line 3"
-        assert f"{where}, column {column}: contains a control character" in message, (spoilt, message)
+        assert f"{where}, column {column}: contains {named}" in message, (spoilt, message)
     assert hotel.bookings() == []
 
 
@@ -399,7 +403,7 @@ def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp
 def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_path: Path, column: str,
                                                             suffix: str) -> None:
     good = {"number": "302", "floor": "3", "type": "double", "status": "clean", "features": "balcony"}
-    for bad in CONTROL:
+    for bad, named in CONTROL:
         spoilt = dict(good, **{column: bad.replace("Eve", good[column])})
         rows = [dict(good, number="301"), spoilt]
         if suffix == ".json":
@@ -411,7 +415,7 @@ def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_pa
         with pytest.raises(ImportFileError) as raised:
             import_rooms(hotel, path)
         where = "item 2" if suffix == ".json" else "line 3"
-        assert f"{where}, column {column}: contains a control character" in str(raised.value), (spoilt, raised.value)
+        assert f"{where}, column {column}: contains {named}" in str(raised.value), (spoilt, raised.value)
     assert hotel.rooms() == []
 
 
