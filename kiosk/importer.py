@@ -339,7 +339,8 @@ def _move_key_ends(hotel: Hotel, db: TinyDB, booking: Booking) -> int:
 
 
 def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
-    rooms, ignored = _parse(path, limits_of(hotel), ROOM_COLUMNS, ROOM_OPTIONAL, _room, lambda room: room.number, "number")
+    rooms, ignored = _parse(path, limits_of(hotel), ROOM_COLUMNS, ROOM_OPTIONAL, _room,
+                            lambda room: room.number, "number")
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
         table = db.table("rooms")

@@ -426,40 +426,39 @@ def test_a_column_name_with_control_characters_is_refused(hotel: Hotel, tmp_path
     assert hotel.bookings() == []
 
 
-def moved_departure(row: str, departure: date) -> str:
-    return edit(row, "departure", str(departure))
-
-
 def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel: Hotel, tmp_path: Path,
                                                                          clock: FixedClock) -> None:
     furnish(hotel, rooms=[Room("101", 1, "double"), Room("102", 1, "double"), Room("103", 1, "double")])
     import_bookings(hotel, bookings_csv(tmp_path))
     _, checked = check_in(hotel, "LH1003")  # two rooms, until D3
-    _, other = check_in(hotel, "LH1002")  # until D1; its key must not move
+    check_in(hotel, "LH1002")  # until D1; its key must not move
     (room_a, room_b) = (key.room.number for key in checked.keys)
     with hotel.transaction() as db:  # staff revoked one of the two keys: it stays revoked
         hotel.revoke_grants(db, "LH1003", SYSTEM, room=room_b, reason="lost")
 
     # All or nothing: a later bad row leaves the keys as they were.
-    extended = [moved_departure(ROWS[2], D3 + timedelta(days=3)) if row is ROWS[2] else row for row in ROWS]
+    extended = [*ROWS[:2], edit(ROWS[2], "departure", str(D3 + timedelta(days=3))), ROWS[3]]
     with pytest.raises(ImportFileError):
         import_bookings(hotel, bookings_csv(tmp_path, [*extended, edit(ROWS[0], "code", "X1")]))
-    assert [grant["valid_until"] for grant in hotel.grants_for("LH1003")] == [hotel.departure_moment(D3).isoformat()] * 2
+    old_end = hotel.departure_moment(D3).isoformat()
+    assert [grant["valid_until"] for grant in hotel.grants_for("LH1003")] == [old_end, old_end]
 
     result = import_bookings(hotel, bookings_csv(tmp_path, extended))
-    assert result.keys_moved == 1 and "1 door key(s) now end at their stay's new departure" in result.summary("Bookings")
+    assert result.keys_moved == 1
+    assert "1 door key(s) now end at their stay's new departure" in result.summary("Bookings")
     clock.current = hotel.departure_moment(D3) + timedelta(days=2)  # past the old end, before the new one
     assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).opens
     assert reopen(hotel).verify_key(room_a, checked.keys[0].token).opens  # online, the grant decides
     assert reopen(hotel).verify_key(room_b, checked.keys[1].pin).reason == "revoked"
     (moved,) = events(hotel, "key_validity_changed")
     assert (moved["booking"], moved["room"], moved["actor"]) == ("LH1003", room_a, "system")
-    assert moved["detail"]["previous"] == hotel.departure_moment(D3).isoformat()
+    assert moved["detail"]["previous"] == old_end
     assert moved["detail"]["valid_until"] == hotel.departure_moment(D3 + timedelta(days=3)).isoformat()
     assert [grant["valid_until"] for grant in hotel.grants_for("LH1002")] == [hotel.departure_moment(D1).isoformat()]
 
+    # Back to the day before the old end: the stay shortened to D1 ends at D1's check-out time.
     clock.current = hotel.departure_moment(D1) + timedelta(hours=1)
-    shortened = [moved_departure(ROWS[2], D1) if row is ROWS[2] else row for row in ROWS]
+    shortened = [*ROWS[:2], edit(ROWS[2], "departure", str(D1)), ROWS[3]]
     assert import_bookings(hotel, bookings_csv(tmp_path, shortened)).keys_moved == 1
     assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).reason == "expired"
     assert len(events(hotel, "key_validity_changed")) == 2
