@@ -28,11 +28,13 @@ class Context:
         # True when --data-dir was on the command line rather than taken from KIOSK_DATA_DIR.
         self.data_dir_typed = data_dir_typed
 
-    def hotel(self, data_dir: Path | None = None) -> Hotel:
+    def hotel(self, data_dir: Path | None = None, *, create: bool = True) -> Hotel:
+        """The hotel on the data directory; `create=False` for a command that only looks,
+        which must find the directory set up and leave it as it was."""
         root = data_dir or datadir.resolve(self.data_dir_option)
         try:
-            return open_hotel(datadir.DataDir(root), kiosk_id=self.kiosk_id)
-        except (ProfileError, StorageError, SecretError) as error:
+            return open_hotel(datadir.DataDir(root), kiosk_id=self.kiosk_id, create=create)
+        except (datadir.DataDirError, ProfileError, StorageError, SecretError) as error:
             raise click.ClickException(str(error)) from None
         except OSError as error:
             raise click.ClickException(f"{error.filename or root}: {error.strerror}") from None
@@ -183,7 +185,7 @@ def import_rooms(context: Context, file: str) -> None:
 @pass_context
 def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
     """List bookings."""
-    hotel = context.hotel()
+    hotel = context.hotel(create=False)
     found = hotel.bookings(arrival=arrival.date() if arrival else None, status=status)
     if as_json:
         _print_json([{k: v for k, v in asdict(b).items() if k not in ("doc_id",)} for b in found])
@@ -200,7 +202,7 @@ def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) 
 @pass_context
 def rooms(context: Context, as_json: bool) -> None:
     """List rooms with their status and occupant booking."""
-    hotel = context.hotel()
+    hotel = context.hotel(create=False)
     rows = [{**room.to_doc(), "occupant": hotel.occupant(room.number)} for room in hotel.rooms()]
     if as_json:
         _print_json(rows)
@@ -217,7 +219,7 @@ def rooms(context: Context, as_json: bool) -> None:
 @pass_context
 def audit_command(context: Context, limit: int, booking: str | None, actor: str | None, as_json: bool) -> None:
     """Print the latest audit events."""
-    events = context.hotel().audit_events(limit=limit, booking=booking, actor=actor)
+    events = context.hotel(create=False).audit_events(limit=limit, booking=booking, actor=actor)
     if as_json:
         _print_json(events)
         return
@@ -242,7 +244,7 @@ def key() -> None:
 @pass_context
 def verify(context: Context, room: str, code: str) -> None:
     """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut."""
-    verdict = context.hotel().verify_key(room, code)
+    verdict = context.hotel(create=False).verify_key(room, code)
     if verdict.opens:
         click.echo(f"OPEN: room {room.upper()}")
         return

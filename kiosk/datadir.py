@@ -14,6 +14,10 @@ from kiosk.assets import asset_path
 ENV_VAR = "KIOSK_DATA_DIR"
 
 
+class DataDirError(Exception):
+    """The data directory is not there (or not whole); the message names the folder."""
+
+
 def resolve(option: str | os.PathLike[str] | None) -> Path:
     """`--data-dir`, else $KIOSK_DATA_DIR, else the platform's user data directory."""
     chosen = option or os.environ.get(ENV_VAR) or platformdirs.user_data_dir("lobby-kiosk", appauthor=False)
@@ -51,6 +55,16 @@ class DataDir:
     @property
     def help_history(self) -> Path:
         return self.root / "help.jsonl"
+
+    def require(self, *files: Path) -> None:
+        """For a command that only looks, which creates nothing: the folder and these
+        files of it must be there."""
+        if not self.root.is_dir():
+            raise DataDirError(f"{self.root}: no kiosk data directory here; `kiosk run` or `kiosk import` sets one up")
+        missing = [path.name for path in files if not path.is_file()]
+        if missing:
+            raise DataDirError(f"{self.root}: not a kiosk data directory, or an incomplete one: "
+                               f"{' and '.join(missing)} missing")
 
     def prepare(self) -> None:
         """Create the folder and a hotel profile from the template; never touch existing files."""

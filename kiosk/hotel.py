@@ -491,12 +491,20 @@ def default_kiosk_id() -> str:
     return socket.gethostname() or "kiosk"
 
 
-def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None) -> Hotel:
+def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None,
+               create: bool = True) -> Hotel:
     """The composition root's one way to reach the data: prepares the folder, checks the
-    profile, the store and the property secret, and fails with a message naming the file."""
-    data_dir.prepare()
-    data_dir.outbox.mkdir(exist_ok=True)
+    profile, the store and the property secret, and fails with a message naming the file.
+    With `create=False` (the commands that only look, and the door's check) the data
+    directory must exist already, and nothing in it is created or has its mode changed."""
+    if create:
+        data_dir.prepare()
+        data_dir.outbox.mkdir(exist_ok=True)
+    else:
+        data_dir.require(data_dir.profile)
     profile = load_profile(data_dir.profile)
+    if not create:
+        data_dir.require(data_dir.database, data_dir.secret)  # else the store and the secret would be made
     store = Store(data_dir.database)
     grants_exist = len(store.snapshot().table("grants")) > 0
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=grants_exist)

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from kiosk.audit import SYSTEM
-from kiosk.hotel import Hotel
+from kiosk.hotel import Hotel, grant_is_active
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 
 
@@ -30,27 +31,38 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     kept_checked_in: int = 0
+    keys_moved: int = 0  # active door keys that now end at their stay's new departure
     ignored_columns: list[str] = field(default_factory=list)
 
     def summary(self, noun: str) -> str:
         text = f"{noun}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
         if self.kept_checked_in:
             text += f", {self.kept_checked_in} already checked in kept their status"
+        if self.keys_moved:
+            text += f", {self.keys_moved} door key(s) now end at their stay's new departure"
         if self.ignored_columns:
             text += f" (ignored columns: {', '.join(self.ignored_columns)})"
         return text
 
 
 Row = tuple[str, dict[str, Any]]  # where ("line 4" or "item 3"), values by column
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# What str.isprintable() refuses, by Unicode category, in the words of the message.
+_UNPRINTABLE = {"Cc": "a control character", "Cf": "an invisible formatting character", "Zs": "a special space",
+                "Zl": "a line separator", "Zp": "a paragraph separator"}
 
 
-def read_rows(path: Path) -> list[Row]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise ImportFileError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
+@dataclass(frozen=True)
+class ImportLimits:
+    """How big one import file may be (hotel.toml [import]): every open booking makes each
+    later check-in write and door check slower, so a runaway export is refused whole."""
+
+    max_rows: int
+    max_bytes: int
+
+
+def read_rows(path: Path, limits: ImportLimits) -> list[Row]:
+    text = _read_text(path, limits)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
         try:
             items = json.loads(text)
@@ -60,6 +72,8 @@ def read_rows(path: Path) -> list[Row]:
             raise ImportFileError(f"{path}: not a JSON import: nested too deeply") from None
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise ImportFileError(f"{path}: a JSON import is a list of objects")
+        if len(items) > limits.max_rows:
+            raise _too_many_rows(path, limits)
         return [(f"item {number}", item) for number, item in enumerate(items, start=1)]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = []
@@ -72,10 +86,39 @@ def read_rows(path: Path) -> list[Row]:
             if None in row:
                 raise ImportFileError(f"{path}: line {reader.line_num}: more values than columns")
             if any((value or "").strip() for value in row.values()):
-                rows.append((f"line {reader.line_num}", row))
+                if len(rows) == limits.max_rows:
+                    raise _too_many_rows(path, limits)
+                # A quoted value may hold line breaks: the row is named by its first line.
+                breaks = sum(len(_LINE_BREAK.findall(value or "")) for value in row.values())
+                rows.append((f"line {reader.line_num - breaks}", row))
     except csv.Error as error:
         raise ImportFileError(f"{path}: line {reader.line_num}: {error}") from None
     return rows
+
+
+def _read_text(path: Path, limits: ImportLimits) -> str:
+    """The file as text, never more than the limit in memory (a pipe has no size to check first)."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(limits.max_bytes + 1)
+    except OSError as error:
+        raise ImportFileError(f"{path}: cannot read: {error.strerror}") from None
+    if len(raw) > limits.max_bytes:
+        raise ImportFileError(
+            f"{path}: larger than the {limits.max_bytes:,} bytes an import may have "
+            "(hotel.toml [import] max_bytes); import the coming days' arrivals, or raise the limit"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
+
+
+def _too_many_rows(path: Path, limits: ImportLimits) -> ImportFileError:
+    return ImportFileError(
+        f"{path}: more than the {limits.max_rows:,} rows an import may have "
+        "(hotel.toml [import] max_rows); import the coming days' arrivals, or raise the limit"
+    )
 
 
 class _Row:
@@ -87,15 +130,33 @@ class _Row:
     def error(self, column: str, reason: str) -> ImportFileError:
         return ImportFileError(f"{self.path}: {self.where}, column {column}: {reason}")
 
-    def text(self, column: str, *, required: bool = True, default: str = "") -> str:
-        value = self.values.get(column)
-        value = "" if value is None else str(value).strip()
+    def text(self, column: str, *, required: bool = True, default: str = "", number_allowed: bool = False) -> str:
+        value = self.checked(column, self._plain(column, number_allowed=number_allowed))
         if not value:
             if required:
                 raise self.error(column, "is required")
             return default
+        return value
+
+    def _plain(self, column: str, *, number_allowed: bool) -> str:
+        """A CSV value is always text; a JSON one has a type, and only a whole-number
+        column takes a number."""
+        value = self.values.get(column)
+        if value is None or isinstance(value, str):
+            return value or ""
+        if number_allowed and type(value) is int:
+            return str(value)
+        expected = "a whole number" if number_allowed else "text"
+        raise self.error(column, f"must be {expected}, not {_json_kind(value)}")
+
+    def checked(self, column: str, value: str) -> str:
+        """One text value without its surrounding spaces, refused if it holds a control
+        character (anywhere: a line break or an escape sequence would reach a screen)."""
         if not value.isprintable():
-            raise self.error(column, "contains control characters")
+            position, character = next((n, c) for n, c in enumerate(value, start=1) if not c.isprintable())
+            kind = _UNPRINTABLE.get(unicodedata.category(character), "a character that cannot be shown")
+            raise self.error(column, f"contains {kind} (U+{ord(character):04X} at position {position})")
+        value = value.strip(" ")
         if len(value) > 100:
             raise self.error(column, "is longer than 100 characters")
         return value
@@ -118,9 +179,11 @@ class _Row:
             pass
         raise self.error(column, f"not a date (YYYY-MM-DD): {value!r}")
 
-    def whole(self, column: str, low: int, high: int, default: int) -> int:
-        value = self.text(column, required=False)
+    def whole(self, column: str, low: int, high: int, default: int | None = None) -> int:
+        """A whole number from `low` to `high`; required unless there is a default."""
+        value = self.text(column, required=default is None, number_allowed=True)
         if not value:
+            assert default is not None
             return default
         if not re.fullmatch(r"-?\d+", value) or not low <= int(value) <= high:
             raise self.error(column, f"a whole number from {low} to {high}, not {value!r}")
@@ -131,6 +194,14 @@ class _Row:
         if value not in options:
             raise self.error(column, f"one of {', '.join(options)}, not {value!r}")
         return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 BOOKING_COLUMNS = ["code", "last_name", "first_name", "arrival", "departure", "room_type"]
@@ -172,29 +243,36 @@ def _booking(row: _Row, today: date) -> Booking:
 
 
 def _room(row: _Row) -> Room:
-    features = row.values.get("features") or []
-    if isinstance(features, str):
-        features = [part.strip() for part in re.split(r"[;,|]", features) if part.strip()]
-    if not isinstance(features, list) or not all(isinstance(item, str) for item in features):
-        raise row.error("features", "a list of words, separated by ';' in CSV")
     return Room(
         number=row.matching("number", r"[A-Za-z0-9\-]{1,8}", "1 to 8 letters, digits or dashes").upper(),
-        floor=row.whole("floor", -5, 200, 0) if row.text("floor") else 0,
+        floor=row.whole("floor", -5, 200),
         type=row.matching("type", r"[a-z][a-z0-9_]{0,30}", "a room type like double"),
         status=RoomStatus(row.choice("status", [str(status) for status in RoomStatus], "clean")),
-        features=features,
+        features=_features(row),
     )
 
 
-def _parse(path: Path, required: list[str], optional: list[str],
+def _features(row: _Row) -> list[str]:
+    """Words separated by ';' (or ',' or '|') in CSV, a list of texts in JSON."""
+    value = row.values.get("features") or []
+    parts = re.split(r"[;,|]", value) if isinstance(value, str) else value
+    if not isinstance(parts, list) or not all(isinstance(part, str) for part in parts):
+        raise row.error("features", "a list of words, separated by ';' in CSV")
+    return [feature for feature in (row.checked("features", part) for part in parts) if feature]
+
+
+def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list[str],
            make: Callable[[_Row], Any], key: Callable[[Any], str], key_column: str) -> tuple[list[Any], list[str]]:
-    rows = read_rows(path)
+    rows = read_rows(path, limits)
     if not rows:
         raise ImportFileError(f"{path}: no rows to import")
     columns = set().union(*(values.keys() for _, values in rows))
+    header = "line 1: " if rows[0][0].startswith("line") else ""
+    unreadable = sorted(repr(column) for column in columns if not column.isprintable())
+    if unreadable:  # the summary prints the columns it ignored
+        raise ImportFileError(f"{path}: {header}column name(s) with control characters: {', '.join(unreadable)}")
     missing = [column for column in required if column not in columns]
     if missing:
-        header = "line 1: " if rows[0][0].startswith("line") else ""
         raise ImportFileError(f"{path}: {header}missing column(s): {', '.join(missing)}")
     records, seen = [], {}
     for where, values in rows:
@@ -207,20 +285,24 @@ def _parse(path: Path, required: list[str], optional: list[str],
     return records, ignored
 
 
+def limits_of(hotel: Hotel) -> ImportLimits:
+    return ImportLimits(hotel.profile.import_max_rows, hotel.profile.import_max_bytes)
+
+
 def import_bookings(hotel: Hotel, path: Path) -> ImportResult:
-    bookings, ignored = _parse(path, BOOKING_COLUMNS, BOOKING_OPTIONAL,
+    bookings, ignored = _parse(path, limits_of(hotel), BOOKING_COLUMNS, BOOKING_OPTIONAL,
                                lambda row: _booking(row, hotel.today()), lambda b: b.code, "code")
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
         existing = {doc["code"]: doc for doc in db.table("bookings").all()}
         for booking in bookings:
-            _upsert_booking(db, existing.get(booking.code), booking, result)
+            _upsert_booking(hotel, db, existing.get(booking.code), booking, result)
         hotel.audit(db, SYSTEM, "import_bookings", file=path.name, added=result.added,
-                    updated=result.updated, unchanged=result.unchanged)
+                    updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
     return result
 
 
-def _upsert_booking(db: TinyDB, current: Any, booking: Booking, result: ImportResult) -> None:
+def _upsert_booking(hotel: Hotel, db: TinyDB, current: Any, booking: Booking, result: ImportResult) -> None:
     table = db.table("bookings")
     if current is None:
         table.insert(booking.to_doc())
@@ -235,13 +317,30 @@ def _upsert_booking(db: TinyDB, current: Any, booking: Booking, result: ImportRe
     merged = Booking(**{**{name: getattr(kept, name) for name in kept.__dataclass_fields__}, **imported})
     if merged.to_doc() == kept.to_doc():
         result.unchanged += 1
-    else:
-        table.update(merged.to_doc(), doc_ids=[current.doc_id])
-        result.updated += 1
+        return
+    table.update(merged.to_doc(), doc_ids=[current.doc_id])
+    result.updated += 1
+    if merged.departure != kept.departure:
+        result.keys_moved += _move_key_ends(hotel, db, merged)
+
+
+def _move_key_ends(hotel: Hotel, db: TinyDB, booking: Booking) -> int:
+    """A stay the property system extends or shortens keeps its door keys to its new
+    departure (a key ends at the departure day's check-out time, Hotel.issue_grant)."""
+    now = hotel.now()
+    valid_until = hotel.departure_moment(booking.departure).isoformat()
+    active = [grant for grant in hotel.grants_for(booking.code) if grant_is_active(grant, now)]
+    for grant in active:
+        db.table("grants").update({"valid_until": valid_until}, doc_ids=[grant.doc_id])
+        hotel.audit(db, SYSTEM, "key_validity_changed", booking=booking.code, room=grant["room"],
+                    grant=grant["id"], valid_until=valid_until, previous=grant["valid_until"],
+                    reason="departure changed by import")
+    return len(active)
 
 
 def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
-    rooms, ignored = _parse(path, ROOM_COLUMNS, ROOM_OPTIONAL, _room, lambda room: room.number, "number")
+    rooms, ignored = _parse(path, limits_of(hotel), ROOM_COLUMNS, ROOM_OPTIONAL, _room,
+                            lambda room: room.number, "number")
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
         table = db.table("rooms")

@@ -46,6 +46,8 @@ class HotelProfile:
     door_pin_attempts: int
     door_lockout_minutes: int
     pin_length: int
+    import_max_rows: int
+    import_max_bytes: int
     upgrades_allowed: bool
     upgrade_ladder: tuple[str, ...]
     offers: tuple[Offer, ...]
@@ -157,6 +159,8 @@ def load_profile(path: Path) -> HotelProfile:
         door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
         door_lockout_minutes=read.number("security", "door_lockout_minutes", 1, 1440),
         pin_length=read.number("security", "pin_length", 4, 8),
+        import_max_rows=read.number("import", "max_rows", 1, 100_000),
+        import_max_bytes=read.number("import", "max_bytes", 1_000, 100_000_000),
         upgrades_allowed=read.get("upgrades", "allowed", bool),
         upgrade_ladder=tuple(ladder),
         offers=tuple(offers),

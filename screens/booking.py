@@ -39,6 +39,8 @@ class FindBookingPage(GuestPage):
         # A scanner types faster than the page is built: keep its keys for the field.
         if is_typed(event):
             self._typed_early += event.character or ""
+        elif event.key == "backspace":  # a correction within the burst
+            self._typed_early = self._typed_early[:-1]
         elif event.key == "enter":
             self._submitted_early = True
         else:

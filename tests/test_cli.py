@@ -237,6 +237,64 @@ def test_a_corrupt_data_file_is_named_and_left_alone(demo_dir: Path) -> None:
     assert path.read_bytes() == broken
 
 
+# -- commands that only look (issue 9) ---------------------------------------------------------
+
+LOOKING = [("bookings",), ("bookings", "--json"), ("rooms",), ("audit", "--json")]
+
+
+def folder_state(root: Path) -> dict[str, tuple[int, bytes | None]]:
+    """Every entry under `root`, the folder itself included: its mode and, for a file, its bytes."""
+    return {str(path.relative_to(root)): (path.stat().st_mode, path.read_bytes() if path.is_file() else None)
+            for path in [root, *sorted(root.rglob("*"))]}
+
+
+@pytest.mark.parametrize("command", LOOKING, ids=" ".join)
+def test_a_command_that_only_looks_changes_nothing_in_the_data_directory(demo_dir: Path, command) -> None:
+    demo_dir.chmod(0o750)  # the operator's choice, e.g. for a backup group
+    before = folder_state(demo_dir)
+    outcome = invoke("--data-dir", str(demo_dir), *command)
+    assert outcome.exit_code == 0, outcome.output
+    assert folder_state(demo_dir) == before
+
+
+def test_key_verify_creates_nothing_and_changes_no_mode(demo_dir: Path) -> None:
+    room = house(demo_dir).booking("LH8471").assigned_rooms[0]
+    demo_dir.chmod(0o750)
+    before = {name: mode for name, (mode, _) in folder_state(demo_dir).items()}
+    outcome = invoke("--data-dir", str(demo_dir), "key", "verify", "--room", room, "000000")
+    assert outcome.exit_code == 1 and "SHUT" in outcome.output, outcome.output
+    # Its audit event goes into the existing store; no file or folder is added, no mode changed.
+    assert {name: mode for name, (mode, _) in folder_state(demo_dir).items()} == before
+
+
+LOOKING_AND_DOOR = [*LOOKING, ("key", "verify", "--room", "101", "123456")]
+
+
+@pytest.mark.parametrize("command", LOOKING_AND_DOOR, ids=" ".join)
+def test_a_command_that_only_looks_leaves_a_folder_that_is_no_data_directory_alone(tmp_path: Path,
+                                                                                   command) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    (folder / "notes.txt").write_text("not the kiosk's", encoding="utf-8")
+    before = folder_state(folder)
+    outcome = invoke("--data-dir", str(folder), *command)
+    assert outcome.exit_code == 1, outcome.output
+    assert "not a kiosk data directory" in outcome.output and str(folder) in outcome.output, outcome.output
+    assert "Traceback" not in outcome.output
+    assert folder_state(folder) == before
+
+
+@pytest.mark.parametrize("command", LOOKING_AND_DOOR, ids=" ".join)
+def test_a_command_that_only_looks_at_a_missing_folder_says_so_and_creates_none(tmp_path: Path, command) -> None:
+    missing = tmp_path / "nowhere"
+    outcome = invoke("--data-dir", str(missing), *command)
+    assert outcome.exit_code == 1, outcome.output
+    assert f"{missing}: no kiosk data directory here" in outcome.output
+    assert "Traceback" not in outcome.output and isinstance(outcome.exception, SystemExit)
+    assert not missing.exists()
+
+
 # -- audit ----------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from core_helpers import (  # noqa: F401  (fixtures are used by name)
     TODAY,
+    check_in,
     clock,
     events,
     furnish,
@@ -20,12 +21,17 @@ from core_helpers import (  # noqa: F401  (fixtures are used by name)
     ready,
     reopen,
     root,
+    set_profile,
 )
 
+from kiosk.audit import SYSTEM
 from kiosk.cli import cli
-from kiosk.hotel import Hotel
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import Hotel, open_hotel
 from kiosk.importer import ImportFileError, import_bookings, import_rooms
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus
+from kiosk.profile import ProfileError
 from kiosk.session import CheckedIn, CheckInSession, Found
 
 D0, D1, D2, D3 = (TODAY + timedelta(days=n) for n in range(4))
@@ -258,6 +264,204 @@ def test_a_file_that_is_not_utf8_is_refused(hotel: Hotel, tmp_path: Path) -> Non
     path.write_bytes(("\n".join([HEADER, ROWS[0]]) + "\n").encode("latin-1"))
     with pytest.raises(ImportFileError, match="UTF-8"):
         import_bookings(hotel, path)
+
+
+# -- imports that cannot hurt the house (issue 9) -------------------------------------------
+
+
+def limited_house(root: Path, clock: FixedClock, **limits: int) -> Hotel:
+    """A house whose hotel.toml sets [import] max_rows / max_bytes."""
+    for key, value in limits.items():
+        set_profile(root, key, str(value))
+    return open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_more_rows_than_the_profile_allows_are_refused_whole(root: Path, clock: FixedClock, tmp_path: Path,
+                                                             suffix: str) -> None:
+    hotel = limited_house(root, clock, max_rows=3)
+    path = (bookings_csv(tmp_path) if suffix == ".csv"
+            else write(tmp_path / "b.json", json.dumps(as_json_items())))
+    before = kiosk_json(hotel)
+    with pytest.raises(ImportFileError) as raised:
+        import_bookings(hotel, path)
+    message = str(raised.value)
+    assert "more than the 3 rows" in message and "max_rows" in message, message
+    assert kiosk_json(hotel) == before
+    assert import_bookings(hotel, bookings_csv(tmp_path, ROWS[:3], name="three.csv")).added == 3
+
+
+def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(root: Path, clock: FixedClock,
+                                                                 tmp_path: Path) -> None:
+    hotel = limited_house(root, clock, max_bytes=1_000)
+    text = "\n".join([HEADER, *ROWS]) + "\n"
+    # Past the limit the file is not even text: only the first 1,001 bytes are read.
+    path = tmp_path / "big.csv"
+    path.write_bytes(text.encode() + b" " * (1_000 - len(text.encode())) + b"\xff" * 100_000)
+    with pytest.raises(ImportFileError) as raised:
+        import_rooms(hotel, path)
+    message = str(raised.value)
+    assert "larger than the 1,000 bytes" in message and "max_bytes" in message, message
+    assert hotel.bookings() == [] and hotel.rooms() == []
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [("max_rows", "0", ["between 1 and 100000"]),
+                                                     ("max_bytes", "500", ["between 1000 and 100000000"]),
+                                                     ("max_rows", '"many"', ["int"])])
+def test_import_limits_are_range_checked(root: Path, clock: FixedClock, key: str, value: str,
+                                         words: list[str]) -> None:
+    set_profile(root, key, value)
+    with pytest.raises(ProfileError) as raised:
+        open_hotel(DataDir(root), clock=clock)
+    assert "[import]" in str(raised.value) and all(word in str(raised.value) for word in words), str(raised.value)
+
+
+WRONG_TYPES = [
+    ("last_name", {"first": "Eve"}, "must be text, not an object"),
+    ("first_name", ["Eve"], "must be text, not a list"),
+    ("arrival", 20260314, "must be text, not the number 20260314"),
+    ("code", 1002, "must be text, not the number 1002"),
+    ("email", False, "must be text, not false"),
+    ("adults", 2.5, "must be a whole number, not the number 2.5"),
+    ("rooms", True, "must be a whole number, not true"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), WRONG_TYPES, ids=[f"{c}={v!r}" for c, v, _ in WRONG_TYPES])
+def test_a_json_value_of_the_wrong_type_is_refused_naming_item_and_field(hotel: Hotel, tmp_path: Path, column: str,
+                                                                        value, reason: str) -> None:
+    items = as_json_items()
+    items[1][column] = value
+    with pytest.raises(ImportFileError) as raised:
+        import_bookings(hotel, write(tmp_path / "b.json", json.dumps(items)))
+    assert f"item 2, column {column}: {reason}" in str(raised.value), str(raised.value)
+    assert hotel.bookings() == []
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), [("number", 301, "must be text, not the number 301"),
+                                                         ("floor", "3", None), ("floor", [3], "whole number"),
+                                                         ("type", {"name": "suite"}, "must be text, not an object"),
+                                                         ("features", {"balcony": True}, "a list of words")])
+def test_a_json_room_value_of_the_wrong_type_is_refused(hotel: Hotel, tmp_path: Path, column: str, value,
+                                                        reason: str | None) -> None:
+    items = [{"number": "301", "floor": 3, "type": "suite"}, {"number": "302", "floor": 3, "type": "double"}]
+    items[1][column] = value
+    path = write(tmp_path / "rooms.json", json.dumps(items))
+    if reason is None:  # a whole number may come as text, as in CSV
+        assert import_rooms(hotel, path).added == 2
+        return
+    with pytest.raises(ImportFileError) as raised:
+        import_rooms(hotel, path)
+    assert f"item 2, column {column}: " in str(raised.value) and reason in str(raised.value), str(raised.value)
+    assert hotel.rooms() == []
+
+
+# (around a valid value, what the message names)
+CONTROL = [("Eve\x1b[2J", "a control character (U+001B"), ("Eve\n", "a control character (U+000A"),
+           ("\tEve", "a control character (U+0009 at position 1)"), ("Eve\x00", "a control character (U+0000"),
+           ("Eve\u202e", "an invisible formatting character (U+202E"), ("Eve\x85", "a control character (U+0085"),
+           ("Eve\u2028", "a line separator (U+2028")]
+BOOKING_TEXT_COLUMNS = ["code", "last_name", "first_name", "arrival", "departure", "room_type", "date_of_birth",
+                        "nationality", "email", "status"]
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+@pytest.mark.parametrize("column", BOOKING_TEXT_COLUMNS)
+def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp_path: Path, column: str,
+                                                               suffix: str) -> None:
+    items = as_json_items([ROWS[1], ROWS[0]])  # the second has every column
+    for bad, named in CONTROL:
+        # Each bad character around a value that is valid without it.
+        spoilt = bad.replace("Eve", items[1][column])
+        changed = [dict(item) for item in items]
+        changed[1][column] = spoilt
+        if suffix == ".json":
+            path = write(tmp_path / "b.json", json.dumps(changed))
+        else:
+            header = HEADER.split(",")
+            path = write(tmp_path / "b.csv", csv_text(header, [[item.get(name, "") for name in header]
+                                                                for item in changed]))
+        with pytest.raises(ImportFileError) as raised:
+            import_bookings(hotel, path)
+        message = str(raised.value)
+        where = "item 2" if suffix == ".json" else "line 3"
+        assert f"{where}, column {column}: contains {named}" in message, (spoilt, message)
+    assert hotel.bookings() == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+@pytest.mark.parametrize("column", ["number", "type", "status", "features"])
+def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_path: Path, column: str,
+                                                            suffix: str) -> None:
+    good = {"number": "302", "floor": "3", "type": "double", "status": "clean", "features": "balcony"}
+    for bad, named in CONTROL:
+        spoilt = dict(good, **{column: bad.replace("Eve", good[column])})
+        rows = [dict(good, number="301"), spoilt]
+        if suffix == ".json":
+            items = [dict(row, features=row["features"].split(";")) for row in rows]
+            path = write(tmp_path / "rooms.json", json.dumps(items))
+        else:
+            header = list(good)
+            path = write(tmp_path / "rooms.csv", csv_text(header, [[row[name] for name in header] for row in rows]))
+        with pytest.raises(ImportFileError) as raised:
+            import_rooms(hotel, path)
+        where = "item 2" if suffix == ".json" else "line 3"
+        assert f"{where}, column {column}: contains {named}" in str(raised.value), (spoilt, raised.value)
+    assert hotel.rooms() == []
+
+
+def test_a_column_name_with_control_characters_is_refused(hotel: Hotel, tmp_path: Path) -> None:
+    path = bookings_csv(tmp_path, [row + ",x" for row in ROWS], header=HEADER + ",\x1b]0;owned\x07")
+    with pytest.raises(ImportFileError, match="line 1: column name"):
+        import_bookings(hotel, path)
+    assert hotel.bookings() == []
+
+
+def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel: Hotel, tmp_path: Path,
+                                                                         clock: FixedClock) -> None:
+    furnish(hotel, rooms=[Room("101", 1, "double"), Room("102", 1, "double"), Room("103", 1, "double")])
+    import_bookings(hotel, bookings_csv(tmp_path))
+    _, checked = check_in(hotel, "LH1003")  # two rooms, until D3
+    check_in(hotel, "LH1002")  # until D1; its key must not move
+    (room_a, room_b) = (key.room.number for key in checked.keys)
+    with hotel.transaction() as db:  # staff revoked one of the two keys: it stays revoked
+        hotel.revoke_grants(db, "LH1003", SYSTEM, room=room_b, reason="lost")
+
+    # All or nothing: a later bad row leaves the keys as they were.
+    extended = [*ROWS[:2], edit(ROWS[2], "departure", str(D3 + timedelta(days=3))), ROWS[3]]
+    with pytest.raises(ImportFileError):
+        import_bookings(hotel, bookings_csv(tmp_path, [*extended, edit(ROWS[0], "code", "X1")]))
+    old_end = hotel.departure_moment(D3).isoformat()
+    assert [grant["valid_until"] for grant in hotel.grants_for("LH1003")] == [old_end, old_end]
+
+    result = import_bookings(hotel, bookings_csv(tmp_path, extended))
+    assert result.keys_moved == 1
+    assert "1 door key(s) now end at their stay's new departure" in result.summary("Bookings")
+    clock.current = hotel.departure_moment(D3) + timedelta(days=2)  # past the old end, before the new one
+    assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).opens
+    assert reopen(hotel).verify_key(room_a, checked.keys[0].token).opens  # online, the grant decides
+    assert reopen(hotel).verify_key(room_b, checked.keys[1].pin).reason == "revoked"
+    (moved,) = events(hotel, "key_validity_changed")
+    assert (moved["booking"], moved["room"], moved["actor"]) == ("LH1003", room_a, "system")
+    assert moved["detail"]["previous"] == old_end
+    assert moved["detail"]["valid_until"] == hotel.departure_moment(D3 + timedelta(days=3)).isoformat()
+    assert [grant["valid_until"] for grant in hotel.grants_for("LH1002")] == [hotel.departure_moment(D1).isoformat()]
+
+    # Back to the day before the old end: the stay shortened to D1 ends at D1's check-out time.
+    clock.current = hotel.departure_moment(D1) + timedelta(hours=1)
+    shortened = [*ROWS[:2], edit(ROWS[2], "departure", str(D1)), ROWS[3]]
+    assert import_bookings(hotel, bookings_csv(tmp_path, shortened)).keys_moved == 1
+    assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).reason == "expired"
+    assert len(events(hotel, "key_validity_changed")) == 2
 
 
 # -- rooms ----------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ makes the snapshot tests independent of when the picture is taken.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from textual import events
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 # ICAO 9303: a TD1 card has three lines of 30 characters; TD2 and TD3 have two lines.
@@ -38,12 +40,33 @@ class LetsGoWhenRemoved:
             watchers[:] = [(node, callback) for node, callback in watchers if node is not self]
 
 
-class GuestInput(LetsGoWhenRemoved, Input):
+class KeysInOrder:
+    """Textual runs a field's key bindings (Backspace, Delete, the arrows, Enter in an Input)
+    only once the key has bubbled from the field up to the app, one message queue at a
+    time, while the characters after it go straight into the field: in a fast burst
+    ("14", Backspace, Backspace, "56") the characters won and the field kept "14". A
+    field of ours runs its own binding for a key as soon as the key reaches it, in the
+    order typed; a key bound elsewhere (F1, Escape) bubbles on as before."""
+
+    async def on_key(self, event: events.Key) -> None:
+        if event.is_printable:  # the field types it itself
+            return
+        field = cast(Widget, self)
+        bound = field.screen.active_bindings.get(event.key)
+        # Not focused: the key was on its way here before the focus moved; it bubbles on.
+        if bound is None or bound.node is not field or not bound.enabled:
+            return
+        if await field.app.run_action(bound.binding.action, field):
+            event.stop()
+            event.prevent_default()
+
+
+class GuestInput(KeysInOrder, LetsGoWhenRemoved, Input):
     def on_mount(self) -> None:
         self.cursor_blink = False
 
 
-class ZoneInput(LetsGoWhenRemoved, TextArea):
+class ZoneInput(KeysInOrder, LetsGoWhenRemoved, TextArea):
     """Where a document reader types the machine-readable zone, one line and Enter at a time.
 
     Enter after the zone's last line submits it (two lines, or three for an ID card in TD1
@@ -67,8 +90,8 @@ class ZoneInput(LetsGoWhenRemoved, TextArea):
         self.post_message(self.Submitted(self, self.text))
 
     async def _on_key(self, event: events.Key) -> None:
+        # Other keys go on to KeysInOrder and TextArea, in that order (Textual's dispatch).
         if event.key not in ("enter", "ctrl+j"):
-            await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
