@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.assets import asset_path
+
+# What only the hotel can say. Every other setting a hotel.toml leaves out takes the
+# template's value, so that a kiosk upgraded to a version with new settings still starts.
+OWN_SECTIONS = ("hotel",)
+
 
 class ProfileError(Exception):
     """A bad hotel.toml; the message names the file, the key and the line."""
@@ -72,8 +78,8 @@ def _line_of(text: str, section: str, key: str) -> int | None:
 class _Reader:
     """Takes typed values out of the parsed TOML, naming key and line on every mistake."""
 
-    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
-        self.path, self.text, self.data = path, text, data
+    def __init__(self, path: Path, text: str, data: dict[str, Any], defaults: dict[str, Any]) -> None:
+        self.path, self.text, self.data, self.defaults = path, text, data, defaults
 
     def fail(self, section: str, key: str, reason: str) -> ProfileError:
         line = _line_of(self.text, section, key)
@@ -82,6 +88,8 @@ class _Reader:
 
     def get(self, section: str, key: str, kind: type) -> Any:
         table = self.data.get(section, {})
+        if key not in table and section not in OWN_SECTIONS:
+            table = self.defaults.get(section, {})
         if key not in table:
             raise self.fail(section, key, "is required")
         value = table[key]
@@ -105,6 +113,10 @@ class _Reader:
             raise self.fail(section, key, f"must be a time like 15:00, not {value!r}") from None
 
 
+def _template() -> dict[str, Any]:
+    return tomllib.loads(asset_path("hotel.toml").read_text(encoding="utf-8"))
+
+
 def load_profile(path: Path) -> HotelProfile:
     try:
         text = path.read_text(encoding="utf-8")
@@ -116,7 +128,7 @@ def load_profile(path: Path) -> HotelProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"{path}: {error}") from None
-    read = _Reader(path, text, data)
+    read = _Reader(path, text, data, _template())
 
     timezone = read.get("hotel", "timezone", str)
     try:

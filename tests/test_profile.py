@@ -100,7 +100,7 @@ def test_syntax_error_names_the_line(root: Path, clock: FixedClock) -> None:
     assert f"line {line_of(text, 'pin_length')}" in str(raised.value)
 
 
-@pytest.mark.parametrize("key", ["lookup_attempts", "timezone", "check_in_time", "pin_length"])
+@pytest.mark.parametrize("key", ["name", "timezone", "currency"])
 def test_missing_key_is_named(root: Path, clock: FixedClock, key: str) -> None:
     text = re.sub(rf"(?m)^{key}\s*=.*\n", "", TEMPLATE)
     write_profile(root, text)
@@ -148,3 +148,16 @@ def test_cli_shows_the_profile_error_and_exits_non_zero(root: Path) -> None:
         assert outcome.exit_code != 0, command
         assert "pin_length" in outcome.output and f"line {line_of(text, 'pin_length')}" in outcome.output
         assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize(("section", "key"), [("security", "lookup_attempts"), ("stay", "check_in_time"),
+                                              ("import", "max_rows")])
+def test_a_setting_left_out_takes_the_templates_value(root: Path, clock: FixedClock, section: str,
+                                                        key: str) -> None:
+    """A hotel.toml written by an older version lacks the newer settings: the kiosk starts."""
+    text = re.sub(rf"(?m)^{key}\s*=.*\n", "", TEMPLATE)
+    write_profile(root, text)
+    hotel = open_hotel(DataDir(root), clock=clock)
+    template = load_profile(asset_path("hotel.toml"))
+    field = {"max_rows": "import_max_rows"}.get(key, key)
+    assert getattr(hotel.profile, field) == getattr(template, field)
