@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from kiosk import datadir
+from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.keys import SecretError
 from kiosk.profile import ProfileError
@@ -71,6 +72,9 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
 def _start_app(hotel: Hotel, *, demo: bool) -> None:
     try:
         hotel.archive_departed()  # keep history out of the file every check-in rewrites
+    except ArchivePaused as paused:
+        # The kiosk still starts: staff have a help request, and history can wait.
+        click.echo(f"Warning: {paused}", err=True)
     except StorageError as error:
         raise click.ClickException(str(error)) from None
     from screens.app import start  # the only place the core reaches the UI
@@ -226,6 +230,29 @@ def audit_command(context: Context, limit: int, booking: str | None, actor: str 
           e.get("room") or ""] for e in events],
         ["when", "kiosk", "actor", "action", "outcome", "booking", "room"],
     )
+
+
+# -- history --------------------------------------------------------------------------------
+
+
+@cli.group()
+def history() -> None:
+    """Departed stays, kept in history.jsonl once they are over."""
+
+
+@history.command(name="restore")
+@click.argument("code")
+@pass_context
+def history_restore(context: Context, code: str) -> None:
+    """Bring the archived stay CODE back into the open bookings, with its keys as they were
+    (e.g. after a wrong clock archived it)."""
+    hotel = context.hotel()
+    try:
+        booking, grants = hotel.restore_stay(code)
+    except (RestoreError, StorageError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
+               f"with {grants} key grant{'s' if grants != 1 else ''}.")
 
 
 # -- keys -----------------------------------------------------------------------------------

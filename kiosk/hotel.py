@@ -18,6 +18,7 @@ from tinydb.table import Document
 
 from kiosk import audit, keys
 from kiosk.archive import JsonlArchive
+from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError, clock_out_of_line, stay_is_over
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
@@ -158,15 +159,17 @@ class Hotel:
             )
 
     def archive_departed(self, *, once_a_day: bool = False) -> int:
-        """Move stays that are over (checked out, or the departure day has passed) and their
-        key grants from the main file to history.jsonl, and closed help requests to
-        help.jsonl, so that every later write costs in proportion to the open bookings, not
-        to years of history (DESIGN.md, Data).
+        """Move stays that are over (kiosk/archiving.py) and their key grants from the main
+        file to history.jsonl, and closed help requests to help.jsonl, so that every later
+        write costs in proportion to the open bookings, not to years of history (DESIGN.md,
+        Data).
 
         The records are appended and fsynced before the main file drops them: a crash in
         between leaves them in both places, never in neither. Returns how many stays moved.
         `kiosk run` calls it at start; a kiosk that runs for months calls it with
-        `once_a_day=True` from a timer, which costs nothing after the day's first call."""
+        `once_a_day=True` from a timer, which costs nothing after the day's first call.
+        A clock out of line with the data moves nothing and raises ArchivePaused, after
+        filing one help request for staff (and auditing why) until they close it."""
         today = self.today()
         if once_a_day and self._archived_on == today:
             return 0
@@ -176,25 +179,74 @@ class Hotel:
 
     def _archive_departed(self, today: date) -> int:
         with self.transaction() as db:
-            closed = self._archive_closed_help_requests(db)
-            over = [
-                doc for doc in db.table("bookings").all()
-                if doc.get("status") == BookingStatus.CHECKED_OUT or date.fromisoformat(doc["departure"]) < today
-            ]
-            grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
-            if over:
-                archived_at = self.now().isoformat()
-                self.history.append(
-                    {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
-                     "archived_at": archived_at}
-                    for doc in over
-                )
-                db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
-                db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
-            if over or closed:
-                self.audit(db, SYSTEM, "history_archived", bookings=len(over),
-                           grants=sum(len(found) for found in grants.values()), help_requests=closed)
+            paused = self._archive_paused(db)
+            if paused is None:
+                moved = self._archive_over(db, today)
+        if paused is not None:
+            raise ArchivePaused(paused)
+        return moved
+
+    def _archive_over(self, db: TinyDB, today: date) -> int:
+        closed = self._archive_closed_help_requests(db)
+        after_days = self.profile.archive_after_days
+        over = [doc for doc in db.table("bookings").all() if stay_is_over(doc, today, after_days)]
+        grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
+        if over:
+            archived_at = self.now().isoformat()
+            self.history.append(
+                {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
+                 "archived_at": archived_at}
+                for doc in over
+            )
+            db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
+            db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
+        if over or closed:
+            self.audit(db, SYSTEM, "history_archived", bookings=len(over),
+                       grants=sum(len(found) for found in grants.values()), help_requests=closed)
         return len(over)
+
+    def _archive_paused(self, db: TinyDB) -> str | None:
+        """Why nothing may be archived now, or None; files the help request the first time."""
+        waiting = next(
+            (doc for doc in db.table("help_requests").all()
+             if doc["reason"] == CLOCK_HELP_REASON and doc["status"] != HelpStatus.CLOSED),
+            None,
+        )
+        if waiting is not None:
+            return (f"{self.store.path}: nothing archived until staff close help request {waiting.doc_id} "
+                    "(the host clock looked wrong)")
+        events = db.table(audit.TABLE).all()
+        last_written = datetime.fromisoformat(max(events, key=lambda event: event.doc_id)["at"]) if events else None
+        why = clock_out_of_line(self.now(), last_written, self.profile.archive_after_days)
+        if why is None:
+            return None
+        request = self.file_help_request(db, SYSTEM, CLOCK_HELP_REASON, None)
+        self.audit(db, SYSTEM, "archive_paused", outcome="clock_jump", why=why, request=request)
+        return f"{self.store.path}: nothing archived: {why}. Check the host clock, then close help request {request}."
+
+    def restore_stay(self, code: str, actor: Actor = SYSTEM) -> tuple[Booking, int]:
+        """Bring an archived stay back from history.jsonl with its key grants as they were
+        (`kiosk history restore`). Returns the booking and how many grants came back.
+        history.jsonl keeps its copy (it is append-only); the main file is what is open."""
+        code = normalise_code(code)
+        with self.transaction() as db:
+            if self.store.find("bookings", "code", code):
+                raise RestoreError(f"{code} is open, not in history; nothing restored.")
+            record = next((found for found in self.history.records() if found["booking"]["code"] == code), None)
+            if record is None:
+                raise RestoreError(f"There is no stay {code} in {self.history.path}; nothing restored.")
+            booking = Booking.from_doc(record["booking"])
+            if booking.status == BookingStatus.CHECKED_IN:
+                for room in booking.assigned_rooms:
+                    holder = self.occupant(room)
+                    if holder is not None:
+                        raise RestoreError(f"Room {room} is held by {holder} now; move or check out that "
+                                           f"stay first. Nothing restored.")
+            db.table("bookings").insert(record["booking"])
+            db.table("grants").insert_multiple(record["grants"])
+            self.audit(db, actor, "history_restored", booking=code, grants=len(record["grants"]),
+                       archived_at=record["archived_at"])
+        return booking, len(record["grants"])
 
     def _archive_closed_help_requests(self, db: TinyDB) -> int:
         table = db.table("help_requests")
@@ -228,7 +280,7 @@ class Hotel:
                 break
         active_hashes.add(hashed)
         grant_id = keys.new_grant_id()
-        valid_from = self.now().replace(second=0, microsecond=0)
+        valid_from = (self.now() - keys.VALID_BEFORE_ISSUE).replace(second=0, microsecond=0)
         valid_until = self.departure_moment(booking.departure)
         db.table("grants").insert(
             {

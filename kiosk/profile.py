@@ -32,6 +32,7 @@ class HotelProfile:
     check_in_time: time
     check_out_time: time
     minimum_age: int
+    archive_after_days: int
     wifi_name: str
     wifi_password: str
     breakfast: str
@@ -78,9 +79,12 @@ class _Reader:
         where = f"line {line}" if line else "missing"
         return ProfileError(f"{self.path}: [{section}] {key} ({where}): {reason}")
 
-    def get(self, section: str, key: str, kind: type) -> Any:
+    def get(self, section: str, key: str, kind: type, default: Any = None) -> Any:
+        """`default`: the value of a key added after houses had their hotel.toml."""
         table = self.data.get(section, {})
         if key not in table:
+            if default is not None:
+                return default
             raise self.fail(section, key, "is required")
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -89,8 +93,8 @@ class _Reader:
             raise self.fail(section, key, f"must be {kind.__name__}, not {value!r}")
         return value
 
-    def number(self, section: str, key: str, low: int, high: int) -> int:
-        value = self.get(section, key, int)
+    def number(self, section: str, key: str, low: int, high: int, default: int | None = None) -> int:
+        value = self.get(section, key, int, default)
         if not low <= value <= high:
             raise self.fail(section, key, f"must be between {low} and {high}, not {value}")
         return value
@@ -143,6 +147,7 @@ def load_profile(path: Path) -> HotelProfile:
         check_in_time=read.clock_time("stay", "check_in_time"),
         check_out_time=read.clock_time("stay", "check_out_time"),
         minimum_age=read.number("stay", "minimum_age", 0, 99),
+        archive_after_days=read.number("stay", "archive_after_days", 1, 60, default=2),
         wifi_name=read.get("house", "wifi_name", str),
         wifi_password=read.get("house", "wifi_password", str),
         breakfast=read.get("house", "breakfast", str),
