@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
-from kiosk import datadir
+from kiosk import datadir, door
 from kiosk.archiving import ArchivePaused, RestoreError
-from kiosk.hotel import Hotel, open_hotel
+from kiosk.door import DoorVerdict
+from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
 from kiosk.profile import ProfileError
 from kiosk.staff import Role, StaffError
@@ -268,10 +269,19 @@ def key() -> None:
 @click.argument("code")
 @pass_context
 def verify(context: Context, room: str, code: str) -> None:
-    """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut."""
-    verdict = context.hotel().verify_key(room, code)
+    """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut.
+
+    Decides within a second whatever the disk or the data lock does; an event it cannot
+    write yet waits in door-events/ (or, if even that fails, is printed to standard error)."""
+    try:
+        verdict = _door_verdict(context, room, code)
+    except StorageError as error:
+        click.echo(f"SHUT: {error}")
+        sys.exit(1)
+    if verdict.unrecorded:
+        click.echo(f"Warning: {verdict.unrecorded}", err=True)
     if verdict.opens:
-        click.echo(f"OPEN: room {room.upper()}")
+        click.echo(f"OPEN: room {room.strip().upper()}")
         return
     message = {
         "wrong_code": "wrong code",
@@ -285,6 +295,22 @@ def verify(context: Context, room: str, code: str) -> None:
         message += f"; PINs locked until {verdict.locked_until:%H:%M}"
     click.echo(f"SHUT: {message}")
     sys.exit(1)
+
+
+def _door_verdict(context: Context, room: str, code: str) -> DoorVerdict:
+    data_dir = datadir.DataDir(datadir.resolve(context.data_dir_option))
+    try:
+        try:
+            hotel = open_hotel(data_dir, kiosk_id=context.kiosk_id, lock_timeout=door.LOCK_WAIT_SECONDS)
+        except StorageError:
+            # Opening the store takes the data lock; a door does not wait for it, it reads
+            # kiosk.json as it is (a StorageError from there says why it cannot).
+            return open_door(data_dir, kiosk_id=context.kiosk_id).verify(room, code)
+        return hotel.verify_key(room, code)
+    except (ProfileError, SecretError) as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{error.filename or data_dir.root}: {error.strerror}") from None
 
 
 # -- staff ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ nothing here knows about Textual."""
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +15,13 @@ from typing import Any
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from kiosk import audit, keys
+from kiosk import audit, door, keys
 from kiosk.archive import JsonlArchive
 from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError, clock_out_of_line, stay_is_over
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
+from kiosk.door import Door, DoorVerdict, PendingEvents, WrongPinLimit
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.staff import Role, StaffError, StaffMember, check_pin_format, hash_pin, pin_matches
@@ -32,14 +32,6 @@ class HelpStatus(StrEnum):
     OPEN = "open"
     TAKEN = "taken"
     CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class DoorVerdict:
-    opens: bool
-    reason: str  # "open", "wrong_code", "wrong_room", "not_yet_valid", "expired", "revoked", "locked_out"
-    booking: str | None = None
-    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,9 @@ class Hotel:
             key=lambda record: f"{record['request']['id']}@{record['request']['created_at']}",
         )
         self._archived_on: date | None = None
+        self.door = Door(secret=secret, limit=WrongPinLimit.from_profile(profile), kiosk_id=kiosk_id,
+                         now=self.now, pending=PendingEvents(data_dir.root), read=self._door_read,
+                         write=self._door_write)
         store.register_index("bookings", "code", lambda doc: doc["code"])
         store.register_index("bookings", "last_name", lambda doc: doc.get("last_name_keys"))
         store.register_index(
@@ -86,7 +81,6 @@ class Hotel:
         )
         store.register_index("rooms", "number", lambda doc: doc["number"])
         store.register_index("grants", "room", lambda doc: doc["room"])
-        store.register_index("grants", "id", lambda doc: doc["id"])
         store.register_index("grants", "booking", lambda doc: doc["booking"])
 
     # -- time -------------------------------------------------------------------------------
@@ -104,9 +98,13 @@ class Hotel:
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
+        """Every write also folds in the door events that could not be written when they
+        happened (kiosk/door.py)."""
         with self.store.transaction() as db:
+            folded = self.door.fold(db)
             yield db
             audit.rotate(db, self.audit_archive)
+        self.door.folded(folded)
 
     def audit(self, db: TinyDB, actor: Actor, action: str, **fields: Any) -> None:
         audit.record(db, at=self.now(), kiosk=self.kiosk_id, actor=actor, action=action, **fields)
@@ -314,68 +312,19 @@ class Hotel:
                        grant=grant["id"], reason=reason)
         return len(revoked)
 
+    # -- the door (kiosk/door.py) ---------------------------------------------------------
+
     def verify_key(self, room: str, code: str) -> DoorVerdict:
         """The door's question: does this PIN or scanned token open `room` now?"""
-        room = room.strip().upper()
-        now = self.now()
-        door = Actor("door", room)
+        return self.door.verify(room, code)
+
+    def _door_read(self, room: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        limits = self.store.snapshot().table("limits").search(where("key") == door.limit_key(room))
+        return self.store.find("grants", "room", room), limits[0] if limits else None
+
+    def _door_write(self, event: dict[str, Any]) -> None:
         with self.transaction() as db:
-            locked_until = self.locked_until_in(db, f"door:{room}", now)
-            if keys.looks_like_pin(code):
-                if locked_until:
-                    verdict = DoorVerdict(False, "locked_out", locked_until=locked_until)
-                else:
-                    verdict = self._verify_pin(db, room, code.strip(), now)
-            else:
-                verdict = self._verify_token(room, code, now)
-            self.audit(db, door, "key_verified", outcome=verdict.reason, room=room,
-                       booking=verdict.booking, method="pin" if keys.looks_like_pin(code) else "qr")
-        return verdict
-
-    def _verify_pin(self, db: TinyDB, room: str, pin: str, now: datetime) -> DoorVerdict:
-        hashed = keys.pin_hash(self.secret, room, pin)
-        # Reads go through the store's index before this transaction writes anything.
-        known: DoorVerdict | None = None
-        for grant in self.store.find("grants", "room", room):
-            if secrets.compare_digest(grant["pin_hash"], hashed):
-                verdict = self._window_verdict(grant, now)
-                if verdict.opens:
-                    self.clear_failures(db, f"door:{room}")
-                    return verdict
-                known = known or verdict
-        if known:
-            # A PIN this room once had (expired, revoked, not yet valid) is no guess: say why
-            # it stays shut, as for a token, and do not count it towards the lock-out.
-            return known
-        locked_until = self.count_failure(
-            db, f"door:{room}", self.profile.door_pin_attempts, self.profile.door_lockout_minutes, now
-        )
-        if locked_until:
-            self.audit(db, SYSTEM, "door_locked_out", outcome="locked", room=room,
-                       until=locked_until.isoformat())
-        return DoorVerdict(False, "wrong_code", locked_until=locked_until)
-
-    def _verify_token(self, room: str, token: str, now: datetime) -> DoorVerdict:
-        claims = keys.read_token(self.secret, token)
-        if claims is None:
-            return DoorVerdict(False, "wrong_code")
-        if claims.room != room:
-            return DoorVerdict(False, "wrong_room")
-        grants = self.store.find("grants", "id", claims.grant_id)
-        if not grants:
-            return DoorVerdict(False, "revoked")
-        return self._window_verdict(grants[0], now)
-
-    @staticmethod
-    def _window_verdict(grant: dict[str, Any], now: datetime) -> DoorVerdict:
-        booking = grant["booking"]
-        if grant.get("revoked_at"):
-            return DoorVerdict(False, "revoked", booking)
-        if now < datetime.fromisoformat(grant["valid_from"]):
-            return DoorVerdict(False, "not_yet_valid", booking)
-        if now >= datetime.fromisoformat(grant["valid_until"]):
-            return DoorVerdict(False, "expired", booking)
-        return DoorVerdict(True, "open", booking)
+            door.write_event(db, event, self.door.limit)
 
     # -- attempt limits that survive restarts -----------------------------------------------
 
@@ -543,13 +492,15 @@ def default_kiosk_id() -> str:
     return socket.gethostname() or "kiosk"
 
 
-def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None) -> Hotel:
+def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None,
+               lock_timeout: float | None = None) -> Hotel:
     """The composition root's one way to reach the data: prepares the folder, checks the
-    profile, the store and the property secret, and fails with a message naming the file."""
+    profile, the store and the property secret, and fails with a message naming the file.
+    `lock_timeout`: seconds to wait for the data lock (default: the store's)."""
     data_dir.prepare()
     data_dir.outbox.mkdir(exist_ok=True)
     profile = load_profile(data_dir.profile)
-    store = Store(data_dir.database)
+    store = Store(data_dir.database) if lock_timeout is None else Store(data_dir.database, lock_timeout=lock_timeout)
     grants_exist = len(store.snapshot().table("grants")) > 0
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=grants_exist)
     return Hotel(
@@ -560,3 +511,14 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
         clock or SystemClock(profile.zone),
         kiosk_id or default_kiosk_id(),
     )
+
+
+def open_door(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None) -> Door:
+    """A door for a process that could not open the store (another process holds the data
+    lock): it reads kiosk.json without the lock and keeps its events in the pending folder."""
+    profile = load_profile(data_dir.profile)
+    secret = keys.load_or_create_secret(data_dir.secret, grants_exist=True)  # never invents one
+    clock = clock or SystemClock(profile.zone)
+    return Door(secret=secret, limit=WrongPinLimit.from_profile(profile), kiosk_id=kiosk_id or default_kiosk_id(),
+                now=lambda: clock.now().astimezone(profile.zone), pending=PendingEvents(data_dir.root),
+                read=door.file_reader(data_dir.database), write=None)

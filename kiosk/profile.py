@@ -46,6 +46,8 @@ class HotelProfile:
     staff_idle_timeout: int
     door_pin_attempts: int
     door_lockout_minutes: int
+    door_lockout_max_minutes: int
+    door_pin_window_hours: int
     pin_length: int
     upgrades_allowed: bool
     upgrade_ladder: tuple[str, ...]
@@ -137,6 +139,7 @@ def load_profile(path: Path) -> HotelProfile:
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
     idle_timeout = read.number("security", "idle_timeout", 10, 3600)
+    door_lockout_minutes = read.number("security", "door_lockout_minutes", 1, 1440)
 
     return HotelProfile(
         name=read.get("hotel", "name", str),
@@ -160,7 +163,10 @@ def load_profile(path: Path) -> HotelProfile:
         staff_lockout_minutes=read.number("security", "staff_lockout_minutes", 1, 1440),
         staff_idle_timeout=read.number("security", "staff_idle_timeout", 10, 3600),
         door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
-        door_lockout_minutes=read.number("security", "door_lockout_minutes", 1, 1440),
+        door_lockout_minutes=door_lockout_minutes,
+        door_lockout_max_minutes=read.number("security", "door_lockout_max_minutes", door_lockout_minutes, 1440,
+                                             default=max(120, door_lockout_minutes)),
+        door_pin_window_hours=read.number("security", "door_pin_window_hours", 1, 720, default=24),
         pin_length=read.number("security", "pin_length", 4, 8),
         upgrades_allowed=read.get("upgrades", "allowed", bool),
         upgrade_ladder=tuple(ladder),
