@@ -34,6 +34,7 @@ from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, HelpStatus, open_hotel
 from kiosk.models import BookingStatus, Room
 from kiosk.profile import ProfileError
+from kiosk.staff import Role
 
 ALL_DEMO_CODES = sorted(guest.code for guest in demo.GUESTS)
 
@@ -158,6 +159,27 @@ def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkey
     assert done.exit_code == 0, done.output
     assert len(started) == 1
     assert "Warning:" in done.stderr and "ahead of the last record written" in done.stderr
+    assert open_codes(demo_hotel) == ALL_DEMO_CODES
+
+
+async def test_staff_see_the_paused_archive_when_they_log_in(demo_hotel: Hotel, clock: FixedClock) -> None:
+    from conftest import IdleClock
+    from screens.app import make_app
+
+    demo_hotel.add_staff("Marta Manager", Role.MANAGER, "246810")
+    clock.advance(days=5)
+    app = make_app(demo_hotel, demo=False, clock=IdleClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.housekeeping()  # what the daily timer calls
+        assert not app._notifications  # not the guests' business
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"246810", "enter")
+        await pilot.pause()
+        (notice,) = app._notifications
+        assert notice.title == "Daily archive failed"
+        assert "5 days 0 hours ahead of the last record written" in notice.message
+        assert "close help request" in notice.message
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
 
 
