@@ -127,13 +127,16 @@ def decide(record: DoorRecord, secret: bytes, limit: WrongPinLimit, room: str, c
     wrong_pin = False
     if method == "qr":
         verdict = _token_verdict(record, secret, room, code, now)
-    elif record.locked_until and record.locked_until > now:
+    elif record.locked_until and now < record.locked_until <= now + limit.longest_lockout:
+        # A lock-out that would last longer than any lock-out does was set by a clock that
+        # ran ahead; it ends once the clock is right again (issue 9: one ran for five days).
         verdict = DoorVerdict(False, "locked_out", locked_until=record.locked_until)
     else:
         verdict = _pin_verdict(record, secret, room, code.strip(), now)
         if verdict.reason == "wrong_code":
             wrong_pin = True
-            recent = [at for at in record.wrong_pins if at > now - limit.window]
+            # Likewise wrong PINs "from the future" were counted on a clock that ran ahead.
+            recent = [at for at in record.wrong_pins if now - limit.window < at <= now]
             lockout = limit.lockout(len(recent) + 1)
             if lockout:
                 verdict = DoorVerdict(False, "wrong_code", locked_until=now + lockout)

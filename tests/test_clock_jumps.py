@@ -268,3 +268,19 @@ def test_a_fresh_key_opens_a_door_whose_clock_is_two_minutes_behind(demo_hotel: 
     assert demo_hotel.verify_key(key.room.number, key.token).opens
     clock.advance(minutes=-10)
     assert demo_hotel.verify_key(key.room.number, key.token).reason == "not_yet_valid"
+
+
+def test_a_door_lock_out_set_on_a_clock_days_ahead_ends_once_the_clock_is_right(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
+    _, result = check_in(demo_hotel, "LH6144")
+    (key,) = result.keys
+    room = key.room.number
+    clock.advance(days=5)
+    for pin in [f"{(int(key.pin) + step) % 10**6:06d}" for step in range(1, 6)]:
+        demo_hotel.verify_key(room, pin)
+    assert demo_hotel.verify_key(room, key.pin).reason == "locked_out"
+    clock.current = NOW + timedelta(minutes=5)  # corrected
+    assert demo_hotel.verify_key(room, key.pin).opens
+    # The wrong PINs counted on the wrong clock do not bring the next lock-out closer.
+    assert demo_hotel.verify_key(room, f"{(int(key.pin) + 7) % 10**6:06d}").locked_until is None
