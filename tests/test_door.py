@@ -220,6 +220,15 @@ def test_key_verify_on_an_unreadable_data_file_stays_shut_with_a_message(demo_ho
     assert done.stdout.startswith(f"SHUT: {database}: ") and "Traceback" not in done.output
 
 
+def test_key_verify_on_a_damaged_grant_stays_shut_without_a_traceback(demo_hotel: Hotel) -> None:
+    key = guest_key(demo_hotel)
+    with demo_hotel.transaction() as db:  # a hand-edited file: the grant lost its end
+        db.table("grants").update({"valid_until": "soon"}, doc_ids=[demo_hotel.grants_for("LH6144")[0].doc_id])
+    done = verify(demo_hotel.data_dir.root, key.room.number, key.pin)
+    assert (done.exit_code, done.stdout) == (1, "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n")
+    assert "Traceback" not in done.output
+
+
 # -- wrong PINs: a window, growing lock-outs ------------------------------------------------
 
 
