@@ -238,7 +238,7 @@ def audit_command(context: Context, limit: int, booking: str | None, actor: str 
 
 @cli.group()
 def history() -> None:
-    """Departed stays, kept in history.jsonl once they are over."""
+    """Stays that are over, kept in history.jsonl; restore brings one back."""
 
 
 @history.command(name="restore")
