@@ -13,8 +13,10 @@ from typing import Any
 
 import click
 
-from kiosk import datadir
-from kiosk.hotel import Hotel, open_hotel
+from kiosk import datadir, door
+from kiosk.archiving import ArchivePaused, RestoreError
+from kiosk.door import DoorVerdict
+from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
 from kiosk.profile import ProfileError
 from kiosk.staff import Role, StaffError
@@ -73,6 +75,9 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
 def _start_app(hotel: Hotel, *, demo: bool) -> None:
     try:
         hotel.archive_departed()  # keep history out of the file every check-in rewrites
+    except ArchivePaused as paused:
+        # The kiosk still starts: staff have a help request, and history can wait.
+        click.echo(f"Warning: {paused}", err=True)
     except StorageError as error:
         raise click.ClickException(str(error)) from None
     from screens.app import start  # the only place the core reaches the UI
@@ -230,6 +235,29 @@ def audit_command(context: Context, limit: int, booking: str | None, actor: str 
     )
 
 
+# -- history --------------------------------------------------------------------------------
+
+
+@cli.group()
+def history() -> None:
+    """Stays that are over, kept in history.jsonl; restore brings one back."""
+
+
+@history.command(name="restore")
+@click.argument("code")
+@pass_context
+def history_restore(context: Context, code: str) -> None:
+    """Bring the archived stay CODE back into the open bookings, with its keys as they were
+    (e.g. after a wrong clock archived it)."""
+    hotel = context.hotel()
+    try:
+        booking, grants = hotel.restore_stay(code)
+    except (RestoreError, StorageError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
+               f"with {grants} key grant{'s' if grants != 1 else ''}.")
+
+
 # -- keys -----------------------------------------------------------------------------------
 
 
@@ -243,10 +271,24 @@ def key() -> None:
 @click.argument("code")
 @pass_context
 def verify(context: Context, room: str, code: str) -> None:
-    """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut."""
-    verdict = context.hotel(create=False).verify_key(room, code)
+    """Check a PIN or a scanned QR token for ROOM: exit 0 opens, exit 1 stays shut.
+
+    Decides within a second whatever the disk or the data lock does; an event it cannot
+    write yet waits in door-events/ (or, if even that fails, is printed to standard error)."""
+    try:
+        verdict = _door_verdict(context, room, code)
+    except StorageError as error:
+        click.echo(f"SHUT: {error}")
+        sys.exit(1)
+    except click.ClickException:
+        raise
+    except Exception as error:  # noqa: BLE001  (a door controller reads a verdict, never a traceback)
+        click.echo(f"SHUT: cannot check the code: {type(error).__name__}: {error}")
+        sys.exit(1)
+    if verdict.unrecorded:
+        click.echo(f"Warning: {verdict.unrecorded}", err=True)
     if verdict.opens:
-        click.echo(f"OPEN: room {room.upper()}")
+        click.echo(f"OPEN: room {room.strip().upper()}")
         return
     message = {
         "wrong_code": "wrong code",
@@ -260,6 +302,23 @@ def verify(context: Context, room: str, code: str) -> None:
         message += f"; PINs locked until {verdict.locked_until:%H:%M}"
     click.echo(f"SHUT: {message}")
     sys.exit(1)
+
+
+def _door_verdict(context: Context, room: str, code: str) -> DoorVerdict:
+    data_dir = datadir.DataDir(datadir.resolve(context.data_dir_option))
+    try:
+        try:
+            hotel = open_hotel(data_dir, kiosk_id=context.kiosk_id, create=False,
+                               lock_timeout=door.LOCK_WAIT_SECONDS)
+        except StorageError:
+            # Opening the store takes the data lock; a door does not wait for it, it reads
+            # kiosk.json as it is (a StorageError from there says why it cannot).
+            return open_door(data_dir, kiosk_id=context.kiosk_id).verify(room, code)
+        return hotel.verify_key(room, code)
+    except (datadir.DataDirError, ProfileError, SecretError) as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{error.filename or data_dir.root}: {error.strerror}") from None
 
 
 # -- staff ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ nothing here knows about Textual."""
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +15,20 @@ from typing import Any
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from kiosk import audit, keys
+from kiosk import audit, door, keys
 from kiosk.archive import JsonlArchive
+from kiosk.archiving import (
+    CLOCK_HELP_REASON,
+    LAST_WRITE_TABLE,
+    ArchivePaused,
+    RestoreError,
+    clock_out_of_line,
+    stay_is_over,
+)
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
+from kiosk.door import Door, DoorVerdict, PendingEvents, WrongPinLimit
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.staff import Role, StaffError, StaffMember, check_pin_format, hash_pin, pin_matches
@@ -31,14 +39,6 @@ class HelpStatus(StrEnum):
     OPEN = "open"
     TAKEN = "taken"
     CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class DoorVerdict:
-    opens: bool
-    reason: str  # "open", "wrong_code", "wrong_room", "not_yet_valid", "expired", "revoked", "locked_out"
-    booking: str | None = None
-    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,9 @@ class Hotel:
             key=lambda record: f"{record['request']['id']}@{record['request']['created_at']}",
         )
         self._archived_on: date | None = None
+        self.door = Door(secret=secret, limit=WrongPinLimit.from_profile(profile), kiosk_id=kiosk_id,
+                         now=self.now, pending=PendingEvents(data_dir.root), read=self._door_read,
+                         write=self._door_write)
         store.register_index("bookings", "code", lambda doc: doc["code"])
         store.register_index("bookings", "last_name", lambda doc: doc.get("last_name_keys"))
         store.register_index(
@@ -85,7 +88,6 @@ class Hotel:
         )
         store.register_index("rooms", "number", lambda doc: doc["number"])
         store.register_index("grants", "room", lambda doc: doc["room"])
-        store.register_index("grants", "id", lambda doc: doc["id"])
         store.register_index("grants", "booking", lambda doc: doc["booking"])
 
     # -- time -------------------------------------------------------------------------------
@@ -103,9 +105,14 @@ class Hotel:
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
+        """Every write also folds in the door events that could not be written when they
+        happened (kiosk/door.py)."""
         with self.store.transaction() as db:
+            folded = self.door.fold(db)
+            self._notice_clock(db)
             yield db
             audit.rotate(db, self.audit_archive)
+        self.door.folded(folded)
 
     def audit(self, db: TinyDB, actor: Actor, action: str, **fields: Any) -> None:
         audit.record(db, at=self.now(), kiosk=self.kiosk_id, actor=actor, action=action, **fields)
@@ -158,15 +165,17 @@ class Hotel:
             )
 
     def archive_departed(self, *, once_a_day: bool = False) -> int:
-        """Move stays that are over (checked out, or the departure day has passed) and their
-        key grants from the main file to history.jsonl, and closed help requests to
-        help.jsonl, so that every later write costs in proportion to the open bookings, not
-        to years of history (DESIGN.md, Data).
+        """Move stays that are over (kiosk/archiving.py) and their key grants from the main
+        file to history.jsonl, and closed help requests to help.jsonl, so that every later
+        write costs in proportion to the open bookings, not to years of history (DESIGN.md,
+        Data).
 
         The records are appended and fsynced before the main file drops them: a crash in
         between leaves them in both places, never in neither. Returns how many stays moved.
         `kiosk run` calls it at start; a kiosk that runs for months calls it with
-        `once_a_day=True` from a timer, which costs nothing after the day's first call."""
+        `once_a_day=True` from a timer, which costs nothing after the day's first call.
+        A clock out of line with the data moves nothing and raises ArchivePaused, after
+        filing one help request for staff (and auditing why) until they close it."""
         today = self.today()
         if once_a_day and self._archived_on == today:
             return 0
@@ -176,25 +185,86 @@ class Hotel:
 
     def _archive_departed(self, today: date) -> int:
         with self.transaction() as db:
-            closed = self._archive_closed_help_requests(db)
-            over = [
-                doc for doc in db.table("bookings").all()
-                if doc.get("status") == BookingStatus.CHECKED_OUT or date.fromisoformat(doc["departure"]) < today
-            ]
-            grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
-            if over:
-                archived_at = self.now().isoformat()
-                self.history.append(
-                    {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
-                     "archived_at": archived_at}
-                    for doc in over
-                )
-                db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
-                db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
-            if over or closed:
-                self.audit(db, SYSTEM, "history_archived", bookings=len(over),
-                           grants=sum(len(found) for found in grants.values()), help_requests=closed)
+            paused = self._archive_paused(db)
+            if paused is None:
+                moved = self._archive_over(db, today)
+        if paused is not None:
+            raise ArchivePaused(paused)
+        return moved
+
+    def _archive_over(self, db: TinyDB, today: date) -> int:
+        closed = self._archive_closed_help_requests(db)
+        after_days = self.profile.archive_after_days
+        over = [doc for doc in db.table("bookings").all() if stay_is_over(doc, today, after_days)]
+        grants = {doc["code"]: self.store.find("grants", "booking", doc["code"]) for doc in over}
+        if over:
+            archived_at = self.now().isoformat()
+            self.history.append(
+                {"booking": dict(doc), "grants": [dict(grant) for grant in grants[doc["code"]]],
+                 "archived_at": archived_at}
+                for doc in over
+            )
+            db.table("grants").remove(doc_ids=[grant.doc_id for found in grants.values() for grant in found])
+            db.table("bookings").remove(doc_ids=[doc.doc_id for doc in over])
+        if over or closed:
+            self.audit(db, SYSTEM, "history_archived", bookings=len(over),
+                       grants=sum(len(found) for found in grants.values()), help_requests=closed)
         return len(over)
+
+    def _archive_paused(self, db: TinyDB) -> str | None:
+        """Why nothing may be archived now, or None."""
+        waiting = self._open_clock_request(db)
+        if waiting is None:
+            return None
+        return (f"{self.store.path}: nothing archived until staff close help request {waiting.doc_id}: "
+                f"{waiting.get('note')}. Check the host clock first.")
+
+    def _notice_clock(self, db: TinyDB) -> None:
+        """Every write compares the clock with the previous write's, so the first write after a
+        jump sees it, whoever makes it: a guest's lookup on the wrong clock, written before the
+        day's archive, must not make the jump look like the present. Staff are called once,
+        and the archive waits until they close that request."""
+        now = self.now()
+        table = db.table(LAST_WRITE_TABLE)
+        last = table.get(doc_id=1)
+        last_written = datetime.fromisoformat(last["at"]) if isinstance(last, Document) else None
+        why = clock_out_of_line(now, last_written, self.profile.archive_after_days)
+        if why is not None and self._open_clock_request(db) is None:
+            request = self.file_help_request(db, SYSTEM, CLOCK_HELP_REASON, None, note=why)
+            self.audit(db, SYSTEM, "archive_paused", outcome="clock_jump", why=why, request=request)
+        table.upsert(Document({"at": now.isoformat()}, doc_id=1))
+
+    @staticmethod
+    def _open_clock_request(db: TinyDB) -> Document | None:
+        return next(
+            (doc for doc in db.table("help_requests").all()
+             if doc["reason"] == CLOCK_HELP_REASON and doc["status"] != HelpStatus.CLOSED),
+            None,
+        )
+
+    def restore_stay(self, code: str, actor: Actor = SYSTEM) -> tuple[Booking, int]:
+        """Bring an archived stay back from history.jsonl with its key grants as they were
+        (`kiosk history restore`). Returns the booking and how many grants came back.
+        history.jsonl keeps its copy (it is append-only); the main file is what is open."""
+        code = normalise_code(code)
+        with self.transaction() as db:
+            if self.store.find("bookings", "code", code):
+                raise RestoreError(f"{code} is open, not in history; nothing restored.")
+            record = next((found for found in self.history.records() if found["booking"]["code"] == code), None)
+            if record is None:
+                raise RestoreError(f"There is no stay {code} in {self.history.path}; nothing restored.")
+            booking = Booking.from_doc(record["booking"])
+            if booking.status == BookingStatus.CHECKED_IN:
+                for room in booking.assigned_rooms:
+                    holder = self.occupant(room)
+                    if holder is not None:
+                        raise RestoreError(f"Room {room} is held by {holder} now; move or check out that "
+                                           f"stay first. Nothing restored.")
+            db.table("bookings").insert(record["booking"])
+            db.table("grants").insert_multiple(record["grants"])
+            self.audit(db, actor, "history_restored", booking=code, grants=len(record["grants"]),
+                       archived_at=record["archived_at"])
+        return booking, len(record["grants"])
 
     def _archive_closed_help_requests(self, db: TinyDB) -> int:
         table = db.table("help_requests")
@@ -228,7 +298,7 @@ class Hotel:
                 break
         active_hashes.add(hashed)
         grant_id = keys.new_grant_id()
-        valid_from = self.now().replace(second=0, microsecond=0)
+        valid_from = (self.now() - keys.VALID_BEFORE_ISSUE).replace(second=0, microsecond=0)
         valid_until = self.departure_moment(booking.departure)
         db.table("grants").insert(
             {
@@ -262,68 +332,19 @@ class Hotel:
                        grant=grant["id"], reason=reason)
         return len(revoked)
 
+    # -- the door (kiosk/door.py) ---------------------------------------------------------
+
     def verify_key(self, room: str, code: str) -> DoorVerdict:
         """The door's question: does this PIN or scanned token open `room` now?"""
-        room = room.strip().upper()
-        now = self.now()
-        door = Actor("door", room)
+        return self.door.verify(room, code)
+
+    def _door_read(self, room: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        limits = self.store.snapshot().table("limits").search(where("key") == door.limit_key(room))
+        return self.store.find("grants", "room", room), limits[0] if limits else None
+
+    def _door_write(self, event: dict[str, Any]) -> None:
         with self.transaction() as db:
-            locked_until = self.locked_until_in(db, f"door:{room}", now)
-            if keys.looks_like_pin(code):
-                if locked_until:
-                    verdict = DoorVerdict(False, "locked_out", locked_until=locked_until)
-                else:
-                    verdict = self._verify_pin(db, room, code.strip(), now)
-            else:
-                verdict = self._verify_token(room, code, now)
-            self.audit(db, door, "key_verified", outcome=verdict.reason, room=room,
-                       booking=verdict.booking, method="pin" if keys.looks_like_pin(code) else "qr")
-        return verdict
-
-    def _verify_pin(self, db: TinyDB, room: str, pin: str, now: datetime) -> DoorVerdict:
-        hashed = keys.pin_hash(self.secret, room, pin)
-        # Reads go through the store's index before this transaction writes anything.
-        known: DoorVerdict | None = None
-        for grant in self.store.find("grants", "room", room):
-            if secrets.compare_digest(grant["pin_hash"], hashed):
-                verdict = self._window_verdict(grant, now)
-                if verdict.opens:
-                    self.clear_failures(db, f"door:{room}")
-                    return verdict
-                known = known or verdict
-        if known:
-            # A PIN this room once had (expired, revoked, not yet valid) is no guess: say why
-            # it stays shut, as for a token, and do not count it towards the lock-out.
-            return known
-        locked_until = self.count_failure(
-            db, f"door:{room}", self.profile.door_pin_attempts, self.profile.door_lockout_minutes, now
-        )
-        if locked_until:
-            self.audit(db, SYSTEM, "door_locked_out", outcome="locked", room=room,
-                       until=locked_until.isoformat())
-        return DoorVerdict(False, "wrong_code", locked_until=locked_until)
-
-    def _verify_token(self, room: str, token: str, now: datetime) -> DoorVerdict:
-        claims = keys.read_token(self.secret, token)
-        if claims is None:
-            return DoorVerdict(False, "wrong_code")
-        if claims.room != room:
-            return DoorVerdict(False, "wrong_room")
-        grants = self.store.find("grants", "id", claims.grant_id)
-        if not grants:
-            return DoorVerdict(False, "revoked")
-        return self._window_verdict(grants[0], now)
-
-    @staticmethod
-    def _window_verdict(grant: dict[str, Any], now: datetime) -> DoorVerdict:
-        booking = grant["booking"]
-        if grant.get("revoked_at"):
-            return DoorVerdict(False, "revoked", booking)
-        if now < datetime.fromisoformat(grant["valid_from"]):
-            return DoorVerdict(False, "not_yet_valid", booking)
-        if now >= datetime.fromisoformat(grant["valid_until"]):
-            return DoorVerdict(False, "expired", booking)
-        return DoorVerdict(True, "open", booking)
+            door.write_event(db, event, self.door.limit)
 
     # -- attempt limits that survive restarts -----------------------------------------------
 
@@ -367,7 +388,9 @@ class Hotel:
         with self.transaction() as db:
             return self.file_help_request(db, actor, reason, booking)
 
-    def file_help_request(self, db: TinyDB, actor: Actor, reason: str, booking: str | None) -> int:
+    def file_help_request(self, db: TinyDB, actor: Actor, reason: str, booking: str | None,
+                          note: str | None = None) -> int:
+        """`note`: what staff should know beyond the reason (never a guest's personal data)."""
         request_id = db.table("help_requests").insert(
             {
                 "kiosk": self.kiosk_id,
@@ -376,6 +399,7 @@ class Hotel:
                 "created_at": self.now().isoformat(),
                 "status": str(HelpStatus.OPEN),
                 "taken_by": None,
+                "note": note,
             }
         )
         self.audit(db, actor, "help_requested", booking=booking, reason=reason, request=request_id)
@@ -492,11 +516,12 @@ def default_kiosk_id() -> str:
 
 
 def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None,
-               create: bool = True) -> Hotel:
+               create: bool = True, lock_timeout: float | None = None) -> Hotel:
     """The composition root's one way to reach the data: prepares the folder, checks the
     profile, the store and the property secret, and fails with a message naming the file.
     With `create=False` (the commands that only look, and the door's check) the data
-    directory must exist already, and nothing in it is created or has its mode changed."""
+    directory must exist already, and nothing in it is created or has its mode changed.
+    `lock_timeout`: seconds to wait for the data lock (default: the store's)."""
     if create:
         data_dir.prepare()
         data_dir.outbox.mkdir(exist_ok=True)
@@ -505,7 +530,7 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
     profile = load_profile(data_dir.profile)
     if not create:
         data_dir.require(data_dir.database, data_dir.secret)  # else the store and the secret would be made
-    store = Store(data_dir.database)
+    store = Store(data_dir.database) if lock_timeout is None else Store(data_dir.database, lock_timeout=lock_timeout)
     grants_exist = len(store.snapshot().table("grants")) > 0
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=grants_exist)
     return Hotel(
@@ -516,3 +541,14 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
         clock or SystemClock(profile.zone),
         kiosk_id or default_kiosk_id(),
     )
+
+
+def open_door(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None) -> Door:
+    """A door for a process that could not open the store (another process holds the data
+    lock): it reads kiosk.json without the lock and keeps its events in the pending folder."""
+    profile = load_profile(data_dir.profile)
+    secret = keys.load_or_create_secret(data_dir.secret, grants_exist=True)  # never invents one
+    clock = clock or SystemClock(profile.zone)
+    return Door(secret=secret, limit=WrongPinLimit.from_profile(profile), kiosk_id=kiosk_id or default_kiosk_id(),
+                now=lambda: clock.now().astimezone(profile.zone), pending=PendingEvents(data_dir.root),
+                read=door.file_reader(data_dir.database), write=None)

@@ -14,12 +14,16 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TOKEN_VERSION = "K1"
 TAG_BYTES = 16  # 128 bits; DESIGN.md asks for at least 96
 SECRET_BYTES = 32
+# A key is valid from this long before it was issued: a door controller whose clock runs a
+# little behind the kiosk's (or a kiosk whose clock was just stepped back by time sync)
+# must not refuse a guest standing at the door with a fresh PIN.
+VALID_BEFORE_ISSUE = timedelta(minutes=5)
 _STAMP = "%y%m%d%H%M"
 _TOKEN_PATTERN = re.compile(
     r"K1\.(?P<grant>[A-Z2-7]{8})\.(?P<room>[A-Z0-9\-]{1,8})\.(?P<start>\d{10})\.(?P<end>\d{10})\.(?P<tag>[A-Z2-7]{26})"

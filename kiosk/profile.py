@@ -38,6 +38,7 @@ class HotelProfile:
     check_in_time: time
     check_out_time: time
     minimum_age: int
+    archive_after_days: int
     wifi_name: str
     wifi_password: str
     breakfast: str
@@ -51,6 +52,8 @@ class HotelProfile:
     staff_idle_timeout: int
     door_pin_attempts: int
     door_lockout_minutes: int
+    door_lockout_max_minutes: int
+    door_pin_window_hours: int
     pin_length: int
     import_max_rows: int
     import_max_bytes: int
@@ -147,6 +150,7 @@ def load_profile(path: Path) -> HotelProfile:
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
     idle_timeout = read.number("security", "idle_timeout", 10, 3600)
+    door_lockout_minutes = read.number("security", "door_lockout_minutes", 1, 1440)
 
     return HotelProfile(
         name=read.get("hotel", "name", str),
@@ -157,6 +161,7 @@ def load_profile(path: Path) -> HotelProfile:
         check_in_time=read.clock_time("stay", "check_in_time"),
         check_out_time=read.clock_time("stay", "check_out_time"),
         minimum_age=read.number("stay", "minimum_age", 0, 99),
+        archive_after_days=read.number("stay", "archive_after_days", 1, 60),
         wifi_name=read.get("house", "wifi_name", str),
         wifi_password=read.get("house", "wifi_password", str),
         breakfast=read.get("house", "breakfast", str),
@@ -169,7 +174,9 @@ def load_profile(path: Path) -> HotelProfile:
         staff_lockout_minutes=read.number("security", "staff_lockout_minutes", 1, 1440),
         staff_idle_timeout=read.number("security", "staff_idle_timeout", 10, 3600),
         door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
-        door_lockout_minutes=read.number("security", "door_lockout_minutes", 1, 1440),
+        door_lockout_minutes=door_lockout_minutes,
+        door_lockout_max_minutes=read.number("security", "door_lockout_max_minutes", door_lockout_minutes, 1440),
+        door_pin_window_hours=read.number("security", "door_pin_window_hours", 1, 720),
         pin_length=read.number("security", "pin_length", 4, 8),
         import_max_rows=read.number("import", "max_rows", 1, 100_000),
         import_max_bytes=read.number("import", "max_bytes", 1_000, 100_000_000),
