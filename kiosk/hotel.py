@@ -495,7 +495,7 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
     """The composition root's one way to reach the data: prepares the folder, checks the
     profile, the store and the property secret, and fails with a message naming the file."""
     data_dir.prepare()
-    data_dir.outbox.mkdir(exist_ok=True)
+    data_dir.remove_saved_qr_pictures()
     profile = load_profile(data_dir.profile)
     store = Store(data_dir.database)
     grants_exist = len(store.snapshot().table("grants")) > 0
