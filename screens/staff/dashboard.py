@@ -90,6 +90,7 @@ class StaffScreen(StorageGuard, Screen[None]):
             f"Staff mode  ·  {member.name} ({member.role})  ·  {hotel.profile.name}, "
             f"kiosk {hotel.kiosk_id}",
             id="staff-bar",
+            markup=False,
         )
         with TabbedContent(initial="session"):
             with TabPane(TABS["session"], id="session"):

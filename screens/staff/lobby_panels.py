@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -48,11 +49,13 @@ def selected_key(table: DataTable) -> str | None:
 
 
 def refill(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]]) -> None:
-    """Replace a table's rows (key, cells), keeping the cursor on the same key if it stays."""
+    """Replace a table's rows (key, cells), keeping the cursor on the same key if it stays.
+    Text cells are plain text: DataTable would read a str as markup, and names, reasons and
+    notes come from guests, the property system and staff."""
     current = selected_key(table)
     table.clear()
     for key, cells in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), key=key)
     if current is not None and current in table.rows:
         table.move_cursor(row=table.get_row_index(current))
 
@@ -93,7 +96,7 @@ class ArrivalsPanel(LobbyPanel):
         )
         with Horizontal(classes="panel-buttons"):
             yield Button("Serve at the desk", id="arrivals-desk", variant="primary")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     @on(Button.Pressed, "#arrivals-desk")
     def serve_at_the_desk(self) -> None:
@@ -144,7 +147,7 @@ class HelpPanel(LobbyPanel):
         with Horizontal(classes="panel-buttons"):
             yield Button("Take", id="help-take", variant="primary")
             yield Button("Close", id="help-close")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     def show_latest(self, requests: Sequence[lobby.HelpRequest] | None = None) -> None:
         """Redraw from `requests` when the caller has just read them, else read them now."""
@@ -193,7 +196,7 @@ class RoomBoard(LobbyPanel):
         with Horizontal(classes="panel-buttons"):
             for status in RoomStatus:
                 yield Button(words(status).capitalize(), id=f"room-{status}", classes="room-status")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     def show_latest(self) -> None:
         refill(
@@ -245,7 +248,7 @@ class AuditPanel(LobbyPanel):
         with Horizontal(id="audit-filters"):
             yield Input(placeholder="Booking code", id="audit-booking")
             yield Select(
-                [(member.name, member.name) for member in self.hotel.staff_members()],
+                [(Text(member.name), member.name) for member in self.hotel.staff_members()],
                 prompt="Any staff member",
                 id="audit-staff",
             )

@@ -93,7 +93,10 @@ class StaffMode:
             if text == problem and now - shown_at < STORAGE_NOTICE_SECONDS:
                 return
         self._last_notice = (problem, now)
-        self.app.notify(problem, title=title, severity="error", timeout=STORAGE_NOTICE_SECONDS)
+        # The message names files and, at times, staff: plain text.
+        self.app.notify(
+            problem, title=title, severity="error", timeout=STORAGE_NOTICE_SECONDS, markup=False
+        )
 
     def staff_key(self) -> None:
         """The staff key: a PIN prompt over the guest's screen, or, in staff mode, log out."""
@@ -137,7 +140,7 @@ class StaffMode:
         try:
             lobby.quit_kiosk(self.hotel, member)
         except StaffError as refusal:
-            self.app.notify(str(refusal), title="Not allowed", severity="error")
+            self.app.notify(str(refusal), title="Not allowed", severity="error", markup=False)
             return
         self._close()
         self.hotel.staff_logout(member, "quit")

@@ -40,9 +40,9 @@ class StaffPinPrompt(StorageGuard, ModalScreen[StaffMember | None]):
                 yield Input(
                     placeholder="Staff PIN", password=True, restrict=r"[0-9]*", id="staff-pin"
                 )
-                yield Static("", id="staff-pin-message", classes="staff-dialog-hint")
+                yield Static("", id="staff-pin-message", classes="staff-dialog-hint", markup=False)
             else:
-                yield Static(NO_STAFF_YET, id="staff-pin-message")
+                yield Static(NO_STAFF_YET, id="staff-pin-message", markup=False)
             with Horizontal(classes="staff-dialog-buttons"):
                 if has_staff:
                     yield Button("Log in", id="staff-pin-ok", variant="primary")

@@ -110,7 +110,7 @@ class SessionPanel(StorageGuard, Vertical):
         with Grid(id="session-overrides"):
             for override in reasons.SESSION_OVERRIDES:
                 yield Button(override.title, id=override.id, classes="override")
-        yield Static("", id="session-outcome")
+        yield Static("", id="session-outcome", markup=False)
 
     def on_mount(self) -> None:
         self.show_facts()
