@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from kiosk import error_report
 from kiosk.assets import asset_path
 from kiosk.hotel import Hotel
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
@@ -29,10 +30,11 @@ from kiosk.storage import StorageError
 from screens.base import GuestPage, GuestScreen
 from screens.identity import IdentityChoicePage
 from screens.idle import IdleTimer, IdleWarning
-from screens.recovery import LockedPage, NoRoomPage, StorageTroublePage
+from screens.recovery import LockedPage, NoRoomPage, StorageTroublePage, UnexpectedErrorPage
 from screens.rooms import RoomPage
 from screens.staff import StaffMode
 from screens.theme import LOBBY_THEME
+from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
@@ -41,7 +43,7 @@ HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
 
 
-class KioskApp(App[None]):
+class KioskApp(TroubleGuard, App[None]):
     CSS_PATH = str(asset_path("kiosk.tcss"))
     TITLE = "Lobby Kiosk"
     # A guest must not reach anything but the check-in: no palette, no quitting.
@@ -267,13 +269,51 @@ class KioskApp(App[None]):
             return True
 
     def _handle_exception(self, error: Exception) -> None:
-        """Textual sends here what timers, workers and callbacks raise, and would end the app;
-        disk trouble goes to `storage_failed` instead."""
+        """Textual sends here what timers, workers and callbacks raise, and would end the app
+        with a traceback (its locals too: guests' data) and exit status 1. Disk trouble goes
+        to `storage_failed` instead, anything else to `unexpected_error`."""
         cause = error.error if isinstance(error, WorkerFailed) else error
         if isinstance(cause, StorageError):
             self.storage_failed(cause)
+        elif isinstance(cause, Exception):
+            self.unexpected_error(cause)
         else:
             super()._handle_exception(error)
+
+    def unexpected_error(self, error: Exception) -> None:
+        """A bug reached the person at the kiosk. A guest's check-in may be half done, so it
+        is forgotten and the guest gets a calm page with the way to the desk, and staff are
+        called; staff in staff mode are told and keep their screen. The error goes to
+        errors.log without personal data, and to the audit trail (kiosk/error_report.py).
+        The kiosk goes on for the next guest; if even the calm page cannot be shown, it
+        exits with status 1 for the service manager to restart it."""
+        staff_present = self.staff_mode.present
+        staff_called = self.help_pending
+        try:
+            error_id = error_report.report(
+                self.hotel, error, call_staff=not staff_present and not staff_called
+            )
+        except (OSError, StorageError):
+            error_id = "not logged: the data folder cannot be written"
+        if staff_present:
+            self.staff_mode.tell(
+                f"{error_report.summary(error)} (errors.log: {error_id})", title="Unexpected error"
+            )
+            return
+        try:
+            language = self.language
+            self.return_to_welcome()
+            self.language = language
+            self.show(UnexpectedErrorPage())
+        except Exception:
+            self.exit(return_code=1)
+
+    @property
+    def exit_status(self) -> int:
+        """The process's exit status: 0 only when a manager quit the kiosk."""
+        if self.staff_mode.quit_by_manager:
+            return 0
+        return self.return_code or 1
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -327,5 +367,8 @@ def make_app(
     return KioskApp(hotel, demo=demo, clock=clock, freeze_when_ready=freeze_when_ready)
 
 
-def start(hotel: Hotel, *, demo: bool) -> None:
-    make_app(hotel, demo=demo, freeze_when_ready=True).run()
+def start(hotel: Hotel, *, demo: bool) -> int:
+    """Run the kiosk until it exits; returns the exit status (see KioskApp.exit_status)."""
+    app = make_app(hotel, demo=demo, freeze_when_ready=True)
+    app.run()
+    return app.exit_status

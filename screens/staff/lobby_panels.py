@@ -23,7 +23,7 @@ from kiosk.session import CheckInSession
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import ReasonDialog, words
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 ARRIVAL_TEXT = {
     lobby.ArrivalStatus.RESERVED: "reserved",
@@ -38,6 +38,7 @@ HELP_REASON_TEXT = {
     "lookup_locked": "too many failed lookups",
     "identity_locked": "identity check failed",
     "no_room": "no room ready",
+    "unexpected_error": "kiosk error (see errors.log)",
 }
 AUDIT_LIMIT = 50
 
@@ -66,7 +67,7 @@ def row_table(*columns: str, id: str) -> DataTable:
     return table
 
 
-class LobbyPanel(StorageGuard, Vertical):
+class LobbyPanel(TroubleGuard, Vertical):
     """A dashboard pane over the hotel, drawn by `show_latest()` when its tab is shown."""
 
     def __init__(self, hotel: Hotel, member: StaffMember) -> None:

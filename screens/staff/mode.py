@@ -67,6 +67,8 @@ class StaffMode:
         self._last_input = 0.0
         self._idle_check: Timer | None = None
         self._last_notice: tuple[str, float] | None = None
+        self.quit_by_manager = False
+        """A manager quit the kiosk: the one way it ends that is not a failure."""
         # Guests never get Textual's command palette; staff mode opens its own, which holds
         # staff commands only (not Textual's theme, screenshot or quit).
         app.use_command_palette = False
@@ -144,6 +146,7 @@ class StaffMode:
             return
         self._close()
         self.hotel.staff_logout(member, "quit")
+        self.quit_by_manager = True
         self.app.exit()
 
     def _log_in(self, member: StaffMember | None) -> None:

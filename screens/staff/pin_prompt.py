@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.hotel import Hotel, StaffLogin
 from kiosk.staff import StaffMember, StaffPinCheck
 from screens.staff.dialogs import STAFF_CSS
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 NO_STAFF_YET = (
     "No staff account yet. On the kiosk computer, add one with:\n\n"
@@ -22,7 +22,7 @@ NO_STAFF_YET = (
 )
 
 
-class StaffPinPrompt(StorageGuard, ModalScreen[StaffMember | None]):
+class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
     """Dismisses with the staff member whose PIN was typed, or None when cancelled."""
 
     CSS_PATH = STAFF_CSS
