@@ -22,6 +22,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 from kiosk.profile import HotelProfile, load_profile
+from kiosk.records import check_records
 from kiosk.login_delay import LoginDelay
 from kiosk.staff import (
     Role,
@@ -523,7 +524,7 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
     data_dir.prepare()
     data_dir.remove_saved_qr_pictures()
     profile = load_profile(data_dir.profile)
-    store = Store(data_dir.database)
+    store = Store(data_dir.database, check=check_records)
     grants_exist = len(store.snapshot().table("grants")) > 0
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=grants_exist)
     return Hotel(
