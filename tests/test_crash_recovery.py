@@ -8,8 +8,10 @@ and the way to the desk, staff are called, the log names no one, the kiosk stays
 
 from __future__ import annotations
 
+import configparser
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import Guest, shown
@@ -165,3 +167,16 @@ def test_the_command_line_prints_no_traceback_for_a_bug(
     error = capsys.readouterr().err
     assert "Internal error: KeyError at test_crash_recovery.py" in error and "in failing_bookings" in error
     assert "Traceback" not in error and "Eriksson" not in error
+
+
+@pytest.mark.parametrize(
+    ("unit", "command"), [("lobby-kiosk.service", " run"), ("lobby-kiosk-serve.service", " serve ")]
+)
+def test_the_shipped_service_restarts_a_kiosk_that_fails(unit: str, command: str) -> None:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read(Path(__file__).parent.parent / "deploy" / unit, encoding="utf-8")
+    service = parser["Service"]
+    assert command in service["ExecStart"] and service["ExecStart"].startswith("/opt/lobby-kiosk/bin/kiosk")
+    # on-failure: a manager's quit (status 0, tested above) stops it; anything else restarts it.
+    assert service["Restart"] == "on-failure"
+    assert parser["Install"]["WantedBy"] == "multi-user.target"
