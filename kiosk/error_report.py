@@ -91,15 +91,13 @@ def write_log(path: Path, error: BaseException, *, at: datetime, kiosk: str) -> 
     return error_id
 
 
-def report(hotel: Hotel, error: BaseException, *, call_staff: bool) -> str:
-    """Log the error, audit it and, with `call_staff`, file a help request: the guest at this
-    kiosk needs a person. Returns the error's id in the log. Raises OSError when the log
-    cannot be written and StorageError when the data file cannot: the caller goes on
-    without them."""
+def report(hotel: Hotel, error: BaseException, *, call_staff: bool) -> None:
+    """Log the error, audit it (with its id in the log) and, with `call_staff`, file a help
+    request: the guest at this kiosk needs a person. Raises OSError when the log cannot be
+    written and StorageError when the data file cannot: the caller goes on without them."""
     error_id = write_log(log_path(hotel), error, at=hotel.now(), kiosk=hotel.kiosk_id)
     with hotel.transaction() as db:
         hotel.audit(db, SYSTEM, "unexpected_error", outcome="error", error=_type_name(error),
                     where=where_raised(error), log_id=error_id)
         if call_staff:
             hotel.file_help_request(db, SYSTEM, HELP_REASON, None)
-    return error_id

@@ -41,6 +41,9 @@ from screens.welcome import WelcomePage
 # history); Hotel.archive_departed(once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
+# The same unexpected error (type and place) is logged, audited and sent to staff at most
+# once in this many seconds.
+ERROR_REPORTED_ONCE_IN = 60.0
 
 
 class KioskApp(TroubleGuard, App[None]):
@@ -81,7 +84,8 @@ class KioskApp(TroubleGuard, App[None]):
         self.demo = demo
         self.freeze_when_ready = freeze_when_ready
         self.session: CheckInSession | None = None
-        self.idle = IdleTimer(clock or time.monotonic)
+        self._clock = clock or time.monotonic
+        self.idle = IdleTimer(self._clock)
         self.staff_mode = StaffMode(
             self,
             hotel,
@@ -90,8 +94,10 @@ class KioskApp(TroubleGuard, App[None]):
             current_session=lambda: self.session or CheckInSession(hotel),
             on_leave=self._back_from_staff,
             on_enter=self._staff_entered,
-            clock=clock or time.monotonic,
+            clock=self._clock,
         )
+        self._last_error: tuple[str, float] | None = None
+        """The last unexpected error's summary and when it was reported."""
         self.housekeeping_failed: StorageError | None = None
         """The last daily archive's failure, shown to staff until one succeeds."""
         self.register_theme(LOBBY_THEME)
@@ -288,17 +294,16 @@ class KioskApp(TroubleGuard, App[None]):
         The kiosk goes on for the next guest; if even the calm page cannot be shown, it
         exits with status 1 for the service manager to restart it."""
         staff_present = self.staff_mode.present
-        staff_called = self.help_pending
-        try:
-            error_id = error_report.report(
-                self.hotel, error, call_staff=not staff_present and not staff_called
-            )
-        except (OSError, StorageError):
-            error_id = "not logged: the data folder cannot be written"
+        summary = error_report.summary(error)
+        now = self._clock()
+        if self._last_error is None or self._last_error[0] != summary or (
+            now - self._last_error[1] >= ERROR_REPORTED_ONCE_IN
+        ):
+            # One report for an error that recurs (a widget that fails on every frame).
+            self._last_error = (summary, now)
+            self._report(error, call_staff=not staff_present and not self.help_pending)
         if staff_present:
-            self.staff_mode.tell(
-                f"{error_report.summary(error)} (errors.log: {error_id})", title="Unexpected error"
-            )
+            self.staff_mode.tell(f"{summary} (see errors.log)", title="Unexpected error")
             return
         try:
             language = self.language
@@ -307,6 +312,13 @@ class KioskApp(TroubleGuard, App[None]):
             self.show(UnexpectedErrorPage())
         except Exception:
             self.exit(return_code=1)
+
+    def _report(self, error: Exception, *, call_staff: bool) -> None:
+        try:
+            error_report.report(self.hotel, error, call_staff=call_staff)
+        except (OSError, StorageError) as trouble:
+            # The data folder cannot be written: the guest's page says to go to the desk.
+            self.log.error(f"unexpected error not logged: {type(trouble).__name__}")
 
     @property
     def exit_status(self) -> int:

@@ -93,18 +93,27 @@ async def test_an_error_in_a_callback_is_caught_too(app, hotel) -> None:
     assert [event["detail"]["error"] for event in error_events(hotel)] == ["KeyError"]
 
 
-async def test_a_second_error_for_the_same_guest_calls_staff_once(
-    app, hotel, monkeypatch: pytest.MonkeyPatch
+async def test_an_error_that_recurs_is_reported_once_a_minute_and_staff_called_once(
+    app, hotel, idle_clock
 ) -> None:
+    """A widget that fails on every frame must not fill the log, the audit trail and the
+    help list."""
+
     def failing_callback() -> None:
         raise KeyError(GUEST)
 
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(2):
+        for _ in range(3):
             app.call_later(failing_callback)
             await pilot.pause()
         assert Guest(pilot).on("UnexpectedErrorPage")
-    assert len(hotel.help_requests()) == 1 and len(error_events(hotel)) == 2
+        assert len(error_events(hotel)) == 1
+
+        idle_clock.advance(60)
+        app.call_later(failing_callback)
+        await pilot.pause()
+    assert len(error_events(hotel)) == len(log_lines(hotel)) == 2
+    assert len(hotel.help_requests()) == 1  # staff are on their way already
 
 
 async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
