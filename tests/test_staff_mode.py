@@ -131,6 +131,29 @@ async def test_wrong_pins_slow_this_kiosk_down_and_the_right_pin_gets_in_after(
     assert outcomes == ["wrong_pin"] * 5 + ["too_soon", "ok"]
 
 
+async def test_the_pin_is_hashed_off_the_apps_thread(
+    desk_hotel: Hotel, ticks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scrypt costs some 45 ms an account: on the app's thread the screen would freeze."""
+    import threading
+
+    import kiosk.staff
+
+    hashed_on = []
+    real = kiosk.staff.pin_matches
+
+    def watched(pin: str, stored: str) -> bool:
+        hashed_on.append(threading.current_thread())
+        return real(pin, stored)
+
+    monkeypatch.setattr(kiosk.staff, "pin_matches", watched)
+    app = kiosk_app(desk_hotel, ticks)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, MANAGER)
+        assert app.staff_mode.member == MANAGER
+    assert hashed_on and threading.main_thread() not in hashed_on
+
+
 async def test_another_kiosk_logs_in_at_once_while_this_one_waits(
     desk_hotel: Hotel, ticks
 ) -> None:
