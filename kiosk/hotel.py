@@ -20,10 +20,10 @@ from kiosk.archive import JsonlArchive
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
+from kiosk.login_delay import LoginDelay
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.records import check_records
-from kiosk.login_delay import LoginDelay
 from kiosk.staff import (
     Role,
     StaffError,

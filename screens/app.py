@@ -310,7 +310,7 @@ class KioskApp(TroubleGuard, App[None]):
             self.return_to_welcome()
             self.language = language
             self.show(UnexpectedErrorPage())
-        except Exception:
+        except Exception:  # noqa: BLE001  (the screens are beyond repair: restart the kiosk)
             self.exit(return_code=1)
 
     def _report(self, error: Exception, *, call_staff: bool) -> None:
