@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kiosk import datadir, door
+from kiosk import datadir, door, error_report
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.door import DoorVerdict
 from kiosk.hotel import Hotel, open_door, open_hotel
@@ -82,7 +82,9 @@ def _start_app(hotel: Hotel, *, demo: bool) -> None:
         raise click.ClickException(str(error)) from None
     from screens.app import start  # the only place the core reaches the UI
 
-    start(hotel, demo=demo)
+    status = start(hotel, demo=demo)
+    if status:
+        sys.exit(status)  # the service manager restarts a kiosk that failed
 
 
 @cli.command()
@@ -384,6 +386,21 @@ def staff_reset_pin(context: Context, name: str) -> None:
     click.echo(f"New PIN set for {name}.")
 
 
+# sysexits.h: an internal software error.
+EXIT_INTERNAL_ERROR = 70
+
+
 def main() -> None:
-    cli(prog_name="kiosk")
+    """The command line never prints a traceback: a message and exit status 1 for what an
+    operator can fix, and for a bug the exception's type and where it was raised only (a
+    traceback's text can hold guests' data)."""
+    try:
+        cli(prog_name="kiosk")  # click itself turns its own errors into a message and a status
+    except (ProfileError, StorageError, SecretError, StaffError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001  (a bug: its text stays unprinted)
+        click.echo(f"Internal error: {error_report.summary(error)}. Nothing more is shown: it "
+                   "may hold guests' data.", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
 

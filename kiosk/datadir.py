@@ -42,6 +42,8 @@ class DataDir:
 
     @property
     def outbox(self) -> Path:
+        """Where kiosks before issue 10 saved guests' QR keys as pictures (see
+        `remove_saved_qr_pictures`)."""
         return self.root / "outbox"
 
     @property
@@ -72,3 +74,16 @@ class DataDir:
         os.chmod(self.root, 0o700)
         if not self.profile.exists():
             shutil.copyfile(asset_path("hotel.toml"), self.profile)
+
+    def remove_saved_qr_pictures(self) -> None:
+        """Delete the QR pictures that older kiosks saved in outbox/: each one opens a door
+        for whoever reads the folder until the stay ends. Returns how many went; the folder
+        goes too once it is empty."""
+        if not self.outbox.is_dir():
+            return 0
+        pictures = list(self.outbox.glob("*.png"))
+        for picture in pictures:
+            picture.unlink(missing_ok=True)
+        if not any(self.outbox.iterdir()):
+            self.outbox.rmdir()
+        return len(pictures)

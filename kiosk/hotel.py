@@ -29,10 +29,21 @@ from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import Clock, SystemClock
 from kiosk.datadir import DataDir
 from kiosk.door import Door, DoorVerdict, PendingEvents, WrongPinLimit
+from kiosk.login_delay import LoginDelay
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 from kiosk.profile import HotelProfile, load_profile
-from kiosk.staff import Role, StaffError, StaffMember, check_pin_format, hash_pin, pin_matches
-from kiosk.storage import Store
+from kiosk.records import check_records
+from kiosk.staff import (
+    Role,
+    StaffError,
+    StaffMember,
+    StaffPinCheck,
+    check_pin_format,
+    hash_pin,
+    pin_matches,
+    staff_with_pin,
+)
+from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
 
 
 class HelpStatus(StrEnum):
@@ -44,8 +55,12 @@ class HelpStatus(StrEnum):
 @dataclass(frozen=True)
 class StaffLogin:
     member: StaffMember | None
-    locked_until: datetime | None = None
+    wait_until: datetime | None = None
+    """When this kiosk checks the next PIN, after too many wrong ones; None: at once."""
     attempts_left: int = 0
+    """Wrong PINs left before this kiosk starts to wait."""
+    pin_checked: bool = True
+    """False when the PIN came before the wait was over: it was not looked at."""
 
 
 def grant_is_active(grant: dict[str, Any], now: datetime) -> bool:
@@ -459,37 +474,54 @@ class Hotel:
             staff.update({"pin": hashed}, where("name") == name)
             self.audit(db, SYSTEM, "staff_pin_reset", staff=name)
 
+    def _wrong_staff_pins_key(self) -> str:
+        return f"staff_login:{self.kiosk_id}"
+
+    def _wrong_staff_pins(self, db: TinyDB) -> list[datetime]:
+        found = db.table("limits").search(where("key") == self._wrong_staff_pins_key())
+        return [datetime.fromisoformat(moment) for moment in found[0]["wrong_at"]] if found else []
+
     def staff_login(self, pin: str) -> StaffLogin:
-        """Check a staff PIN; wrong PINs count towards a lock-out shared by all kiosks."""
-        now = self.now()
-        # The PIN is checked against each account's scrypt hash (some 50 ms each) before the
-        # data lock is taken, so that other kiosks' writes do not wait for it; under the
-        # lock, only whether that account is still as it was.
+        """Check a staff PIN here and now (the command line; tests). A screen does the slow
+        part on a thread: prepare_staff_login, StaffPinCheck.run, finish_staff_login."""
+        return self.finish_staff_login(self.prepare_staff_login(pin).run())
+
+    def prepare_staff_login(self, pin: str) -> StaffPinCheck:
+        """The accounts to check `pin` against, read without the data lock: the check (an
+        scrypt hash per account) must not hold up other kiosks' writes. While this kiosk
+        waits after wrong PINs, nothing is checked."""
         snapshot = self.store.snapshot()
-        checked: list[Document] | None = None  # the accounts the PIN was checked against
-        matched = None
-        if self.locked_until_in(snapshot, "staff_login", now) is None:
-            checked = snapshot.table("staff").all()
-            matched = _staff_with_pin(checked, pin)
+        waiting = LoginDelay.for_staff(self.profile).next_try_at(self._wrong_staff_pins(snapshot), self.now())
+        return StaffPinCheck(pin, None if waiting else snapshot.table("staff").all())
+
+    def finish_staff_login(self, check: StaffPinCheck) -> StaffLogin:
+        """Decide on a checked PIN: wrong PINs count towards this kiosk's delay
+        (kiosk/login_delay.py), a right one after the delay logs in."""
+        now = self.now()
+        delay = LoginDelay.for_staff(self.profile)
         with self.transaction() as db:
-            locked_until = self.locked_until_in(db, "staff_login", now)
-            if locked_until:
-                self.audit(db, SYSTEM, "staff_login", outcome="locked_out")
-                return StaffLogin(None, locked_until)
+            wrong_at = delay.counted(self._wrong_staff_pins(db), now)
+            wait_until = delay.next_try_at(wrong_at, now)
+            if wait_until:
+                self.audit(db, SYSTEM, "staff_login", outcome="too_soon", until=wait_until.isoformat())
+                return StaffLogin(None, wait_until, pin_checked=False)
             accounts = db.table("staff").all()
-            if accounts != checked:  # an account added, removed or changed meanwhile
-                matched = _staff_with_pin(accounts, pin)
+            matched = check.matched
+            if accounts != check.accounts:  # an account added, removed or changed meanwhile
+                matched = staff_with_pin(accounts, check.pin)
             if matched is not None:
                 member = StaffMember(matched["name"], Role(matched["role"]))
-                self.clear_failures(db, "staff_login")
                 self.audit(db, Actor("staff", member.name), "staff_login")
                 return StaffLogin(member)
-            locked_until = self.count_failure(
-                db, "staff_login", self.profile.staff_pin_attempts, self.profile.staff_lockout_minutes, now
+            wrong_at.append(now)
+            db.table("limits").upsert(
+                {"key": self._wrong_staff_pins_key(), "wrong_at": [moment.isoformat() for moment in wrong_at]},
+                where("key") == self._wrong_staff_pins_key(),
             )
-            self.audit(db, SYSTEM, "staff_login", outcome="locked_out" if locked_until else "wrong_pin")
-            left = self.profile.staff_pin_attempts - self.counter(db, "staff_login")["failures"]
-            return StaffLogin(None, locked_until, 0 if locked_until else left)
+            wait_until = delay.next_try_at(wrong_at, now)
+            self.audit(db, SYSTEM, "staff_login", outcome="wrong_pin",
+                       until=wait_until.isoformat() if wait_until else None)
+            return StaffLogin(None, wait_until, delay.tries_left(wrong_at, now))
 
     def staff_logout(self, member: StaffMember, reason: str) -> None:
         with self.transaction() as db:
@@ -507,10 +539,6 @@ class Hotel:
         return events[-limit:]
 
 
-def _staff_with_pin(accounts: list[Document], pin: str) -> Document | None:
-    return next((doc for doc in accounts if pin_matches(pin, doc["pin"])), None)
-
-
 def default_kiosk_id() -> str:
     return socket.gethostname() or "kiosk"
 
@@ -524,13 +552,13 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
     `lock_timeout`: seconds to wait for the data lock (default: the store's)."""
     if create:
         data_dir.prepare()
-        data_dir.outbox.mkdir(exist_ok=True)
+        data_dir.remove_saved_qr_pictures()
     else:
         data_dir.require(data_dir.profile)
     profile = load_profile(data_dir.profile)
     if not create:
         data_dir.require(data_dir.database, data_dir.secret)  # else the store and the secret would be made
-    store = Store(data_dir.database) if lock_timeout is None else Store(data_dir.database, lock_timeout=lock_timeout)
+    store = Store(data_dir.database, check=check_records, lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT)
     grants_exist = len(store.snapshot().table("grants")) > 0
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=grants_exist)
     return Hotel(

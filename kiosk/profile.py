@@ -48,7 +48,8 @@ class HotelProfile:
     lookup_attempts: int
     identity_attempts: int
     staff_pin_attempts: int
-    staff_lockout_minutes: int
+    staff_pin_window_minutes: int
+    staff_pin_longest_wait: int
     staff_idle_timeout: int
     door_pin_attempts: int
     door_lockout_minutes: int
@@ -171,7 +172,8 @@ def load_profile(path: Path) -> HotelProfile:
         lookup_attempts=read.number("security", "lookup_attempts", 1, 100),
         identity_attempts=read.number("security", "identity_attempts", 1, 100),
         staff_pin_attempts=read.number("security", "staff_pin_attempts", 1, 100),
-        staff_lockout_minutes=read.number("security", "staff_lockout_minutes", 1, 1440),
+        staff_pin_window_minutes=read.number("security", "staff_pin_window_minutes", 1, 1440),
+        staff_pin_longest_wait=read.number("security", "staff_pin_longest_wait", 1, 3600),
         staff_idle_timeout=read.number("security", "staff_idle_timeout", 10, 3600),
         door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
         door_lockout_minutes=door_lockout_minutes,

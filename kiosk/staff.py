@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 MIN_PIN_LENGTH = 6
 # scrypt at n=2**14, r=8 costs ~16 MiB and tens of milliseconds per guess: cheap for one
@@ -50,3 +52,26 @@ def pin_matches(pin: str, stored: str) -> bool:
         return False
     candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+def staff_with_pin(accounts: Sequence[Mapping[str, Any]], pin: str) -> Mapping[str, Any] | None:
+    """The account whose PIN this is: an scrypt hash per account, some 45 ms each."""
+    return next((doc for doc in accounts if pin_matches(pin, doc["pin"])), None)
+
+
+@dataclass
+class StaffPinCheck:
+    """A staff PIN on its way through the login. `run` is the slow part and touches no data
+    file, so a screen may run it on a thread of its own; the Hotel reads the accounts before
+    and decides after (`Hotel.prepare_staff_login`, `Hotel.finish_staff_login`)."""
+
+    pin: str
+    accounts: list[Any] | None
+    """The staff documents the PIN is checked against; None when the kiosk must wait first
+    (then nothing is checked)."""
+    matched: Mapping[str, Any] | None = None
+
+    def run(self) -> StaffPinCheck:
+        if self.accounts is not None:
+            self.matched = staff_with_pin(self.accounts, self.pin)
+        return self

@@ -32,6 +32,7 @@ from tinydb.table import Document, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
+DEFAULT_LOCK_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
 
 # datetime/dataclass would silently become strings on disk but stay objects in memory,
 # so this process and the next reload would disagree; reject them instead.
@@ -137,8 +138,13 @@ class Store:
     share nested lists/dicts with the cache; copy before mutating them.
     """
 
-    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 check: Callable[[Path, dict, dict | None], None] | None = None) -> None:
+        """`check` sees every parsed file before it is used (at start and after another
+        process wrote), with the data it last passed (or None), and raises
+        CorruptDataError for records it refuses."""
         self.path = Path(path)
+        self._check = check
         self._tmp_pattern = re.compile(r"\." + re.escape(self.path.name) + r"\.[0-9a-f]{16}\.tmp")
         self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._storage: _MemoryStorage | None = None  # None: must (re)load before use
@@ -248,6 +254,8 @@ class Store:
             if collecting:
                 gc.enable()
         self._check_shape(data)
+        if self._check is not None:
+            self._check(self.path, data, self._storage.data if self._storage else None)
         self._set_data(data)
         self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
 

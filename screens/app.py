@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from kiosk import error_report
 from kiosk.assets import asset_path
 from kiosk.hotel import Hotel
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
@@ -29,19 +30,23 @@ from kiosk.storage import StorageError
 from screens.base import GuestPage, GuestScreen
 from screens.identity import IdentityChoicePage
 from screens.idle import IdleTimer, IdleWarning
-from screens.recovery import LockedPage, NoRoomPage, StorageTroublePage
+from screens.recovery import LockedPage, NoRoomPage, StorageTroublePage, UnexpectedErrorPage
 from screens.rooms import RoomPage
 from screens.staff import StaffMode
 from screens.theme import LOBBY_THEME
+from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
 # history); Hotel.archive_departed(once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
+# The same unexpected error (type and place) is logged, audited and sent to staff at most
+# once in this many seconds.
+ERROR_REPORTED_ONCE_IN = 60.0
 
 
-class KioskApp(App[None]):
+class KioskApp(TroubleGuard, App[None]):
     CSS_PATH = str(asset_path("kiosk.tcss"))
     TITLE = "Lobby Kiosk"
     # A guest must not reach anything but the check-in: no palette, no quitting.
@@ -91,6 +96,8 @@ class KioskApp(App[None]):
             on_enter=self._staff_entered,
             clock=self.clock,
         )
+        self._last_error: tuple[str, float] | None = None
+        """The last unexpected error's summary and when it was reported."""
         self.housekeeping_failed: StorageError | None = None
         """The last daily archive's failure, shown to staff until one succeeds."""
         self._housekeeping_offered_at = self.clock()
@@ -276,13 +283,57 @@ class KioskApp(App[None]):
             return True
 
     def _handle_exception(self, error: Exception) -> None:
-        """Textual sends here what timers, workers and callbacks raise, and would end the app;
-        disk trouble goes to `storage_failed` instead."""
+        """Textual sends here what timers, workers and callbacks raise, and would end the app
+        with a traceback (its locals too: guests' data) and exit status 1. Disk trouble goes
+        to `storage_failed` instead, anything else to `unexpected_error`."""
         cause = error.error if isinstance(error, WorkerFailed) else error
         if isinstance(cause, StorageError):
             self.storage_failed(cause)
+        elif isinstance(cause, Exception):
+            self.unexpected_error(cause)
         else:
             super()._handle_exception(error)
+
+    def unexpected_error(self, error: Exception) -> None:
+        """A bug reached the person at the kiosk. A guest's check-in may be half done, so it
+        is forgotten and the guest gets a calm page with the way to the desk, and staff are
+        called; staff in staff mode are told and keep their screen. The error goes to
+        errors.log without personal data, and to the audit trail (kiosk/error_report.py).
+        The kiosk goes on for the next guest; if even the calm page cannot be shown, it
+        exits with status 1 for the service manager to restart it."""
+        staff_present = self.staff_mode.present
+        summary = error_report.summary(error)
+        now = self.clock()
+        if self._last_error is None or self._last_error[0] != summary or (
+            now - self._last_error[1] >= ERROR_REPORTED_ONCE_IN
+        ):
+            # One report for an error that recurs (a widget that fails on every frame).
+            self._last_error = (summary, now)
+            self._report(error, call_staff=not staff_present and not self.help_pending)
+        if staff_present:
+            self.staff_mode.tell(f"{summary} (see errors.log)", title="Unexpected error")
+            return
+        try:
+            language = self.language
+            self.return_to_welcome()
+            self.language = language
+            self.show(UnexpectedErrorPage())
+        except Exception:  # noqa: BLE001  (the screens are beyond repair: restart the kiosk)
+            self.exit(return_code=1)
+
+    def _report(self, error: Exception, *, call_staff: bool) -> None:
+        try:
+            error_report.report(self.hotel, error, call_staff=call_staff)
+        except (OSError, StorageError) as trouble:
+            # The data folder cannot be written: the guest's page says to go to the desk.
+            self.log.error(f"unexpected error not logged: {type(trouble).__name__}")
+
+    @property
+    def exit_status(self) -> int:
+        """The process's exit status: 0 only when a manager quit the kiosk."""
+        if self.staff_mode.quit_by_manager:
+            return 0
+        return self.return_code or 1
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -336,5 +387,8 @@ def make_app(
     return KioskApp(hotel, demo=demo, clock=clock, freeze_when_ready=freeze_when_ready)
 
 
-def start(hotel: Hotel, *, demo: bool) -> None:
-    make_app(hotel, demo=demo, freeze_when_ready=True).run()
+def start(hotel: Hotel, *, demo: bool) -> int:
+    """Run the kiosk until it exits; returns the exit status (see KioskApp.exit_status)."""
+    app = make_app(hotel, demo=demo, freeze_when_ready=True)
+    app.run()
+    return app.exit_status

@@ -34,7 +34,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from kiosk.i18n import LANGUAGES, Catalog
 from kiosk.session import Rejected
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 if TYPE_CHECKING:
     from screens.app import KioskApp
@@ -79,7 +79,7 @@ class TopBar(Widget):
         return Content.assemble(name, " " * gap, step)
 
 
-class GuestPage(StorageGuard, Vertical):
+class GuestPage(TroubleGuard, Vertical):
     """One step of the guest's check-in, shown in the middle of the guest screen."""
 
     STEP: ClassVar[int | None] = None
@@ -200,7 +200,7 @@ class GuestPage(StorageGuard, Vertical):
         """The page is closed and will not be shown again: forget what must not stay."""
 
 
-class GuestScreen(StorageGuard, Screen[None]):
+class GuestScreen(TroubleGuard, Screen[None]):
     """The screen guests see, from Welcome to goodbye: the frame, and the pages in it."""
 
     AUTO_FOCUS = ""  # each page says what has focus

@@ -6,18 +6,15 @@ by the idle timeout, tells the session to forget them and empties the widgets.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Digits, Static
+from textual.widgets import Button, Digits
 
 from kiosk.session import CheckedIn, CheckInSession, RoomKey
-from kiosk.storage import StorageError
 from screens.base import GuestPage, PageButton, plain
 from screens.done import DonePage
-from screens.widgets.qr import Matrix, QRCode, qr_matrix, save_png
+from screens.widgets.qr import Matrix, QRCode, qr_matrix
 
 
 class DoorCodePage(GuestPage):
@@ -34,7 +31,6 @@ class DoorCodePage(GuestPage):
             key.room.number: qr_matrix(key.token) for key in self.keys if key.token
         }
         self.shown = 0  # index into keys of the room on screen
-        self.saved: dict[str, Path] = {}  # room number -> where its QR picture went
 
     @property
     def key(self) -> RoomKey:
@@ -65,9 +61,6 @@ class DoorCodePage(GuestPage):
                     time=valid_until.strftime("%H:%M"),
                 )
                 yield plain(f"{self.t('key.note')}\n\n{valid}", classes="hint")
-                yield Button(self.t("key.save_qr"), id="save-qr")
-                saved = self.saved.get(key.room.number)
-                yield plain(self._saved_note(saved) if saved else "", id="saved-path")
                 yield PageButton(
                     self.t("key.done" if last_room else "key.next_room"),
                     id="next",
@@ -86,33 +79,6 @@ class DoorCodePage(GuestPage):
         else:
             self.forget_codes()
             self.guest_screen.replace_page(DonePage(self.session))
-
-    @on(Button.Pressed, "#save-qr")
-    def save_qr(self) -> None:
-        room = self.key.room.number
-        self._write_picture(room, self.matrices[room])
-
-    @work(thread=True, exclusive=True)
-    def _write_picture(self, room: str, matrix: Matrix) -> None:
-        stamp = self.kiosk.hotel.now().strftime("%Y%m%d-%H%M%S")
-        path = self.kiosk.hotel.data_dir.outbox / f"room-{room}-{stamp}.png"
-        try:
-            save_png(matrix, path)
-        except OSError as error:
-            # Disk trouble like any other (screens/trouble.py): the worker's error reaches
-            # the app, which tells the guest calmly; the PIN stays on screen.
-            raise StorageError(
-                f"{path}: cannot save QR picture: {error.strerror or error}"
-            ) from error
-        self.app.call_from_thread(self._picture_saved, room, path)
-
-    def _picture_saved(self, room: str, path: Path) -> None:
-        self.saved[room] = path
-        if self.keys and room == self.key.room.number:
-            self.query_one("#saved-path", Static).update(self._saved_note(path))
-
-    def _saved_note(self, path: Path) -> str:
-        return self.t("key.saved", file=path.name, folder=path.parent)
 
     def closed(self) -> None:
         self.forget_codes()

@@ -52,6 +52,16 @@ class NoRoomPage(StaffCalledPage):
         yield from self.compose_start_over()
 
 
+class UnexpectedErrorPage(StaffCalledPage):
+    """Something failed that nobody expected (KioskApp.unexpected_error): the guest's
+    check-in is forgotten, staff are called, and the guest can start over."""
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("error.title"), classes="title")
+        yield plain(self.t("error.body"), classes="hint")
+        yield from self.compose_start_over()
+
+
 class StorageTroublePage(GuestPage):
     """A write failed (full disk, read-only data folder; see screens/trouble.py). Nothing
     the guest did is lost: the data file holds the last good state and the session is as

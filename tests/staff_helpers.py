@@ -105,7 +105,9 @@ async def log_in(pilot: Pilot, member: StaffMember) -> None:
 
 
 async def type_pin(pilot: Pilot, pin: str) -> None:
+    """Type a PIN and Enter, and wait for the answer (the PIN is checked on a thread)."""
     await pilot.press(*pin, "enter")
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

@@ -21,7 +21,7 @@ from screens.staff import reasons
 from screens.staff.dialogs import STAFF_CSS
 from screens.staff.lobby_panels import ArrivalsPanel, AuditPanel, HelpPanel, LobbyPanel, RoomBoard
 from screens.staff.session_panel import SessionPanel
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 # Another kiosk's help request shows up within this many seconds. Each poll costs one
 # os.stat of the data file unless the file changed.
@@ -55,7 +55,7 @@ class StaffCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class StaffScreen(StorageGuard, Screen[None]):
+class StaffScreen(TroubleGuard, Screen[None]):
     """Shown in place of the guest's screens while a staff member is logged in."""
 
     CSS_PATH = STAFF_CSS
@@ -90,6 +90,7 @@ class StaffScreen(StorageGuard, Screen[None]):
             f"Staff mode  ·  {member.name} ({member.role})  ·  {hotel.profile.name}, "
             f"kiosk {hotel.kiosk_id}",
             id="staff-bar",
+            markup=False,
         )
         with TabbedContent(initial="session"):
             with TabPane(TABS["session"], id="session"):

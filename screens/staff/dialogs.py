@@ -1,5 +1,6 @@
 """The small modal dialogs of staff mode: a reason for an override, a room choice, the keys
-just issued. Each returns its answer through `dismiss`; none calls the core itself."""
+just issued. Each returns its answer through `dismiss`; none calls the core itself. Their
+titles and lines name booking codes and rooms from the data: plain text, never markup."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -55,10 +57,10 @@ class ReasonDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="staff-dialog"):
-            yield Label(self.title_text, classes="staff-dialog-title")
+            yield Label(self.title_text, classes="staff-dialog-title", markup=False)
             if self.subject:
-                yield Static(self.subject, classes="staff-dialog-subject")
-            yield Static(self.effect)
+                yield Static(self.subject, classes="staff-dialog-subject", markup=False)
+            yield Static(self.effect, markup=False)
             yield Label("Why?", classes="staff-dialog-question")
             with RadioSet(id="reason-choice"):
                 for reason in self.reasons:
@@ -68,7 +70,7 @@ class ReasonDialog(ModalScreen[str | None]):
                 id="reason-note",
                 max_length=200,
             )
-            yield Static("", id="reason-hint", classes="staff-dialog-hint")
+            yield Static("", id="reason-hint", classes="staff-dialog-hint", markup=False)
             with Horizontal(classes="staff-dialog-buttons"):
                 yield Button("Go ahead", id="reason-ok", variant="primary")
                 yield Button("Cancel", id="reason-cancel")
@@ -112,15 +114,16 @@ class RoomPicker(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="staff-dialog"):
-            yield Label(self.title_text, classes="staff-dialog-title")
+            yield Label(self.title_text, classes="staff-dialog-title", markup=False)
             if self.rooms:
                 yield Static(f"Choose {self._how_many}, then Choose.")
             else:
                 yield Static("No room is free right now.")
             yield SelectionList[str](
-                *(Selection(room_line(room), room.number) for room in self.rooms), id="room-choice"
+                *(Selection(Content(room_line(room)), room.number) for room in self.rooms),
+                id="room-choice",
             )
-            yield Static("", id="room-hint", classes="staff-dialog-hint")
+            yield Static("", id="room-hint", classes="staff-dialog-hint", markup=False)
             with Horizontal(classes="staff-dialog-buttons"):
                 yield Button("Choose", id="room-ok", variant="primary", disabled=not self.rooms)
                 yield Button("Cancel", id="room-cancel")
@@ -157,10 +160,11 @@ class KeysDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="staff-dialog"):
-            yield Label(self.title_text, classes="staff-dialog-title")
+            yield Label(self.title_text, classes="staff-dialog-title", markup=False)
             for key in self.keys:
                 yield Static(
-                    f"Room {key.room.number}, valid until {key.valid_until:%a %d %b %H:%M}"
+                    f"Room {key.room.number}, valid until {key.valid_until:%a %d %b %H:%M}",
+                    markup=False,
                 )
                 yield Digits(key.pin, classes="staff-key-pin")
             with Horizontal(classes="staff-dialog-buttons"):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -22,7 +23,7 @@ from kiosk.session import CheckInSession
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import ReasonDialog, words
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 ARRIVAL_TEXT = {
     lobby.ArrivalStatus.RESERVED: "reserved",
@@ -37,6 +38,7 @@ HELP_REASON_TEXT = {
     "lookup_locked": "too many failed lookups",
     "identity_locked": "identity check failed",
     "no_room": "no room ready",
+    "unexpected_error": "kiosk error (see errors.log)",
 }
 AUDIT_LIMIT = 50
 
@@ -48,11 +50,13 @@ def selected_key(table: DataTable) -> str | None:
 
 
 def refill(table: DataTable, rows: Iterable[tuple[str, Sequence[Any]]]) -> None:
-    """Replace a table's rows (key, cells), keeping the cursor on the same key if it stays."""
+    """Replace a table's rows (key, cells), keeping the cursor on the same key if it stays.
+    Text cells are plain text: DataTable would read a str as markup, and names, reasons and
+    notes come from guests, the property system and staff."""
     current = selected_key(table)
     table.clear()
     for key, cells in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), key=key)
     if current is not None and current in table.rows:
         table.move_cursor(row=table.get_row_index(current))
 
@@ -63,7 +67,7 @@ def row_table(*columns: str, id: str) -> DataTable:
     return table
 
 
-class LobbyPanel(StorageGuard, Vertical):
+class LobbyPanel(TroubleGuard, Vertical):
     """A dashboard pane over the hotel, drawn by `show_latest()` when its tab is shown."""
 
     def __init__(self, hotel: Hotel, member: StaffMember) -> None:
@@ -93,7 +97,7 @@ class ArrivalsPanel(LobbyPanel):
         )
         with Horizontal(classes="panel-buttons"):
             yield Button("Serve at the desk", id="arrivals-desk", variant="primary")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     @on(Button.Pressed, "#arrivals-desk")
     def serve_at_the_desk(self) -> None:
@@ -144,7 +148,7 @@ class HelpPanel(LobbyPanel):
         with Horizontal(classes="panel-buttons"):
             yield Button("Take", id="help-take", variant="primary")
             yield Button("Close", id="help-close")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     def show_latest(self, requests: Sequence[lobby.HelpRequest] | None = None) -> None:
         """Redraw from `requests` when the caller has just read them, else read them now."""
@@ -193,7 +197,7 @@ class RoomBoard(LobbyPanel):
         with Horizontal(classes="panel-buttons"):
             for status in RoomStatus:
                 yield Button(words(status).capitalize(), id=f"room-{status}", classes="room-status")
-        yield Static("", classes="panel-outcome")
+        yield Static("", classes="panel-outcome", markup=False)
 
     def show_latest(self) -> None:
         refill(
@@ -245,7 +249,7 @@ class AuditPanel(LobbyPanel):
         with Horizontal(id="audit-filters"):
             yield Input(placeholder="Booking code", id="audit-booking")
             yield Select(
-                [(member.name, member.name) for member in self.hotel.staff_members()],
+                [(Text(member.name), member.name) for member in self.hotel.staff_members()],
                 prompt="Any staff member",
                 id="audit-staff",
             )

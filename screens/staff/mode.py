@@ -67,6 +67,8 @@ class StaffMode:
         self._last_input = 0.0
         self._idle_check: Timer | None = None
         self._last_notice: tuple[str, float] | None = None
+        self.quit_by_manager = False
+        """A manager quit the kiosk: the one way it ends that is not a failure."""
         # Guests never get Textual's command palette; staff mode opens its own, which holds
         # staff commands only (not Textual's theme, screenshot or quit).
         app.use_command_palette = False
@@ -93,7 +95,10 @@ class StaffMode:
             if text == problem and now - shown_at < STORAGE_NOTICE_SECONDS:
                 return
         self._last_notice = (problem, now)
-        self.app.notify(problem, title=title, severity="error", timeout=STORAGE_NOTICE_SECONDS)
+        # The message names files and, at times, staff: plain text.
+        self.app.notify(
+            problem, title=title, severity="error", timeout=STORAGE_NOTICE_SECONDS, markup=False
+        )
 
     def staff_key(self) -> None:
         """The staff key: a PIN prompt over the guest's screen, or, in staff mode, log out."""
@@ -137,10 +142,11 @@ class StaffMode:
         try:
             lobby.quit_kiosk(self.hotel, member)
         except StaffError as refusal:
-            self.app.notify(str(refusal), title="Not allowed", severity="error")
+            self.app.notify(str(refusal), title="Not allowed", severity="error", markup=False)
             return
         self._close()
         self.hotel.staff_logout(member, "quit")
+        self.quit_by_manager = True
         self.app.exit()
 
     def _log_in(self, member: StaffMember | None) -> None:

@@ -22,7 +22,7 @@ from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, words
 from screens.staff.reasons import Override
-from screens.trouble import StorageGuard
+from screens.trouble import TroubleGuard
 
 Result = TypeVar("Result")
 
@@ -77,7 +77,7 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
     ]
 
 
-class SessionPanel(StorageGuard, Vertical):
+class SessionPanel(TroubleGuard, Vertical):
     """Summary of the current guest session, the override buttons, and the last outcome."""
 
     def __init__(
@@ -110,7 +110,7 @@ class SessionPanel(StorageGuard, Vertical):
         with Grid(id="session-overrides"):
             for override in reasons.SESSION_OVERRIDES:
                 yield Button(override.title, id=override.id, classes="override")
-        yield Static("", id="session-outcome")
+        yield Static("", id="session-outcome", markup=False)
 
     def on_mount(self) -> None:
         self.show_facts()

@@ -6,8 +6,6 @@ quiet zone of 4 on each side make 41 × 41 modules, drawn two to a cell as 41 ×
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -48,17 +46,6 @@ def half_block_lines(matrix: Matrix) -> list[str]:
             "".join(_HALF_BLOCKS[pair] for pair in zip(matrix[top], bottom_row, strict=True))
         )
     return lines
-
-
-def save_png(matrix: Matrix, path: Path, *, scale: int = 10) -> Path:
-    """Write the code as a black-on-white PNG, `scale` pixels per module."""
-    from PIL import Image  # deferred like qrcode
-
-    size = len(matrix)
-    image = Image.new("1", (size, size), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    image.resize((size * scale, size * scale), Image.Resampling.NEAREST).save(path, format="PNG")
-    return path
 
 
 class QRCode(Widget):
