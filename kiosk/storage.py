@@ -42,6 +42,11 @@ KeyFunc = Callable[[dict], "str | Iterable[str] | None"]
 Index = dict[str, dict[str, None]]
 
 
+def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
+    """What a stat says about the file's identity: another process's write changes it."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 class StorageError(Exception):
     """Any storage failure; the message always names the data file."""
 
@@ -224,7 +229,7 @@ class Store:
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot access data file: {e.strerror}") from e
-        if self._storage is None or (st.st_size, st.st_mtime_ns, st.st_ino) != self._stat:
+        if self._storage is None or _fingerprint(st) != self._stat:
             self._load()
 
     def _load(self) -> None:
@@ -249,7 +254,7 @@ class Store:
                 gc.enable()
         self._check_shape(data)
         self._set_data(data)
-        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        self._stat = _fingerprint(st)
 
     def _check_shape(self, data: Any) -> None:
         def bad(why: str) -> CorruptDataError:
@@ -407,7 +412,7 @@ class Store:
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: written but not confirmed on disk: {e.strerror}") from e
-        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        self._stat = _fingerprint(st)
 
     # ----------------------------------------------------------------- helpers
 
