@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from kiosk import storage
 from kiosk.storage import SCHEMA_VERSION, CorruptDataError, Store, StorageError
 
 WORKERS = Path(__file__).parent / "storage_workers"
@@ -53,7 +54,7 @@ def count_calls(monkeypatch, obj, name: str) -> list:
 
 def test_new_file_is_created_with_schema(path: Path) -> None:
     Store(path)
-    assert json.loads(path.read_bytes()) == {"meta": {"1": {"schema": SCHEMA_VERSION}}}
+    assert json.loads(path.read_bytes()) == {"meta": {"1": {"schema": SCHEMA_VERSION, "changes": 2}}}
 
 
 def test_round_trip_unicode_names(path: Path) -> None:
@@ -223,6 +224,33 @@ def test_concurrent_read_modify_write_loses_nothing(path: Path, workers: int) ->
     assert set(reported) == {d.doc_id for d in docs}
 
 
+COARSE_INCREMENTS = 500
+
+
+@pytest.mark.slow
+def test_another_writer_is_seen_when_size_mtime_and_inode_stay_the_same(path: Path) -> None:
+    with Store(path).transaction() as db:
+        db.table("counter").insert({"value": f"{0:08d}"})
+    workers = [
+        subprocess.Popen([sys.executable, str(WORKERS / "coarse_clock_counter.py"), str(path),
+                          str(COARSE_INCREMENTS)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for worker in workers:
+        assert worker.stdout.readline() == "ready\n"
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    for worker in workers:
+        out, _ = worker.communicate(timeout=300)
+        assert (worker.returncode, out) == (0, "done\n")
+
+    value = int(Store(path).snapshot().table("counter").get(doc_id=1)["value"])
+    lost = 2 * COARSE_INCREMENTS - value
+    assert lost == 0, f"{lost} of {2 * COARSE_INCREMENTS} increments lost"
+
+
 def test_insert_ids_do_not_collide_between_instances(path: Path) -> None:
     a, b = Store(path), Store(path)
     with a.transaction() as db:
@@ -310,16 +338,51 @@ def test_own_commit_does_not_trigger_a_reload(path: Path, monkeypatch) -> None:
     assert loads == []
 
 
-def test_change_with_same_size_and_mtime_is_seen_via_inode(path: Path) -> None:
+def test_lock_free_reads_see_another_writer_when_the_stat_cannot_tell(path: Path,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setattr(storage, "_fingerprint", lambda st: ())  # same size, mtime and inode
+    a, b = Store(path), Store(path)
+    a.register_index("guests", "name", lambda d: d["name"])
+    assert a.snapshot().table("guests").all() == []
+    with b.transaction() as db:
+        db.table("guests").insert({"name": "Weiß"})
+    assert [d["name"] for d in a.snapshot().table("guests")] == ["Weiß"]
+    with b.transaction() as db:
+        db.table("guests").insert({"name": "Weiß"})
+    assert len(a.find("guests", "name", "Weiß")) == 2
+
+
+def test_a_writer_killed_between_its_two_counter_bumps_costs_one_re_read(path: Path,
+                                                                       monkeypatch) -> None:
+    store = Store(path)
+    with store.transaction() as db:
+        db.table("guests").insert({"name": "Müller"})
+    counter = Path(f"{path}.changes")
+    under_way = int(counter.read_bytes()) + 1
+    counter.write_bytes(b"%020d\n" % under_way)  # bumped, then killed before the replace
+    loads = count_calls(monkeypatch, store, "_load")
+    for _ in range(5):
+        assert store.snapshot().table("guests").all() == [{"name": "Müller"}]
+    assert len(loads) == 1  # read once, then from memory again
+    for name in ("Weiß", "Nguyễn"):
+        with store.transaction() as db:
+            db.table("guests").insert({"name": name})
+    assert len(loads) == 2  # confirmed under the lock once
+    # The next commit moves past the dead writer's number; another instance sees it.
+    assert int(counter.read_bytes()) > under_way
+    assert len(Store(path).snapshot().table("guests")) == 3
+
+
+def test_a_file_replaced_behind_the_stores_back_is_seen_via_its_inode(path: Path) -> None:
     store = Store(path)
     store.snapshot()
     st_old = path.stat()
-    replacement = path.with_name("replacement")
-    replacement.write_text('{"meta":{"2":{"schema":1}}}')
+    replacement = path.with_name("replacement")  # e.g. a backup restored: no counter bumped
+    replacement.write_text('{"meta":{"2":{"schema":1,"changes":2}}}')
     assert replacement.stat().st_size == st_old.st_size
     os.utime(replacement, ns=(st_old.st_atime_ns, st_old.st_mtime_ns))
     os.replace(replacement, path)
-    assert store.snapshot().table("meta").get(doc_id=2) == {"schema": 1}
+    assert store.snapshot().table("meta").get(doc_id=2) == {"schema": 1, "changes": 2}
 
 
 # ------------------------------------------------------------ transactions
