@@ -21,6 +21,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from kiosk import storage
+from kiosk.archive import JsonlArchive
 from kiosk.storage import SCHEMA_VERSION, CorruptDataError, Store, StorageError
 
 WORKERS = Path(__file__).parent / "storage_workers"
@@ -133,6 +134,55 @@ def test_kill_at_random_moments_never_breaks_the_file(path: Path) -> None:
     assert len(printed) > kills  # the kills did land among completed writes
     print(f"{kills} kills, {len(printed)} commits confirmed, "
           f"temp file left by {temp_files_found} kills")
+
+
+def record_fsyncs_and_replaces(monkeypatch) -> list[tuple[str, ...]]:
+    """Each os.fsync (with the path its descriptor has) and os.replace, in order."""
+    calls: list[tuple[str, ...]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(source, target, **kwargs):
+        calls.append(("replace", str(source), str(target)))
+        return real_replace(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+needs_proc_fd = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
+                                   reason="names a descriptor's file through /proc")
+
+
+@needs_proc_fd
+def test_a_write_fsyncs_the_new_file_then_replaces_then_fsyncs_the_folder(path: Path,
+                                                                          monkeypatch) -> None:
+    # A kill test cannot tell: without these fsyncs only a power cut loses the write.
+    store = Store(path)
+    calls = record_fsyncs_and_replaces(monkeypatch)
+    with store.transaction() as db:
+        db.table("guests").insert({"name": "Müller"})
+    assert [call[0] for call in calls] == ["fsync", "replace", "fsync"], calls
+    synced = Path(calls[0][1])
+    assert synced.parent == path.parent and synced.name.endswith(".tmp")
+    assert calls[1] == ("replace", str(synced), str(path))
+    assert calls[2] == ("fsync", str(path.parent))
+
+
+@needs_proc_fd
+def test_an_archive_fsyncs_its_folder_when_it_creates_the_file(tmp_path: Path, monkeypatch) -> None:
+    archive = JsonlArchive(tmp_path / "history.jsonl", key=lambda record: record["code"])
+    calls = record_fsyncs_and_replaces(monkeypatch)
+    archive.append([{"code": "LH4821"}])
+    assert calls == [("fsync", str(archive.path)), ("fsync", str(tmp_path))]
+    calls.clear()
+    archive.append([{"code": "LH6144"}])  # the file exists: its entry is durable already
+    assert calls == [("fsync", str(archive.path))]
+    assert [r["code"] for r in archive.records()] == ["LH4821", "LH6144"]
 
 
 def test_stale_temp_files_are_removed_on_open(path: Path) -> None:
