@@ -1,12 +1,9 @@
 """One kiosk of several whose lives the test ends with SIGKILL (test_pressure_four_kiosks).
 
 Usage: kiosk_lives.py DATA_DIR KIOSK NOW_ISO CODES. Imports the kiosk core once, then
-takes commands on stdin:
-    life SEED  fork a life: it checks in the still reserved bookings of CODES
-               (comma-separated) in an order drawn from SEED, through the guest flow
-    kill       SIGKILL the life (dead or alive), reap it and answer "gone STATUS"
-and ends at the end of stdin, killing a life still under way.
-A life prints each action with one os.write, only after the call it reports returned:
+serves lives (see lives.py): each checks in the still reserved bookings of CODES
+(comma-separated) in an order drawn from its seed, through the guest flow, and prints
+each action, only after the call it reports returned:
     lookup SESSION CODE OUTCOME
     identity SESSION CODE OUTCOME
     approved SESSION CODE
@@ -18,13 +15,12 @@ reason, so that the test can find each one in the audit trail.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import sys
-import traceback
 from datetime import datetime
 from pathlib import Path
+
+from lives import say, serve
 
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
@@ -34,10 +30,6 @@ from kiosk.session import CheckedIn, CheckInSession, Found, Verified
 from kiosk.staff import Role, StaffMember
 
 DESK = StaffMember("Night Desk", Role.MANAGER)
-
-
-def say(*words: str) -> None:
-    os.write(1, (" ".join(words) + "\n").encode())
 
 
 def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
@@ -72,34 +64,6 @@ def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
     say("exhausted")
 
 
-def end(child: int) -> int:
-    # Reaped only here: until then a life that ended by itself stays a zombie, so this
-    # SIGKILL can never reach another process that took over its pid.
-    os.kill(child, signal.SIGKILL)
-    return os.waitpid(child, 0)[1]
-
-
-def serve(root: str, kiosk: str, now: str, codes: list[str]) -> None:
-    child = None
-    for line in sys.stdin:
-        command, *args = line.split()
-        if command == "life":
-            child = os.fork()
-            if child == 0:
-                status = 1
-                try:
-                    live(root, kiosk, now, codes, int(args[0]))
-                    status = 0
-                except BaseException:
-                    traceback.print_exc()
-                finally:
-                    os._exit(status)
-        elif command == "kill":
-            say("gone", str(end(child)))
-            child = None
-    if child is not None:
-        end(child)
-
-
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(","))
+    root, kiosk, now, codes = sys.argv[1:5]
+    serve(lambda seed: live(root, kiosk, now, codes.split(","), seed))
