@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import os
 import re
 import secrets
+import weakref
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,8 @@ class Store:
         self._db: TinyDB | None = None
         self._changes_path = Path(str(self.path) + ".changes")
         # Kept open for lock-free reads: one pread instead of an open, a read and a close.
-        self._changes_file: io.FileIO | None = None
+        self._changes_fd: int | None = None
+        self._changes_fd_closer: Callable[[], None] = lambda: None
         self._stat: tuple[int, int, int] | None = None
         self._changes = 0  # the change counter of the data in memory
         # The sidecar's value when, under the lock, memory was last found to be the file.
@@ -272,15 +273,15 @@ class Store:
     def _read_changes(self, locked: bool) -> int:
         """The sidecar's change counter; -1 for content that is not ours."""
         try:
-            if self._changes_file is None or locked:
+            if self._changes_fd is None or locked:
                 # Opened by name under the lock, so that a sidecar deleted or restored
                 # behind our back is followed from the next transaction on.
-                if self._changes_file is not None:
-                    self._changes_file.close()
-                    self._changes_file = None
-                self._changes_file = open(self._changes_path, "rb", buffering=0)  # noqa: SIM115
-            raw = os.pread(self._changes_file.fileno(), 64, 0)
+                self._changes_fd_closer()
+                self._changes_fd = os.open(self._changes_path, os.O_RDONLY)
+                self._changes_fd_closer = weakref.finalize(self, os.close, self._changes_fd)
+            raw = os.pread(self._changes_fd, 64, 0)
         except FileNotFoundError:
+            self._changes_fd = None
             raw = b""
         except OSError as e:
             raise StorageError(f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}") from e
