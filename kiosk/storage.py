@@ -16,7 +16,8 @@ in-memory dict; this module owns the file:
   ends in one atomic, durable replace of the whole file;
 * a file we cannot understand stops us with CorruptDataError and is never touched.
 
-The file stays plain TinyDB JSON: {"table": {"1": {...}}, "meta": {"1": {"schema": 1}}}.
+The file stays plain TinyDB JSON, the counter beside the schema version:
+{"table": {"1": {...}}, "meta": {"1": {"schema": 1, "changes": 42}}}.
 """
 
 from __future__ import annotations
