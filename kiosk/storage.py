@@ -194,7 +194,8 @@ class Store:
             # holds the lock, so anything matching now was left by a killed writer.
             self._remove_stale_temp_files()
             if not self.path.exists():
-                self._write_file({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}}, self._read_changes(locked=True))
+                new = {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}}
+                self._write_file(new, self._read_changes(locked=True))
             self._refresh()
 
     # ----------------------------------------------------------------- reading
@@ -261,8 +262,10 @@ class Store:
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot access data file: {e.strerror}") from e
-        trusted = (self._changes, self._confirmed) if locked else (self._changes, self._confirmed, self._in_flight)
-        if self._storage is None or _fingerprint(st) != self._stat or changes < 0 or changes not in trusted:
+        trusted = (self._changes, self._confirmed) if locked else (
+            self._changes, self._confirmed, self._in_flight)
+        if (self._storage is None or _fingerprint(st) != self._stat
+                or changes < 0 or changes not in trusted):
             self._load()
             self._confirmed = None
             self._in_flight = changes if not locked and changes % 2 else None
@@ -285,7 +288,8 @@ class Store:
             self._changes_fd = None
             raw = b""
         except OSError as e:
-            raise StorageError(f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}") from e
+            raise StorageError(
+                f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}") from e
         if not raw:
             # Nothing committed with a counter yet (or a first writer killed before its
             # first bump, so before its replace): the file holds no counter either.
