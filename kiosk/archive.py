@@ -3,6 +3,9 @@
 Records are appended and fsynced *before* the main file drops them, so a crash between the
 two steps leaves a record in both places, never in neither; readers keep the last copy of
 each key.
+
+The folder is fsynced too when the first records go into a new file, so that a power cut
+cannot lose the file itself.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from kiosk.storage import StorageError
+from kiosk.storage import StorageError, fsync_folder
 
 
 class JsonlArchive:
@@ -48,6 +51,11 @@ class JsonlArchive:
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, size)  # a full disk leaves no half record behind
                 raise
+            if not size:
+                # A new file's name is durable only once its folder is, or a power cut
+                # could lose the file whose records the main file drops next. Empty
+                # rather than just created: a writer killed before this line made it.
+                fsync_folder(self.path.parent)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot append: {e.strerror or e}") from e
         finally:

@@ -4,13 +4,20 @@ TinyDB's JSONStorage rewrites the file in place (a kill mid-write breaks it), ha
 locking, and parses the whole file on every operation. Here TinyDB only ever sees an
 in-memory dict; this module owns the file:
 
-* reads come from memory and the file is re-parsed only when its (size, mtime, inode)
-  changed, i.e. when another process committed;
+* reads come from memory and the file is re-parsed only when another process committed:
+  every commit bumps a change counter, kept in the file and in a small sidecar
+  (``kiosk.json.changes``), and the sidecar is read under the lock before every
+  read-modify-write, so another writer is seen whatever the timestamps say; a changed
+  (size, mtime, inode) also triggers a re-read, but is never relied on;
+* the counter is safe against a kill at any instant: the sidecar is bumped (to an odd
+  number) before the file is replaced and again (to the even number the file holds)
+  after, so a writer killed in between costs the others a re-read, never a missed write;
 * every read-modify-write runs in ``transaction()`` under an inter-process file lock and
   ends in one atomic, durable replace of the whole file;
 * a file we cannot understand stops us with CorruptDataError and is never touched.
 
-The file stays plain TinyDB JSON: {"table": {"1": {...}}, "meta": {"1": {"schema": 1}}}.
+The file stays plain TinyDB JSON, the counter beside the schema version:
+{"table": {"1": {...}}, "meta": {"1": {"schema": 1, "changes": 42}}}.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import gc
 import os
 import re
 import secrets
+import weakref
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +41,8 @@ from tinydb.table import Document, Table
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
 DEFAULT_LOCK_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
+# In the document that holds the schema: the change counter of the commit that wrote it.
+CHANGES_FIELD = "changes"
 
 # datetime/dataclass would silently become strings on disk but stay objects in memory,
 # so this process and the next reload would disagree; reject them instead.
@@ -41,6 +51,20 @@ _DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLA
 KeyFunc = Callable[[dict], "str | Iterable[str] | None"]
 # value -> ids of the documents holding it (a dict as an ordered set)
 Index = dict[str, dict[str, None]]
+
+
+def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
+    """What a stat says about the file's identity: another process's write changes it."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the folder's entries (a file created or renamed in it) durable."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class StorageError(Exception):
@@ -149,7 +173,18 @@ class Store:
         self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._storage: _MemoryStorage | None = None  # None: must (re)load before use
         self._db: TinyDB | None = None
+        self._changes_path = Path(str(self.path) + ".changes")
+        # Kept open for lock-free reads: one pread instead of an open, a read and a close.
+        self._changes_fd: int | None = None
+        self._changes_fd_closer: Callable[[], None] = lambda: None
         self._stat: tuple[int, int, int] | None = None
+        self._changes = 0  # the change counter of the data in memory
+        # The sidecar's value when, under the lock, memory was last found to be the file.
+        self._confirmed: int | None = None
+        # An odd (write under way) sidecar value seen before a lock-free load: until it
+        # moves on, that writer has not finished, or was killed, and memory stays good.
+        self._in_flight: int | None = None
+        self._holding_lock = False  # filelock's own is_locked costs more than a pread
         self._in_transaction = False
         self._dirty = False
         self._index_keys: dict[tuple[str, str], KeyFunc] = {}
@@ -165,8 +200,9 @@ class Store:
             # holds the lock, so anything matching now was left by a killed writer.
             self._remove_stale_temp_files()
             if not self.path.exists():
-                self._write_file({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
-            self._load()
+                new = {META_TABLE: {"1": {"schema": SCHEMA_VERSION}}}
+                self._write_file(new, self._read_changes(locked=True))
+            self._refresh()
 
     # ----------------------------------------------------------------- reading
 
@@ -226,12 +262,48 @@ class Store:
         # uncommitted changes, so there is nothing to check.
         if self._in_transaction and self._storage is not None:
             return
+        locked = self._holding_lock
+        changes = self._read_changes(locked)  # before the file: a write after it is seen next time
         try:
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot access data file: {e.strerror}") from e
-        if self._storage is None or (st.st_size, st.st_mtime_ns, st.st_ino) != self._stat:
+        trusted = (self._changes, self._confirmed) if locked else (
+            self._changes, self._confirmed, self._in_flight)
+        if (self._storage is None or _fingerprint(st) != self._stat
+                or changes < 0 or changes not in trusted):
             self._load()
+            self._confirmed = None
+            self._in_flight = changes if not locked and changes % 2 else None
+        if locked:
+            # Nobody else writes now, so memory is the file whatever the counter says
+            # (a writer killed between its two bumps leaves the counter odd for good).
+            self._confirmed = changes
+
+    def _read_changes(self, locked: bool) -> int:
+        """The sidecar's change counter; -1 for content that is not ours."""
+        try:
+            if self._changes_fd is None or locked:
+                # Opened by name under the lock, so that a sidecar deleted or restored
+                # behind our back is followed from the next transaction on.
+                self._changes_fd_closer()
+                self._changes_fd = os.open(self._changes_path, os.O_RDONLY)
+                self._changes_fd_closer = weakref.finalize(self, os.close, self._changes_fd)
+            raw = os.pread(self._changes_fd, 64, 0)
+        except FileNotFoundError:
+            self._changes_fd = None
+            raw = b""
+        except OSError as e:
+            raise StorageError(
+                f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}") from e
+        if not raw:
+            # Nothing committed with a counter yet (or a first writer killed before its
+            # first bump, so before its replace): the file holds no counter either.
+            return 0
+        try:
+            return int(raw)
+        except ValueError:
+            return -1
 
     def _load(self) -> None:
         try:
@@ -257,7 +329,9 @@ class Store:
         if self._check is not None:
             self._check(self.path, data, self._storage.data if self._storage else None)
         self._set_data(data)
-        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        self._stat = _fingerprint(st)
+        changes = self._schema_doc(data).get(CHANGES_FIELD, 0)
+        self._changes = changes if isinstance(changes, int) else -1
 
     def _check_shape(self, data: Any) -> None:
         def bad(why: str) -> CorruptDataError:
@@ -273,7 +347,7 @@ class Store:
                     raise bad(f"table {name!r} has document id {doc_id!r}, expected a number")
                 if not isinstance(doc, dict):
                     raise bad(f"table {name!r} document {doc_id} is not an object")
-        schema = self._schema_of(data)
+        schema = self._schema_doc(data).get("schema")
         if schema is None:
             raise bad(f"no schema version in table {META_TABLE!r}")
         if schema > SCHEMA_VERSION:
@@ -283,12 +357,13 @@ class Store:
             )
 
     @staticmethod
-    def _schema_of(data: dict) -> int | None:
+    def _schema_doc(data: dict) -> dict:
+        """The meta document holding the schema version, or {} when there is none."""
         for doc in data.get(META_TABLE, {}).values():
             schema = doc.get("schema")
             if isinstance(schema, int) and not isinstance(schema, bool):
-                return schema
-        return None
+                return doc
+        return {}
 
     def _set_data(self, data: dict) -> None:
         # A fresh TinyDB per load: its tables cache the next document id and query
@@ -378,13 +453,20 @@ class Store:
         self._indexes.clear()
 
     def _commit(self, data: dict) -> None:
-        if self._schema_of(data) is None:
+        if not self._schema_doc(data):
             # Every later start would refuse the file, so refuse to write it.
             raise StorageError(f"{self.path}: refusing to write data without a schema version")
-        self._write_file(data)
+        assert self._confirmed is not None  # read under the lock as the transaction began
+        self._write_file(data, self._confirmed)
 
-    def _write_file(self, data: dict) -> None:
-        """Atomically and durably replace the file. Caller holds the lock."""
+    def _write_file(self, data: dict, seen: int) -> None:
+        """Atomically and durably replace the file. Caller holds the lock and has read the
+        change counter `seen` under it."""
+        # Above both the sidecar and the file: after a power cut the sidecar, never
+        # fsynced, may be behind the file, and a value used twice would hide a write.
+        highest = max(seen, self._changes)
+        under_way = highest + 1 if highest % 2 == 0 else highest + 2
+        self._schema_doc(data)[CHANGES_FIELD] = under_way + 1
         try:
             payload = orjson.dumps(data, option=_DUMP_OPTIONS)
         except TypeError as e:
@@ -392,6 +474,7 @@ class Store:
         folder = self.path.parent
         tmp = folder / f".{self.path.name}.{secrets.token_hex(8)}.tmp"
         try:
+            self._write_changes(under_way)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 view = memoryview(payload)
@@ -406,16 +489,25 @@ class Store:
                 tmp.unlink()
             raise StorageError(f"{self.path}: cannot write data file: {e.strerror or e}") from e
         try:
-            # Make the rename itself durable.
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            self._write_changes(under_way + 1)
+            fsync_folder(folder)  # makes the rename itself durable
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: written but not confirmed on disk: {e.strerror}") from e
-        self._stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        self._stat = _fingerprint(st)
+        self._changes = self._confirmed = under_way + 1
+        self._in_flight = None
+
+    def _write_changes(self, value: int) -> None:
+        # One write in place, which a kill cannot tear; fixed width, so the truncation
+        # only ever cuts what is not ours. No fsync: see _write_file.
+        line = b"%020d\n" % value
+        fd = os.open(self._changes_path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, line, 0)
+            os.ftruncate(fd, len(line))
+        finally:
+            os.close(fd)
 
     # ----------------------------------------------------------------- helpers
 
@@ -432,9 +524,11 @@ class Store:
             ) from None
         except OSError as e:
             raise StorageError(f"{self.path}: cannot lock {self._lock.lock_file}: {e.strerror}") from e
+        self._holding_lock = True
         try:
             yield
         finally:
+            self._holding_lock = False
             self._lock.release()
 
     def _remove_stale_temp_files(self) -> None:

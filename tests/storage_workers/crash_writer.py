@@ -1,19 +1,31 @@
-"""Insert numbered records forever; print each number only after its transaction returned.
+"""Insert numbered records until killed; print each number only after its transaction returned.
 
-Usage: crash_writer.py DATA_FILE FIRST_NUMBER. The parent SIGKILLs us at a random moment.
+Usage: crash_writer.py DATA_FILE. Serves lives (see tests/pressure_workers/lives.py):
+the life of seed N numbers its records from N * 100,000. The test SIGKILLs each life at
+a random moment after its first number.
 """
 
 import sys
 from pathlib import Path
 
-from kiosk.storage import Store
+sys.path.insert(0, str(Path(__file__).parents[1] / "pressure_workers"))
 
-store = Store(Path(sys.argv[1]))
-n = int(sys.argv[2])
-print("ready", flush=True)
-while True:
-    with store.transaction() as db:
-        # padding makes each write long enough for kills to land inside it
-        db.table("records").insert({"n": n, "pad": "x" * 300})
-    print(n, flush=True)
-    n += 1
+from lives import say, serve  # noqa: E402
+
+from kiosk.storage import Store  # noqa: E402
+
+path = Path(sys.argv[1])
+
+
+def live(seed: int) -> None:
+    store = Store(path)
+    n = seed * 100_000
+    while True:
+        with store.transaction() as db:
+            # padding makes each write long enough for kills to land inside it
+            db.table("records").insert({"n": n, "pad": "x" * 300})
+        say(n)
+        n += 1
+
+
+serve(live)

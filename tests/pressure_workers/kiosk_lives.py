@@ -1,0 +1,69 @@
+"""One kiosk of several whose lives the test ends with SIGKILL (test_pressure_four_kiosks).
+
+Usage: kiosk_lives.py DATA_DIR KIOSK NOW_ISO CODES. Imports the kiosk core once, then
+serves lives (see lives.py): each checks in the still reserved bookings of CODES
+(comma-separated) in an order drawn from its seed, through the guest flow, and prints
+each action, only after the call it reports returned:
+    lookup SESSION CODE OUTCOME
+    identity SESSION CODE OUTCOME
+    approved SESSION CODE
+    check_in SESSION CODE OUTCOME ROOM[,ROOM]|-
+    reissued SESSION CODE ROOM
+and "exhausted" once it has nothing left to do. Staff actions carry the session in their
+reason, so that the test can find each one in the audit trail.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from lives import say, serve
+
+from kiosk.clock import FixedClock
+from kiosk.datadir import DataDir
+from kiosk.hotel import open_hotel
+from kiosk.models import BookingStatus
+from kiosk.session import CheckedIn, CheckInSession, Found, Verified
+from kiosk.staff import Role, StaffMember
+
+DESK = StaffMember("Night Desk", Role.MANAGER)
+
+
+def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
+    rng.shuffle(codes)
+    for code in codes:
+        if hotel.booking(code).status is not BookingStatus.RESERVED:
+            continue  # checked in by an earlier life or by another kiosk
+        session = CheckInSession(hotel)
+        found = session.find(code)
+        say("lookup", session.id, code, "ok" if isinstance(found, Found) else str(found.failure))
+        if not isinstance(found, Found):
+            continue
+        session.confirm()
+        if rng.random() < 0.3:
+            session.approve_identity(DESK, f"passport seen for {session.id}")
+            say("approved", session.id, code)
+        else:
+            verified = session.identify_by_hand("1985-02-03", "T047")
+            say("identity", session.id, code, "ok" if isinstance(verified, Verified) else str(verified.failure))
+        result = session.check_in()
+        if not isinstance(result, CheckedIn):
+            say("check_in", session.id, code, str(result.failure), "-")
+            continue
+        room = result.keys[0].room.number
+        say("check_in", session.id, code, "ok", ",".join(key.room.number for key in result.keys))
+        if rng.random() < 0.2:
+            session.reissue_key(DESK, room, f"lost by the guest of {session.id}")
+            say("reissued", session.id, code, room)
+        session.finish()
+    say("exhausted")
+
+
+if __name__ == "__main__":
+    root, kiosk, now, codes = sys.argv[1:5]
+    serve(lambda seed: live(root, kiosk, now, codes.split(","), seed))
