@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.errors import NoWidget
 
 from kiosk import demo, keys
 from kiosk.clock import FixedClock
@@ -107,6 +108,20 @@ async def until(pilot, condition: Callable[[], bool], what: str, *, at_most: flo
         await pilot.pause(0.05)
 
 
+def under_the_pointer(app, selector: str) -> bool:
+    """Whether a click at the top left of `selector` (where Pilot clicks) would reach it."""
+    found = app.screen.query(selector)
+    if not found:
+        return False
+    widget = found.first()
+    if not widget.region.area:
+        return False
+    try:
+        return app.get_widget_at(*widget.region.offset)[0] is widget
+    except NoWidget:
+        return False
+
+
 class Guest:
     """A guest at the kiosk: the steps as a person takes them, with keys and clicks."""
 
@@ -128,6 +143,9 @@ class Guest:
         return type(getattr(screen, "page", screen)).__name__ == name
 
     async def click(self, selector: str) -> None:
+        # A page is built in the app's own time: on a busy machine the button may not be
+        # laid out yet when the test gets here, and a click sent then lands elsewhere.
+        await until(self.pilot, lambda: under_the_pointer(self.app, selector), f"{selector} to be shown")
         assert await self.pilot.click(selector), f"nothing clickable at {selector}"
 
     async def type(self, text: str, *then: str) -> None:
