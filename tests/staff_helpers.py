@@ -77,7 +77,7 @@ def identifying(hotel: Hotel, code: str = "LH6144") -> CheckInSession:
 def locked(hotel: Hotel, code: str = "LH6144") -> CheckInSession:
     session = at_identify(hotel, code)
     while session.step is not Step.LOCKED:
-        session.identify_by_hand("2020-01-01", "T047")  # too young: each try counts
+        session.identify_by_hand("2020-01-01", "T047")  # not the date on file: each try counts
     return session
 
 

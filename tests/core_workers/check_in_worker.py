@@ -42,13 +42,13 @@ def main() -> None:
     for code in codes.split(","):
         session = CheckInSession(hotel)
         guest_pause()
-        found = session.find(code)
+        found = session.find(code, hotel.booking(code).last_name)
         if not isinstance(found, Found):
             results.append({"code": code, "error": f"find: {found}"})
             continue
         session.confirm()
         guest_pause()
-        verified = session.identify_by_hand("1980-01-01", "1234")
+        verified = session.identify_by_hand("1985-02-03", "1234")  # core_helpers.GUEST_BIRTH
         if not isinstance(verified, Verified):
             results.append({"code": code, "error": f"identify: {verified}"})
             continue

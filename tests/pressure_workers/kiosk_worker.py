@@ -36,7 +36,7 @@ results = []
 for code in codes.split(","):
     session = CheckInSession(hotel)
     entry: dict = {"code": code, "session": session.id}
-    found = session.find(code)
+    found = session.find(code, hotel.booking(code).last_name)
     entry["find"] = "found" if isinstance(found, Found) else str(found.failure)
     if isinstance(found, Found):
         session.confirm()
