@@ -105,10 +105,7 @@ class LookupLimit:
     key: str
 
     def wait_until(self, db: TinyDB, now: datetime) -> datetime | None:
-        until = self.hotel.counter(db, self.key)["locked_until"]
-        if until and datetime.fromisoformat(until) > now:
-            return datetime.fromisoformat(until)
-        return None
+        return self.hotel.locked_until_in(db, self.key, now)
 
     def fail(self, db: TinyDB, now: datetime) -> FailedLookup:
         counter = self.hotel.counter(db, self.key)
