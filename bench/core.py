@@ -5,6 +5,8 @@ slows every later serialisation by half).
     python bench/core.py scale N SAMPLES       kiosk and sqlite3 with N bookings on file
     python bench/core.py budget OPEN DEPARTED SAMPLES
                                                the DESIGN.md write budget, departed archived
+    python bench/core.py lookups SAMPLES      a failed lookup on the demo house, by what the
+                                               code belongs to (kiosk/lookup.py: all the same)
     python bench/core.py build DIR OPEN [DEPARTED [sqlite|archive]]
                                                (the child) build a house, and its sqlite3
                                                twin or archive its departed stays
@@ -30,11 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson  # noqa: E402
 
 from bench import dataset  # noqa: E402
-from kiosk import keys  # noqa: E402
+from kiosk import demo, keys  # noqa: E402
 from kiosk.audit import SYSTEM  # noqa: E402
-from kiosk.hotel import Hotel  # noqa: E402
+from kiosk.datadir import DataDir  # noqa: E402
+from kiosk.hotel import Hotel, open_hotel  # noqa: E402
 from kiosk.models import Booking  # noqa: E402
-from kiosk.session import CheckedIn, CheckInSession, Verified  # noqa: E402
+from kiosk.session import CheckedIn, CheckInSession, Failure, Verified  # noqa: E402
 
 clock = time.perf_counter
 
@@ -68,7 +71,7 @@ def ready_sessions(hotel: Hotel, codes: list[str]) -> list[CheckInSession]:
     sessions = []
     for code in codes:
         session = CheckInSession(hotel)
-        session.find(code)
+        session.find(code, hotel.booking(code).last_name)
         session.confirm()
         assert isinstance(session.identify_by_hand("1985-02-03", "T047"), Verified)
         sessions.append(session)
@@ -252,6 +255,35 @@ def budget(open_bookings: int, departed: int, samples: int) -> dict:
             "file_mb_before": built["file_mb_before"], "file_mb": after / 1e6, "history_mb": history / 1e6}
 
 
+# What a wrong last name is typed with, by what the code belongs to in the demo house.
+FAILED_LOOKUPS = {"made-up": "ZZ9999", "cancelled": "LH8356", "checked-in": demo.ALREADY_CHECKED_IN,
+                  "wrong-day": "LH8533"}
+
+
+def lookups(samples: int) -> dict:
+    """A lookup with a wrong last name costs the same whatever its code belongs to: an
+    attacker must not tell a real code from a made-up one by the time the answer takes. The
+    kinds take turns, in a new order each round; the kiosk's count is cleared between rounds
+    (outside the timing) so that none of them meets the wait past the limit."""
+    rng = random.Random(7)
+    out: dict[str, list[float]] = {kind: [] for kind in FAILED_LOOKUPS}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        hotel = open_hotel(DataDir(Path(tmp) / "demo"), kiosk_id="bench")
+        demo.seed(hotel)
+        for _ in range(samples):
+            with hotel.transaction() as db:
+                db.table("limits").truncate()
+            kinds = list(FAILED_LOOKUPS)
+            rng.shuffle(kinds)
+            for kind in kinds:
+                session = CheckInSession(hotel)
+                start = clock()
+                outcome = session.find(FAILED_LOOKUPS[kind], "Meier")
+                out[kind].append(clock() - start)
+                assert outcome.failure is Failure.NOT_FOUND, (kind, outcome)
+    return out
+
+
 def build(root: str, open_bookings: str, departed: str = "0", extra: str = "") -> dict:
     house = dataset.build(Path(root), int(open_bookings), int(departed))
     result: dict = {"file_mb_before": (house.root / "kiosk.json").stat().st_size / 1e6}
@@ -270,7 +302,7 @@ def main(argv: list[str]) -> None:
     if command == "build":
         result = build(*args)
     else:
-        result = {"scale": scale, "budget": budget}[command](*map(int, args))
+        result = {"scale": scale, "budget": budget, "lookups": lookups}[command](*map(int, args))
     json.dump(result, sys.stdout)
 
 

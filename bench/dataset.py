@@ -82,7 +82,7 @@ def _booking(i: int, arrival: date, nights: int, status: BookingStatus, rooms: l
     return Booking(
         code=code_of(i), last_name=SURNAMES[i % len(SURNAMES)], first_name="Kim",
         arrival=arrival, departure=arrival + timedelta(days=nights), room_type="double",
-        adults=2, nationality="DEU", email=f"guest{i}@example.org", status=status,
+        adults=2, date_of_birth=date(1985, 2, 3), nationality="DEU", email=f"guest{i}@example.org", status=status,
         assigned_rooms=rooms, identity=identity,
         checked_in_at=datetime.combine(arrival, datetime.min.time(), ZONE).replace(hour=15) if rooms else None,
     )

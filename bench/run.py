@@ -14,6 +14,8 @@ What it measures (DESIGN.md, "Performance budgets"):
   100,000 (cost ratio and the exponent k in cost ~ N^k);
 * the budget house: 10,000 open bookings and 100,000 departed stays, the departed moved to
   history.jsonl by Hotel.archive_departed() as `kiosk run` does at start;
+* a failed lookup (a wrong last name) with a made-up code and with the real codes of a
+  cancelled, a checked-in and a wrong-day booking, side by side: they must take the same time;
 * memory of a kiosk process with 10,000 open bookings and the app on screen.
 
 Every measurement runs in its own process (bench/core.py, bench/ui.py), so one size's
@@ -162,6 +164,10 @@ def main() -> None:
     budget = child("core.py", "budget", 10_000, departed, 15)
     raw["budget"] = budget
 
+    log("failed lookups by what the code belongs to ...")
+    failed_lookups = child("core.py", "lookups", 60 if quick else 200)
+    raw["lookups"] = failed_lookups
+
     log("memory with 10,000 open bookings ...")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         built = subprocess.run([sys.executable, str(BENCH / "core.py"), "build", str(Path(tmp) / "d"), "10000"],
@@ -241,6 +247,13 @@ def main() -> None:
             factor = sizes[-1] / 1_000
             row(f"  growth 1,000 -> {sizes[-1]:,}", "", fmt_growth(k1, k2, factor),
                 fmt_growth(s1, s2, factor) if s1 else "")
+
+    section("failed lookup (wrong last name), demo house: the same whatever the code is")
+    if "error" in failed_lookups:
+        row("  made-up / cancelled / checked-in / wrong-day", "", failed_lookups["error"])
+    else:
+        row(f"  {' / '.join(failed_lookups)} code", f"{len(next(iter(failed_lookups.values())))} each",
+            " / ".join(fmt_time(median(times)) for times in failed_lookups.values()))
 
     label = f"10,000 open + {departed:,} departed"
     section(f"the budget house: {label} (archived)")

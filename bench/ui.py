@@ -205,12 +205,13 @@ async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) 
     from datetime import date
 
     from kiosk import demo
+    from kiosk.models import normalise_name
 
     guest = hotel.booking(code)
     birth = guest.date_of_birth or date(1985, 2, 3)
     await step(pilot, app, "enter", timings, "welcome → find booking")
-    await pilot.press(*code)
-    await step(pilot, app, "enter", timings, "booking code → confirm")
+    await pilot.press(*code, "enter", *normalise_name(guest.last_name))  # Enter: on to the name
+    await step(pilot, app, "enter", timings, "booking code and name → confirm")
     await step(pilot, app, "enter", timings, "confirm → how to identify")
     if by_hand:
         await pilot.press("tab")  # from "scan" to "by hand"

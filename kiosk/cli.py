@@ -117,7 +117,9 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
         raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
     if no_app:
         click.echo(f"Demo data in {root}")
-        _table([list(row) for row in demo_data.try_list()], ["code", "shows"])
+        _table([[hint.code, hint.last_name, hint.date_of_birth.isoformat() if hint.date_of_birth else "-",
+                 hint.what_it_shows] for hint in demo_data.try_list()],
+               ["code", "last name", "date of birth", "shows"])
         return
     _start_app(hotel, demo=True)
 

@@ -39,24 +39,39 @@ class DemoGuest:
     nationality: str = ""
 
 
+# Every guest but one has a date of birth on file, so that hand entry works for them; O'Brien
+# shows what a booking without one asks for (a scanned document).
 GUESTS = (
     DemoGuest("LH4821", "Eriksson", "Anna", "double", "a plain stay", date_of_birth=date(1974, 8, 12),
               nationality="SWE"),
-    DemoGuest("LH5930", "Rossi", "Marco", "double", "two rooms", rooms=2, nights=3, nationality="ITA"),
-    DemoGuest("LH6144", "Müller", "Jürgen", "double", "umlauts (MUELLER)", nationality="DEU"),
-    DemoGuest("LH7015", "O'Brien", "Siobhan", "double", "an apostrophe", nationality="IRL"),
-    DemoGuest("LH7262", "Schmidt-Weber", "Katrin", "junior_suite", "a double surname", nationality="DEU"),
-    DemoGuest("LH7388", "Weiß", "Thomas", "double", "a date of birth on file",
-              date_of_birth=date(1980, 5, 17), nationality="AUT"),
-    DemoGuest("LH7423", "Nguyễn", "Lan", "double", "Vietnamese diacritics", nationality="VNM"),
-    DemoGuest("LH8107", "Kowalski", "Piotr", "single", "a free upgrade (no single ready)", nationality="POL"),
-    DemoGuest("LH8290", "Okafor", "Chidi", "suite", "no room ready: staff called", nationality="NGA"),
-    DemoGuest("LH8356", "Dubois", "Claire", "double", "a cancelled booking", status=BookingStatus.CANCELLED),
-    DemoGuest("LH8471", "Tanaka", "Yuki", "double", "already checked in", nationality="JPN"),
-    DemoGuest("LH8533", "Andersen", "Lars", "double", "arrives tomorrow", arrives_in_days=1),
-    DemoGuest("LH8602", "Smith", "John", "double", "a plain stay", nights=1, nationality="GBR"),
-    DemoGuest("LH8719", "Novak", "Eva", "junior_suite", "a plain stay", nights=4, nationality="CZE"),
-    DemoGuest("LH8845", "García Lorca", "Inés", "double", "a space in the surname", nationality="ESP"),
+    DemoGuest("LH5930", "Rossi", "Marco", "double", "two rooms", rooms=2, nights=3,
+              date_of_birth=date(1970, 2, 1), nationality="ITA"),
+    DemoGuest("LH6144", "Müller", "Jürgen", "double", "umlauts (MUELLER)", date_of_birth=date(1975, 3, 2),
+              nationality="DEU"),
+    DemoGuest("LH7015", "O'Brien", "Siobhan", "double", "no date of birth on file: scan only",
+              nationality="IRL"),
+    DemoGuest("LH7262", "Schmidt-Weber", "Katrin", "junior_suite", "a double surname (Schmidt or Weber)",
+              date_of_birth=date(1979, 11, 23), nationality="DEU"),
+    DemoGuest("LH7388", "Weiß", "Thomas", "double", "ß in the name (WEISS)", date_of_birth=date(1980, 5, 17),
+              nationality="AUT"),
+    DemoGuest("LH7423", "Nguyễn", "Lan", "double", "Vietnamese diacritics", date_of_birth=date(1990, 7, 4),
+              nationality="VNM"),
+    DemoGuest("LH8107", "Kowalski", "Piotr", "single", "a free upgrade (no single ready)",
+              date_of_birth=date(1983, 3, 3), nationality="POL"),
+    DemoGuest("LH8290", "Okafor", "Chidi", "suite", "no room ready: staff called", date_of_birth=date(1984, 4, 4),
+              nationality="NGA"),
+    DemoGuest("LH8356", "Dubois", "Claire", "double", "a cancelled booking", date_of_birth=date(1988, 9, 30),
+              status=BookingStatus.CANCELLED),
+    DemoGuest("LH8471", "Tanaka", "Yuki", "double", "already checked in", date_of_birth=date(1986, 1, 15),
+              nationality="JPN"),
+    DemoGuest("LH8533", "Andersen", "Lars", "double", "arrives tomorrow", arrives_in_days=1,
+              date_of_birth=date(1972, 6, 21)),
+    DemoGuest("LH8602", "Smith", "John", "double", "a plain stay", nights=1, date_of_birth=date(1969, 12, 5),
+              nationality="GBR"),
+    DemoGuest("LH8719", "Novak", "Eva", "junior_suite", "a plain stay", nights=4, date_of_birth=date(1991, 10, 10),
+              nationality="CZE"),
+    DemoGuest("LH8845", "García Lorca", "Inés", "double", "a space in the surname", date_of_birth=date(1982, 4, 18),
+              nationality="ESP"),
 )
 ALREADY_CHECKED_IN = "LH8471"
 
@@ -104,7 +119,9 @@ def seed(hotel: Hotel) -> None:
 def _check_in_through_the_desk(hotel: Hotel, code: str) -> None:
     """The checked-in guest goes through the real flow, so their keys are real ones."""
     session = CheckInSession(hotel)
-    session.find(code)
+    booking = hotel.booking(code)
+    assert booking is not None
+    session.find(code, booking.last_name)
     session.confirm()
     desk = StaffMember("demo", Role.MANAGER)
     session.approve_identity(desk, "demo: passport seen at the desk")
@@ -133,6 +150,15 @@ def passport_zone(guest: Booking, *, number: str, expiry: date, birth: date, sex
     return f"{line1}\n{line2}"
 
 
-def try_list() -> list[tuple[str, str]]:
-    """(code, what it shows) for the welcome screen's demo panel."""
-    return [(guest.code, guest.what_it_shows) for guest in GUESTS]
+@dataclass(frozen=True)
+class DemoHint:
+    """What the welcome screen's demo panel says a presenter can type for one guest."""
+
+    code: str
+    last_name: str
+    date_of_birth: date | None
+    what_it_shows: str
+
+
+def try_list() -> list[DemoHint]:
+    return [DemoHint(guest.code, guest.last_name, guest.date_of_birth, guest.what_it_shows) for guest in GUESTS]

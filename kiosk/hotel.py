@@ -138,9 +138,6 @@ class Hotel:
         found = self.store.find("bookings", "code", normalise_code(code))
         return Booking.from_doc(found[0]) if found else None
 
-    def bookings_by_last_name(self, name_key: str) -> list[Booking]:
-        return [Booking.from_doc(doc) for doc in self.store.find("bookings", "last_name", name_key)]
-
     def bookings(self, *, arrival: date | None = None, status: str | None = None) -> list[Booking]:
         docs = self.store.snapshot().table("bookings").all()
         found = [Booking.from_doc(doc) for doc in docs]
@@ -393,9 +390,6 @@ class Hotel:
 
     def failures(self, key: str) -> int:
         return self.counter(self.store.snapshot(), key)["failures"]
-
-    def locked_until(self, key: str) -> datetime | None:
-        return self.locked_until_in(self.store.snapshot(), key, self.now())
 
     # -- help requests ----------------------------------------------------------------------
 

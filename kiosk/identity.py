@@ -16,6 +16,7 @@ class IdentityProblem(StrEnum):
     NAME_MISMATCH = "name_mismatch"
     TOO_YOUNG = "too_young"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
+    HAND_ENTRY_UNAVAILABLE = "hand_entry_unavailable"
     INVALID_INPUT = "invalid_input"
 
 
@@ -23,6 +24,17 @@ class IdentityProblem(StrEnum):
 class IdentityCheck:
     record: IdentityRecord | None
     problem: IdentityProblem | None = None
+    refused: bool = False
+    """The guest was refused (their document, or their age), not merely misread or
+    mistyped: the booking waits for staff."""
+
+
+def hand_entry_counts(booking: Booking) -> bool:
+    """Hand entry is a date of birth checked against the one on file (and four characters
+    nobody can check). Without a date on file anyone could type an adult's, so the guest
+    scans a document instead, or staff approve. (Every booking the kiosk finds was found by
+    its code and last name together: kiosk/lookup.py.)"""
+    return booking.date_of_birth is not None
 
 
 def age_on(birth: date, day: date) -> int:
@@ -43,12 +55,12 @@ def check_zone(booking: Booking, zone: str, *, today: date, minimum_age: int) ->
     except MrzError:
         return IdentityCheck(None, IdentityProblem.UNREADABLE)
     if document.expiry < today:
-        return IdentityCheck(None, IdentityProblem.EXPIRED)
+        return _refused(IdentityProblem.EXPIRED)
     if not surname_matches(booking.last_name, document.surname):
-        return IdentityCheck(None, IdentityProblem.NAME_MISMATCH)
+        return _refused(IdentityProblem.NAME_MISMATCH)
     problem = _common_checks(booking, document.date_of_birth, today, minimum_age)
     if problem:
-        return IdentityCheck(None, problem)
+        return _refused(problem)
     return IdentityCheck(
         IdentityRecord(
             method="mrz",
@@ -64,6 +76,8 @@ def check_zone(booking: Booking, zone: str, *, today: date, minimum_age: int) ->
 def check_by_hand(
     booking: Booking, birth_text: str, number_last4: str, *, today: date, minimum_age: int
 ) -> IdentityCheck:
+    if not hand_entry_counts(booking):
+        return IdentityCheck(None, IdentityProblem.HAND_ENTRY_UNAVAILABLE)
     try:
         birth = date.fromisoformat(birth_text.strip())
     except ValueError:
@@ -73,5 +87,12 @@ def check_by_hand(
         return IdentityCheck(None, IdentityProblem.INVALID_INPUT)
     problem = _common_checks(booking, birth, today, minimum_age)
     if problem:
-        return IdentityCheck(None, problem)
+        # A typed date that is not the one on file may be a typo; an age is an age.
+        return IdentityCheck(None, problem, refused=problem is IdentityProblem.TOO_YOUNG)
     return IdentityCheck(IdentityRecord(method="hand", number_last4=last4))
+
+
+def _refused(problem: IdentityProblem) -> IdentityCheck:
+    """A document that was read and refused says something about whoever holds it: no other
+    document or method may then stand in for it."""
+    return IdentityCheck(None, problem, refused=True)

@@ -39,8 +39,13 @@ def normalise_name(text: str) -> str:
 
 
 def last_name_keys(last_name: str) -> list[str]:
-    """Every way a guest may type this name and still find it: Müller as MUELLER or MULLER."""
-    return sorted(form.replace("<", "") for form in name_forms(last_name))
+    """Every way a guest may type this name and still find it: Müller as MUELLER or MULLER,
+    and a double name whole or by any whole part (Schmidt-Weber as SCHMIDT or WEBER)."""
+    keys = set()
+    for form in name_forms(last_name):
+        keys.add(form.replace("<", ""))
+        keys.update(part for part in form.split("<") if part)
+    return sorted(keys)
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,26 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from tinydb import TinyDB, where
+from tinydb import TinyDB
 
+from kiosk import lookup
 from kiosk import rooms as room_rules
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, grant_is_active
-from kiosk.identity import IdentityCheck, IdentityProblem, check_by_hand, check_zone
-from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus, normalise_name
+from kiosk.identity import IdentityCheck, IdentityProblem, check_by_hand, check_zone, hand_entry_counts
+from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus
 from kiosk.staff import StaffError, StaffMember
 
 
 class Step(StrEnum):
-    FIND = "find"  # waiting for a booking code or a last name
+    FIND = "find"  # waiting for a booking code and a last name
     CONFIRM = "confirm"  # booking found; the guest confirms it is theirs
     IDENTIFY = "identify"  # waiting for a document zone or hand entry
     READY = "ready"  # identity proven; rooms and keys come next
     KEYS = "keys"  # checked in; the door codes are on screen
     DONE = "done"  # codes put away; goodbye
     NO_ROOM = "no_room"  # identity proven but nothing ready; staff called
-    LOCKED = "locked"  # too many failures; only staff can go on
+    LOCKED = "locked"  # the booking waits for staff (a refused document, too many failures)
     ENDED = "ended"
 
 
@@ -38,23 +39,23 @@ class Failure(StrEnum):
     ALREADY_CHECKED_IN = "already_checked_in"
     WRONG_DAY = "wrong_day"
     LOCKED = "locked"
+    TOO_MANY_TRIES = "too_many_tries"
     INVALID_INPUT = "invalid_input"
     DOCUMENT_UNREADABLE = "document_unreadable"
     DOCUMENT_EXPIRED = "document_expired"
     NAME_MISMATCH = "name_mismatch"
     TOO_YOUNG = "too_young"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
+    HAND_ENTRY_UNAVAILABLE = "hand_entry_unavailable"
     NO_ROOM_READY = "no_room_ready"
     WRONG_STEP = "wrong_step"
 
 
-# Problems that prove nothing about the guest (a misread zone, a typo) do not count as attempts.
-_COUNTED = {
-    IdentityProblem.EXPIRED,
-    IdentityProblem.NAME_MISMATCH,
-    IdentityProblem.TOO_YOUNG,
-    IdentityProblem.BIRTH_DATE_MISMATCH,
-}
+# A date of birth typed by hand that is not the one on file may be a typo: it may be tried
+# again, a few times. (A refused document waits for staff at once; a misread zone proves
+# nothing and does not count.)
+_COUNTED = {IdentityProblem.BIRTH_DATE_MISMATCH}
+_HELP_REASON_FOR_REFUSAL = {IdentityProblem.TOO_YOUNG: "too_young"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class Rejected:
     failure: Failure
     attempts_left: int | None = None
     arrival: date | None = None
+    wait_until: datetime | None = None
+    """TOO_MANY_TRIES: when the kiosk takes the next lookup."""
+    because: Failure | None = None
+    """LOCKED by this very step: what was refused (a document expired, a guest too young)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ class CheckInSession:
         self.booking: Booking | None = None
         self.keys: tuple[RoomKey, ...] = ()
         self.upgraded_to: str | None = None
-        self.step = Step.LOCKED if hotel.locked_until(self._lookup_key) else Step.FIND
+        self.step = Step.FIND
+        self._lookup_limit = lookup.LookupLimit(hotel, f"lookup:{hotel.kiosk_id}")
 
     @classmethod
     def at_the_desk(cls, hotel: Hotel, code: str, staff: StaffMember) -> CheckInSession:
@@ -120,14 +126,15 @@ class CheckInSession:
             hotel.audit(db, session.actor, "session_opened_at_desk", booking=booking.code)
         return session
 
-    @property
-    def _lookup_key(self) -> str:
-        return f"lookup:{self.hotel.kiosk_id}"
-
     # -- the guest's steps ------------------------------------------------------------------
 
-    def find(self, text: str) -> Found | Rejected:
-        """A booking code (typed or scanned) or, failing that, a last name arriving today."""
+    def waiting_until(self) -> datetime | None:
+        """When this kiosk takes the next lookup, if too many have failed (kiosk/lookup.py)."""
+        return self._lookup_limit.wait_until(self.hotel.store.snapshot(), self.hotel.now())
+
+    def find(self, code: str, last_name: str) -> Found | Rejected:
+        """The booking code (typed or scanned) and the guest's last name, in either order.
+        Until both belong to one booking, the answer is always the same (kiosk/lookup.py)."""
         if self.step is Step.LOCKED:
             # Still a lookup attempt, and one staff will want to see: somebody keeps trying.
             with self._transaction() as db:
@@ -135,67 +142,44 @@ class CheckInSession:
             return Rejected(Failure.LOCKED)
         if self.step not in (Step.FIND, Step.CONFIRM):
             return Rejected(Failure.WRONG_STEP)
-        text = text.strip()
-        if not text or len(text) > 80 or not text.isprintable():
+        if not (lookup.is_answer(code) and lookup.is_answer(last_name)):
             return Rejected(Failure.INVALID_INPUT)
-        booking = self.hotel.booking(text) or self._only_arrival_named(text)
-        outcome = self._judge(booking)
+        now = self.hotel.now()
         with self._transaction() as db:
-            if isinstance(outcome, Found):
-                self._forgive_typos(db, outcome.booking.code)
-                self.hotel.audit(db, self.actor, "lookup", booking=outcome.booking.code)
-                self.booking, self.step = outcome.booking, Step.CONFIRM
-                return outcome
-            code = booking.code if booking and outcome.failure is not Failure.NOT_FOUND else None
-            if outcome.failure is Failure.LOCKED:
-                self.booking, self.step = booking, Step.LOCKED
-                self.hotel.file_help_request(db, self.actor, "locked", code)
-            elif outcome.failure is Failure.NOT_FOUND:
-                locked = self.hotel.count_failure(
-                    db, self._lookup_key, self.hotel.profile.lookup_attempts, None, self.hotel.now()
-                )
-                if locked:
-                    self.step = Step.LOCKED
-                    self.hotel.file_help_request(db, self.actor, "lookup_locked", None)
-                    outcome = Rejected(Failure.LOCKED)
-                else:
-                    left = self.hotel.profile.lookup_attempts - self.hotel.counter(db, self._lookup_key)["failures"]
-                    outcome = Rejected(Failure.NOT_FOUND, attempts_left=left)
-            self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure, booking=code)
+            wait_until = self._lookup_limit.wait_until(db, now)
+            if wait_until:
+                self.hotel.audit(db, self.actor, "lookup", outcome=Failure.TOO_MANY_TRIES)
+                return Rejected(Failure.TOO_MANY_TRIES, wait_until=wait_until)
+            booking = lookup.booking_for(self.hotel, code.strip(), last_name.strip())
+            verdict = lookup.verdict(booking, now.date())
+            if verdict is lookup.Verdict.FOUND:
+                assert booking is not None
+                self._lookup_limit.forgive(db, booking.code)
+                self.hotel.audit(db, self.actor, "lookup", booking=booking.code)
+                self.booking, self.step = booking, Step.CONFIRM
+                return Found(booking)
+            if verdict is lookup.Verdict.NOT_FOUND:
+                outcome = self._failed_lookup(db, now)
+            else:
+                # Code and name match: the guest may hear what is the matter with their booking.
+                assert booking is not None
+                wrong_day = verdict is lookup.Verdict.WRONG_DAY
+                outcome = Rejected(Failure(str(verdict)), arrival=booking.arrival if wrong_day else None)
+                if verdict is lookup.Verdict.LOCKED:
+                    self.booking, self.step = booking, Step.LOCKED
+                    self.hotel.file_help_request(db, self.actor, "locked", booking.code)
+            self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure,
+                             booking=booking.code if booking else None)
         return outcome
 
-    def _forgive_typos(self, db: TinyDB, code: str) -> None:
-        """A found booking clears the kiosk's failed lookups, but each booking only once:
-        else whoever knows one code could alternate it with guesses for ever."""
-        counter = self.hotel.counter(db, self._lookup_key)
-        forgiven = counter.get("forgiven", [])
-        if not counter["failures"] or code in forgiven:
-            return
-        counter.update(failures=0, forgiven=[*forgiven, code][-200:])
-        db.table("limits").upsert(counter, where("key") == self._lookup_key)
-
-    def _only_arrival_named(self, text: str) -> Booking | None:
-        today = self.hotel.today()
-        matches = [
-            booking
-            for booking in self.hotel.bookings_by_last_name(normalise_name(text))
-            if booking.arrival <= today < booking.departure and booking.status is BookingStatus.RESERVED
-        ]
-        return matches[0] if len(matches) == 1 else None
-
-    def _judge(self, booking: Booking | None) -> Found | Rejected:
-        today = self.hotel.today()
-        if booking is None:
-            return Rejected(Failure.NOT_FOUND)
-        if booking.status is BookingStatus.CANCELLED:
-            return Rejected(Failure.CANCELLED)
-        if booking.status in (BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT):
-            return Rejected(Failure.ALREADY_CHECKED_IN)
-        if not booking.arrival <= today < booking.departure:
-            return Rejected(Failure.WRONG_DAY, arrival=booking.arrival)
-        if booking.locked:
-            return Rejected(Failure.LOCKED)
-        return Found(booking)
+    def _failed_lookup(self, db: TinyDB, now: datetime) -> Rejected:
+        failed = self._lookup_limit.fail(db, now)
+        limit = self.hotel.profile.lookup_attempts
+        if failed.wait_until is None:
+            return Rejected(Failure.NOT_FOUND, attempts_left=limit - failed.failures)
+        if failed.failures == limit:
+            self.hotel.file_help_request(db, self.actor, "lookup_locked", None)
+        return Rejected(Failure.TOO_MANY_TRIES, wait_until=failed.wait_until)
 
     def confirm(self) -> Step:
         """The guest says the booking shown is theirs."""
@@ -207,6 +191,11 @@ class CheckInSession:
         if self.step in (Step.CONFIRM, Step.IDENTIFY):
             self.booking, self.step = None, Step.FIND
         return self.step
+
+    @property
+    def hand_entry_counts(self) -> bool:
+        """Whether this booking may be proven by hand entry (kiosk/identity.py)."""
+        return self.booking is not None and hand_entry_counts(self.booking)
 
     def identify_by_zone(self, zone: str) -> Verified | Rejected:
         return self._identify(lambda booking, today, age: check_zone(booking, zone, today=today, minimum_age=age))
@@ -240,6 +229,15 @@ class CheckInSession:
                 return Verified(result.record)
             assert result.problem is not None
             failures = doc.get("identity_failures", 0)
+            if result.refused:
+                # No other document or method may stand in for this one, here or on another
+                # kiosk: the booking waits for staff, who are called at once.
+                self._save_booking(db, identity_failures=failures + 1, locked=True)
+                self.step = Step.LOCKED
+                reason = _HELP_REASON_FOR_REFUSAL.get(result.problem, "document_refused")
+                self.hotel.file_help_request(db, self.actor, reason, self.booking.code)
+                self.hotel.audit(db, self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
+                return Rejected(Failure.LOCKED, because=Failure(str(result.problem)))
             if result.problem in _COUNTED:
                 failures += 1
                 locked = failures >= limit
@@ -326,7 +324,7 @@ class CheckInSession:
 
     def unlock(self, staff: StaffMember, reason: str) -> None:
         with self._transaction() as db:
-            self.hotel.clear_failures(db, self._lookup_key)
+            self.hotel.clear_failures(db, self._lookup_limit.key)
             if self.booking is not None:
                 self._refresh_booking()
                 self._save_booking(db, identity_failures=0, locked=False)

@@ -1,17 +1,21 @@
-"""Step 1: find the booking (code, scanned code or last name), then confirm it is theirs."""
+"""Step 1: find the booking (its code, typed or scanned, and the guest's last name), then
+confirm it is theirs. Nothing of a booking is shown before both match it (kiosk/lookup.py)."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from math import ceil
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from kiosk.models import Booking
 from kiosk.session import CheckInSession, Failure, Found, Rejected
 from screens.base import GuestPage, PageButton, plain
 from screens.identity import IdentityChoicePage
-from screens.recovery import LockedPage
+from screens.recovery import LockedPage, StaffCalledPage
 from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
 
@@ -23,6 +27,9 @@ def is_typed(event: events.Key) -> bool:
 
 
 class FindBookingPage(GuestPage):
+    """The booking code and the last name, on one page: a scanner types the code and Enter,
+    which moves on to the name."""
+
     STEP = 1
     CAN_GO_BACK = True
     AUTO_FOCUS = "#find-text"
@@ -56,36 +63,54 @@ class FindBookingPage(GuestPage):
             field.insert_text_at_cursor(typed)
         if self._submitted_early:
             self._submitted_early = False
-            self.find()
+            self.next_field()
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("find.title"), classes="title")
         yield plain(self.t("find.hint"), classes="hint")
+        yield plain(self.t("find.code"), classes="field-label")
+        # Not selected on focus: what a guest typed on Welcome is kept, not replaced.
+        yield GuestInput(
+            placeholder=self.t("find.code_placeholder"), id="find-text", select_on_focus=False
+        )
+        yield plain(self.t("find.last_name"), classes="field-label")
         with Horizontal(classes="field-row"):
-            # Not selected on focus: what a guest typed on Welcome is kept, not replaced.
-            yield GuestInput(
-                placeholder=self.t("find.placeholder"), id="find-text", select_on_focus=False
-            )
+            yield GuestInput(placeholder=self.t("find.last_name_placeholder"), id="find-name")
             yield PageButton(self.t("find.submit"), id="find", variant="primary")
+        yield plain(self.t("find.no_code"), classes="hint", id="no-code")
         yield self.problem_line()
 
-    # A scanner types the code and Enter, which submits the field.
     @on(Input.Submitted, "#find-text")
+    def next_field(self) -> None:
+        if self.query_one("#find-name", Input).value.strip():
+            self.find()
+        else:
+            self.query_one("#find-name").focus()
+
+    @on(Input.Submitted, "#find-name")
     @on(Button.Pressed, "#find")
     def find(self) -> None:
-        field = self.query_one("#find-text", Input)
-        match self.session.find(field.value):
+        code = self.query_one("#find-text", Input)
+        name = self.query_one("#find-name", Input)
+        match self.session.find(code.value, name.value):
             case Found(booking=booking):
-                field.value = ""
+                code.value = name.value = ""
                 self.rejected = None
                 self.query_one("#problem").display = False
+                self.screen.set_focus(code)  # where a guest who comes back starts again
                 self.kiosk.show(ConfirmPage(self.session, booking))
             case Rejected(failure=Failure.LOCKED):
                 self.kiosk.show(LockedPage(), forget_earlier=True)
+            case Rejected(failure=Failure.TOO_MANY_TRIES, wait_until=wait_until):
+                assert wait_until is not None
+                self.kiosk.show(WaitPage(self.session, wait_until), forget_earlier=True)
             case Rejected() as rejected:
                 self.show_rejection(rejected)
-                # Selected, so that the next scan or typing replaces it; arrows still edit it.
-                field.select_all()
+                # Back to the code, selected, so that the next scan or typing replaces it
+                # (arrows still edit it); the name is typed again after it.
+                name.value = ""
+                code.focus()
+                code.select_all()
 
     def describe(self, rejected: Rejected) -> str:
         fields = {"date": self.catalog.date(rejected.arrival)} if rejected.arrival else {}
@@ -142,3 +167,44 @@ class ConfirmPage(GuestPage):
     def go_back(self) -> None:
         self.session.not_mine()
         self.close()
+
+
+class WaitPage(StaffCalledPage):
+    """Too many failed lookups on this kiosk: the next one waits (kiosk/lookup.py). The
+    page counts down by the hotel's clock, then lets whoever stands here try again."""
+
+    def __init__(self, session: CheckInSession, wait_until: datetime) -> None:
+        super().__init__()
+        self.session = session
+        self.wait_until = wait_until
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("wait.title"), classes="title")
+        yield plain(self.t("wait.body"), classes="hint")
+        yield plain(id="wait-left")
+        with Horizontal(classes="choices"):
+            yield PageButton(
+                self.t("wait.try_again"), id="try-again", variant="primary", classes="main-action",
+                disabled=True,
+            )
+            yield PageButton(self.t("action.start_over"), id="start-over", classes="main-action")
+
+    def on_mount(self) -> None:
+        # No super(): Textual calls the on_mount of each class in the hierarchy itself.
+        self.count_down()
+        self.set_interval(1.0, self.count_down)
+
+    def count_down(self) -> None:
+        """Once a second: the time left, and the way on once it is over."""
+        left = max(0, ceil((self.wait_until - self.kiosk.hotel.now()).total_seconds()))
+        minutes, seconds = divmod(left, 60)
+        text = self.t("wait.left", time=f"{minutes}:{seconds:02d}") if left else self.t("wait.over")
+        self.query_one("#wait-left", Static).update(text)
+        try_again = self.query_one("#try-again", Button)
+        if not left and try_again.disabled:
+            try_again.disabled = False
+            try_again.focus()
+
+    @on(Button.Pressed, "#try-again")
+    def try_again(self) -> None:
+        self.guest_screen.replace_page(FindBookingPage(self.session))

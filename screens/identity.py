@@ -43,13 +43,19 @@ class IdentityChoicePage(GuestPage):
         self.session = session
 
     def compose_body(self) -> ComposeResult:
+        """Only what can work: hand entry where the booking has a date of birth to check it
+        against (kiosk/identity.py), else the scan alone and why."""
+        hand_entry = self.session.hand_entry_counts
         yield plain(self.t("identity.title"), classes="title")
         yield plain(self.t("identity.hint"), classes="hint")
+        if not hand_entry:
+            yield plain(self.t("identity.scan_only"), classes="hint", id="scan-only")
         with Horizontal(classes="choices"):
             yield PageButton(
                 self.t("identity.scan"), id="scan", variant="primary", classes="main-action"
             )
-            yield PageButton(self.t("identity.by_hand"), id="by-hand", classes="main-action")
+            if hand_entry:
+                yield PageButton(self.t("identity.by_hand"), id="by-hand", classes="main-action")
 
     @on(Button.Pressed, "#scan")
     def scan(self) -> None:
@@ -87,8 +93,8 @@ class IdentityCheckPage(GuestPage):
         match outcome:
             case Verified():
                 self._check_in()
-            case Rejected(failure=Failure.LOCKED):
-                self.kiosk.show(LockedPage(), forget_earlier=True)
+            case Rejected(failure=Failure.LOCKED, because=because):
+                self.kiosk.show(LockedPage(because), forget_earlier=True)
             case Rejected() as rejected:
                 self.show_rejection(rejected)
 
@@ -104,9 +110,7 @@ class IdentityCheckPage(GuestPage):
                 self.kiosk.show(LockedPage(), forget_earlier=True)
 
     def describe(self, rejected: Rejected) -> str:
-        text = self.t(
-            f"identity.failure.{rejected.failure}", age=self.kiosk.hotel.profile.minimum_age
-        )
+        text = self.t(f"identity.failure.{rejected.failure}")
         return text + self.attempts_note("identity.attempts_left", rejected)
 
 

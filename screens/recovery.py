@@ -1,5 +1,5 @@
 """Where the kiosk hands over to a person: a locked check-in, no room ready yet, or the
-kiosk's own disk trouble.
+kiosk's own disk trouble (and too many failed lookups: screens/booking.py).
 
 For the first two the core has already called staff; these pages say so, say what
 happens next, and keep Help, the language switch and a way back to the start. Never a
@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
 
+from kiosk.session import Failure
 from screens.base import GuestPage, PageButton, plain
 
 
@@ -34,9 +35,21 @@ class StaffCalledPage(GuestPage):
 
 
 class LockedPage(StaffCalledPage):
+    """The booking waits for staff: too many failed tries, or, `because`, a document (or an
+    age) was refused just now, which no other way of proving identity may stand in for."""
+
+    def __init__(self, because: Failure | None = None) -> None:
+        super().__init__()
+        self.because = because
+
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("locked.title"), classes="title")
-        yield plain(self.t("locked.body"), classes="hint")
+        if self.because is None:
+            yield plain(self.t("locked.body"), classes="hint")
+        else:
+            age = self.kiosk.hotel.profile.minimum_age
+            yield plain(self.t(f"locked.because.{self.because}", age=age), id="refused")
+            yield plain(self.t("locked.refused_body"), classes="hint")
         yield from self.compose_start_over()
 
 

@@ -1,4 +1,4 @@
-"""The attract page: the hotel's name, "Check in", and in the demo the codes to try."""
+"""The attract page: the hotel's name, "Check in", and in the demo what to type."""
 
 from __future__ import annotations
 
@@ -8,18 +8,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button
 
 from kiosk import demo
-from kiosk.session import Step
 from screens.base import GuestPage, PageButton, plain
-from screens.booking import FindBookingPage, is_typed
-from screens.recovery import LockedPage
+from screens.booking import FindBookingPage, WaitPage, is_typed
 
 
-def demo_codes() -> list[tuple[str, str]]:
-    """One booking code for each thing the demo data shows."""
-    first_code: dict[str, str] = {}
-    for code, shows in demo.try_list():
-        first_code.setdefault(shows, code)
-    return [(code, shows) for shows, code in first_code.items()]
+def demo_hints() -> list[demo.DemoHint]:
+    """One guest for each thing the demo data shows."""
+    first: dict[str, demo.DemoHint] = {}
+    for hint in demo.try_list():
+        first.setdefault(hint.what_it_shows, hint)
+    return list(first.values())
+
+
+def hint_line(hint: demo.DemoHint) -> str:
+    """Code and last name to type, and the date of birth for hand entry where one is on file."""
+    birth = f" · {hint.date_of_birth:%d.%m.%Y}" if hint.date_of_birth else ""
+    return f"{hint.code} {hint.last_name}{birth}: {hint.what_it_shows}"
 
 
 class WelcomePage(GuestPage):
@@ -41,15 +45,16 @@ class WelcomePage(GuestPage):
             if self.kiosk.demo:
                 with VerticalScroll(id="demo-panel", can_focus=False):
                     yield plain(self.t("demo.title"), classes="panel-title")
-                    for code, shows in demo_codes():
-                        yield plain(f"{code}  {shows}", classes="demo-code")
+                    for hint in demo_hints():
+                        yield plain(hint_line(hint), classes="demo-code")
                     yield plain(self.t("demo.identity_hint"), classes="panel-hint")
 
     @on(Button.Pressed, "#check-in")
     def check_in(self) -> None:
         session = self.kiosk.start_check_in()
-        # Too many failed lookups on this kiosk lock it until staff step in.
-        self.kiosk.show(LockedPage() if session.step is Step.LOCKED else FindBookingPage(session))
+        # Too many failed lookups on this kiosk: the next one waits a while.
+        wait_until = session.waiting_until()
+        self.kiosk.show(WaitPage(session, wait_until) if wait_until else FindBookingPage(session))
 
     def any_key(self, event: events.Key) -> None:
         # A guest who types, or scans their booking confirmation, straight away is looking

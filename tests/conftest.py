@@ -163,14 +163,20 @@ class Guest:
             self.app.post_message(events.Key(key, char))
         await self.pilot.pause()
 
-    async def find(self, text: str) -> None:
-        """Welcome → Find, then the code or name and Enter, as a scanner would send it."""
+    async def find(self, code: str, last_name: str | None = None) -> None:
+        """Welcome → Find, then the code and Enter, as a scanner would send it, and the last
+        name and Enter. Without `last_name`: the booking's own (or, for a code nobody has,
+        another name), as the guest would type it."""
         if self.on("WelcomePage"):
             await self.click("#check-in")
-        await self.reader(text + "\n")
+        if last_name is None:
+            booking = self.app.hotel.booking(code)
+            last_name = booking.last_name if booking else "Nobody"
+        await self.reader(code + "\n")
+        await self.reader(last_name + "\n")
 
-    async def confirm(self, text: str) -> None:
-        await self.find(text)
+    async def confirm(self, code: str) -> None:
+        await self.find(code)
         await self.click("#yes")
 
     async def by_hand(self, birth: str, last4: str = "7A21") -> None:

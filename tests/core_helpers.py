@@ -81,8 +81,13 @@ def furnish(hotel: Hotel, rooms: list[Room] = (), bookings: list[Booking] = ()) 
             db.table("bookings").insert_multiple(booking.to_doc() for booking in bookings)
 
 
+GUEST_BIRTH = date(1985, 2, 3)
+
+
 def booking(code: str, last_name: str = "Meyer", room_type: str = "double", *, nights: int = 2,
             arrival: date = TODAY, **fields) -> Booking:
+    """A booking with a date of birth on file (GUEST_BIRTH) unless `date_of_birth` says otherwise."""
+    fields.setdefault("date_of_birth", GUEST_BIRTH)
     return Booking(code=code, last_name=last_name, first_name="Kim", arrival=arrival,
                    departure=arrival + timedelta(days=nights), room_type=room_type, **fields)
 
@@ -102,21 +107,30 @@ def zone(hotel: Hotel, code: str, *, number: str = "C01X00T47", expiry: date | N
     )
 
 
-def at_identify(hotel: Hotel, code: str) -> CheckInSession:
+def found(hotel: Hotel, code: str) -> CheckInSession:
+    """A session in which the guest has typed their booking code and last name."""
     session = CheckInSession(hotel)
-    assert isinstance(session.find(code), Found)
+    guest = hotel.booking(code)
+    assert guest is not None
+    assert isinstance(session.find(code, guest.last_name), Found)
+    return session
+
+
+def at_identify(hotel: Hotel, code: str) -> CheckInSession:
+    session = found(hotel, code)
     assert session.confirm() is Step.IDENTIFY
     return session
 
 
 def ready(hotel: Hotel, code: str) -> CheckInSession:
+    """Identified by a scanned passport, which every booking takes."""
     session = at_identify(hotel, code)
-    assert isinstance(session.identify_by_hand("1985-02-03", "T047"), Verified)
+    assert isinstance(session.identify_by_zone(zone(hotel, code, number="C01X00T47")), Verified)
     return session
 
 
 def check_in(hotel: Hotel, code: str) -> tuple[CheckInSession, CheckedIn]:
-    """Check a booking without a date of birth on file in through the guest flow."""
+    """Check a booking in through the guest flow."""
     session = ready(hotel, code)
     result = session.check_in()
     assert isinstance(result, CheckedIn), result

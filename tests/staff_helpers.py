@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import IdleClock as Ticks  # the guest tests' idle clock, one class for both
-from core_helpers import NOW, at_identify, ready
+from core_helpers import NOW, at_identify, ready, zone
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, SelectionList
 
@@ -75,9 +75,15 @@ def identifying(hotel: Hotel, code: str = "LH6144") -> CheckInSession:
 
 
 def locked(hotel: Hotel, code: str = "LH6144") -> CheckInSession:
+    """A booking that waits for staff: dates of birth that are not the one on file until the
+    limit, or, where none is on file, somebody else's passport."""
     session = at_identify(hotel, code)
-    while session.step is not Step.LOCKED:
-        session.identify_by_hand("2020-01-01", "T047")  # too young: each try counts
+    if session.hand_entry_counts:
+        for _ in range(hotel.profile.identity_attempts):
+            session.identify_by_hand("2020-01-01", "T047")  # each try counts
+    else:
+        session.identify_by_zone(zone(hotel, code, last_name="Fremd"))
+    assert session.step is Step.LOCKED
     return session
 
 

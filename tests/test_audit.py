@@ -49,8 +49,8 @@ def test_events_carry_kiosk_actor_and_time(demo_hotel: Hotel, clock: FixedClock)
 
 def test_each_kiosk_records_its_own_id(demo_hotel: Hotel) -> None:
     second = reopen(demo_hotel, kiosk_id="lobby-east")
-    CheckInSession(demo_hotel).find("LH4821")
-    CheckInSession(second).find("LH6144")
+    CheckInSession(demo_hotel).find("LH4821", "Eriksson")
+    CheckInSession(second).find("LH6144", "Müller")
     lookups = {e["booking"]: e["kiosk"] for e in demo_hotel.audit_events(limit=1000) if e["action"] == "lookup"}
     assert lookups["LH4821"] == "k1" and lookups["LH6144"] == "lobby-east"
 

@@ -15,7 +15,8 @@ from kiosk.identity import IdentityProblem
 from kiosk.session import Failure
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"
-# What the find screen can be told (LOCKED gets a screen of its own) and what identity can.
+# What the find screen can be told (LOCKED and TOO_MANY_TRIES get pages of their own), what
+# the identity pages can, and why a refused document sends the guest to staff.
 FIND_FAILURES = [
     Failure.NOT_FOUND,
     Failure.CANCELLED,
@@ -23,7 +24,11 @@ FIND_FAILURES = [
     Failure.WRONG_DAY,
     Failure.INVALID_INPUT,
 ]
-IDENTITY_FAILURES = [Failure(str(problem)) for problem in IdentityProblem]
+REFUSALS = [IdentityProblem.EXPIRED, IdentityProblem.NAME_MISMATCH, IdentityProblem.TOO_YOUNG,
+            IdentityProblem.BIRTH_DATE_MISMATCH]
+# A date of birth typed by hand that is not the one on file may be a typo: told there too.
+IDENTITY_FAILURES = [Failure(str(problem)) for problem in IdentityProblem
+                     if problem not in REFUSALS or problem is IdentityProblem.BIRTH_DATE_MISMATCH]
 
 
 def placeholders(text: str) -> set[str]:
@@ -58,6 +63,7 @@ def test_every_key_the_screens_name_exists(catalog: Catalog) -> None:
 def test_every_failure_and_computed_key_has_a_text(catalog: Catalog) -> None:
     keys = [f"find.failure.{failure}" for failure in FIND_FAILURES]
     keys += [f"identity.failure.{failure}" for failure in IDENTITY_FAILURES]
+    keys += [f"locked.because.{problem}" for problem in REFUSALS]
     keys += [f"step.{step}" for step in range(1, 5)] + [
         f"no_room.next.{item}" for item in (1, 2, 3)
     ]

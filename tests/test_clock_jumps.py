@@ -120,7 +120,7 @@ def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(demo_hotel:
     """The clock jumps while the kiosk runs, and a guest's lookup is written before the day's
     archive: the archive still sees the jump, because the lookup's write noticed it."""
     clock.advance(days=5)
-    CheckInSession(demo_hotel).find("NOSUCH")  # a write at the wrong time, before the archive
+    CheckInSession(demo_hotel).find("NOSUCH", "Nobody")  # a write at the wrong time, before the archive
     with pytest.raises(ArchivePaused):
         demo_hotel.archive_departed()
     assert open_codes(demo_hotel) == ALL_DEMO_CODES

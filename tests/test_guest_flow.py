@@ -16,7 +16,7 @@ from textual import events
 
 from kiosk import demo
 from kiosk.models import BookingStatus
-from kiosk.session import CheckInSession, Step
+from kiosk.session import CheckInSession, Failure, Step
 
 SIZE = (100, 30)
 
@@ -27,12 +27,18 @@ def zone_for(
     *,
     last_name: str | None = None,
     expiry: date = date(2031, 1, 31),
-    birth: date = date(1975, 3, 9),
+    birth: date | None = None,
 ) -> str:
+    """The booking's guest's passport (its date of birth the one on file, if any)."""
     booking = hotel.booking(code)
     if last_name:
         booking.last_name = last_name
+    birth = birth or booking.date_of_birth or date(1975, 3, 9)
     return demo.passport_zone(booking, number="C01X0006H", expiry=expiry, birth=birth)
+
+
+def problem(app) -> str:
+    return str(app.screen.query_one("#problem").render())
 
 
 def help_reasons(hotel) -> list[str]:
@@ -78,6 +84,8 @@ async def test_typing_on_the_welcome_page_looks_for_the_booking(app, hotel) -> N
         await pilot.press(*"lh7388")
         assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == "lh7388"
         await pilot.press("enter")
+        assert guest.on("FindBookingPage") and app.focused.id == "find-name"
+        await guest.type("Weiss", "enter")
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
@@ -90,24 +98,32 @@ async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, hotel) -> Non
             app.post_message(events.Key(key, character))
         await pilot.pause()
         await pilot.pause()
+        assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == "LH7388"
+        assert app.focused.id == "find-name"  # the last name comes next
+        await guest.type("Weiß", "enter")
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
 async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        await guest.find("")
-        await pilot.press("tab", "x")  # focus on the Find button: the letter goes nowhere
+        await guest.click("#check-in")
+        await pilot.pause()
+        assert app.focused.id == "find-text"
+        await pilot.press("tab", "tab", "x")  # focus on the Find button: the letter goes nowhere
+        assert app.focused.id == "find"
         await guest.click("#find-text")
         await guest.type("LH7388", "enter")
+        await guest.type("Weiß", "enter")
         await guest.click("#no")  # back to the search, emptied once the booking was found
-        assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == ""
+        assert guest.on("FindBookingPage")
+        assert app.screen.query_one("#find-text").value == app.screen.query_one("#find-name").value == ""
 
 
-async def test_by_last_name_in_any_case(app, hotel) -> None:
+async def test_by_code_and_last_name_in_any_case(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        await guest.find("eriksson")
+        await guest.find("lh4821", "eriksson")
         assert guest.on("ConfirmPage")
         assert (
             shown(app, "Anna Eriksson")
@@ -231,32 +247,95 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
 async def test_find_failures_are_explained_and_the_guest_can_go_on(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        for typed, message in [
-            ("", "Please type your booking code or your last name."),
+        for code, message in [
+            ("", "Please type both your booking code and your last name."),
             ("LH8356", "This booking has been cancelled."),
             ("LH8471", "This booking is already checked in."),
             ("LH8533", "This booking is for Saturday 13 June 2026, not for today."),
-            ("ZZ9999", "We could not find a booking for today with that."),
+            ("ZZ9999", "We could not find a booking for today with this code and last name."),
         ]:
-            await guest.find(typed)
-            assert guest.on("FindBookingPage") and shown(app, message), typed
-        await guest.find("LH4821")  # the text stays selected, so the next scan replaces it
+            await guest.find(code)  # with the booking's own last name
+            assert guest.on("FindBookingPage") and shown(app, message), code
+        await guest.find("LH4821")  # the code stays selected, so the next scan replaces it
         assert guest.on("ConfirmPage")
 
 
-async def test_not_found_says_the_same_for_every_reason(app, hotel) -> None:
+async def test_another_guests_code_without_their_name_tells_nothing(app, hotel) -> None:
+    """A made-up code, and the real codes of a cancelled, a checked-in and tomorrow's
+    booking: one screen, each counted, no name, no date."""
+    catalog = app.catalog
+    not_found = catalog.t("find.failure.not_found")
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        await guest.find("ZZ9999")
-        unknown = str(app.screen.query_one("#problem").render())
-        await guest.type("Andersen", "enter")  # exists, but arrives tomorrow
-        assert str(app.screen.query_one("#problem").render()) == unknown
+        seen = []
+        for count, code in enumerate(["ZZ9999", "LH8356", "LH8471", "LH8533"], start=1):
+            await guest.find(code, "Meier")
+            assert guest.on("FindBookingPage")
+            assert hotel.failures("lookup:test-kiosk") == count
+            seen.append(problem(app))
+            for name in ("Claire", "Dubois", "Yuki", "Tanaka", "Lars", "Andersen", "13 June"):
+                assert name not in screen_text(app), (code, name)
+        assert seen == [not_found, not_found,
+                        f"{not_found} {catalog.plural('find.attempts_left', 2)}",
+                        f"{not_found} {catalog.plural('find.attempts_left', 1)}"]
 
 
-async def test_failed_lookups_warn_then_lock_and_call_staff(app, hotel) -> None:
+async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, hotel) -> None:
+    """Today a surname and any adult's date of birth checked someone in."""
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        for code, name in [("Mueller", "Mueller"), ("LH6000", "Mueller"), ("Mueller", "")]:
+            await guest.find(code, name)
+            assert guest.on("FindBookingPage"), (code, name)
+            assert "Jürgen" not in screen_text(app) and "nights" not in screen_text(app)
+        assert not app.screen.query("#by-hand")
+        booking = hotel.booking("LH6144")
+        assert booking.status is BookingStatus.RESERVED and booking.identity is None
+        assert hotel.grants_for("LH6144") == []
+
+
+async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7015")  # O'Brien: no date of birth on file
+        assert guest.on("IdentityChoicePage") and not app.screen.query("#by-hand")
+        assert shown(app, "Your booking has no date of birth on file")
+        await guest.scan(zone_for(hotel, "LH7015"))
+        assert guest.on("RoomPage") and hotel.booking("LH7015").identity.method == "mrz"
+
+
+async def test_two_guests_of_one_name_are_asked_for_their_code(app, hotel) -> None:
+    other = demo.demo_bookings(hotel.today())[0]
+    other.code, other.last_name, other.first_name = "LH9990", "Smith", "Jane"
+    with hotel.transaction() as db:
+        db.table("bookings").insert(other.to_doc())
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find("Smith", "")
+        assert guest.on("FindBookingPage")
+        assert problem(app) == app.catalog.t("find.failure.invalid_input")  # both, please
+        assert hotel.failures("lookup:test-kiosk") == 0
+        assert "John" not in screen_text(app) and "Jane" not in screen_text(app)
+        await guest.find("LH8602", "Smith")
+        assert guest.on("ConfirmPage") and shown(app, "John Smith") and not shown(app, "Jane")
+
+
+@pytest.mark.parametrize(("code", "part", "guest_name"), [("LH7262", "Weber", "Katrin Schmidt-Weber"),
+                                                         ("LH7262", "schmidt", "Katrin Schmidt-Weber"),
+                                                         ("LH8845", "Lorca", "Inés García Lorca")])
+async def test_any_part_of_a_double_surname_finds_it(app, hotel, code: str, part: str, guest_name: str) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.find(code, part)
+        assert guest.on("ConfirmPage") and shown(app, guest_name)
+
+
+async def test_past_the_limit_a_growing_wait_and_the_next_guest_checks_in(
+    app, hotel, clock, idle_clock
+) -> None:
     attempts = hotel.profile.lookup_attempts
     async with app.run_test(size=SIZE) as pilot:
-        guest = Guest(pilot)
+        guest = Guest(pilot, idle_clock)
         for _ in range(attempts - 3):
             await guest.find("ZZ9999")
         assert not shown(app, "more tries")
@@ -265,52 +344,106 @@ async def test_failed_lookups_warn_then_lock_and_call_staff(app, hotel) -> None:
         await guest.find("ZZ9999")
         assert shown(app, "1 more try, then a colleague will come to help you.")
         await guest.find("ZZ9999")
-        assert guest.on("LockedPage") and shown(app, "A colleague has been called")
+        assert guest.on("WaitPage") and shown(app, "You can try again in 0:30.")
+        assert shown(app, "A colleague has been called") and shown(app, "Staff are on their way")
         assert help_reasons(hotel) == ["lookup_locked"]
-        assert app.screen.query("#help") and app.screen.query("#start-over")
+        assert app.screen.query_one("#try-again").disabled and app.screen.query("#help")
         assert len(app.guest_screen.pages) == 2  # the earlier pages are closed
-        await guest.click("#start-over")
-        await guest.click("#check-in")  # the kiosk stays locked until staff unlock it
-        assert guest.on("LockedPage")
+
+        # The guest leaves; the next one meets the rest of the wait, then the kiosk again.
+        await guest.walk_away(hotel.profile.idle_timeout)
+        assert guest.on("WelcomePage")
+        clock.advance(seconds=10)
+        await guest.click("#check-in")
+        assert guest.on("WaitPage") and shown(app, "You can try again in 0:20.")
+        clock.advance(seconds=20)
+        app.guest_screen.page.count_down()  # the page's once-a-second timer
+        await pilot.pause()
+        assert shown(app, "You can try again now.") and not app.screen.query_one("#try-again").disabled
+        await guest.click("#try-again")
+        await guest.find("ZZ9999")  # one more failure: a longer wait
+        assert guest.on("WaitPage") and shown(app, "You can try again in 1:00.")
+        assert help_reasons(hotel) == ["lookup_locked"]  # staff were called once
+
+        clock.advance(minutes=1)
+        app.guest_screen.page.count_down()
+        await pilot.pause()
+        await guest.click("#try-again")
+        await guest.find("LH4821")
+        assert guest.on("ConfirmPage") and shown(app, "Anna Eriksson")
 
 
 # -- proving identity fails ----------------------------------------------------------------
 
 
-async def test_scan_rejections_say_what_to_do(app, hotel) -> None:
+async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
-        for zone, message in [
-            ("P<UTOHELLO\nWORLD", "We could not read the document. Please scan it again"),
-            (
-                zone_for(hotel, "LH6144", expiry=date(2026, 1, 31)),
-                "This document has expired. Please use another",
-            ),
-            (
-                zone_for(hotel, "LH6144", last_name="Schmidt"),
-                "Please use the document of the person named",
-            ),
-        ]:
-            await guest.scan(zone)
-            assert guest.on("ScanPage") and shown(app, message), message
+        for _ in range(hotel.profile.identity_attempts + 1):
+            await guest.scan("P<UTOHELLO\nWORLD")
+            assert guest.on("ScanPage") and shown(app, "We could not read the document. Please scan it again")
             assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
-        assert shown(app, "1 more try")  # the misread zone did not count
-        assert hotel.booking("LH6144").status is BookingStatus.RESERVED
+        await guest.scan(zone_for(hotel, "LH6144"))
+        assert guest.on("RoomPage")
 
 
-async def test_too_young_and_mistyped_details_say_what_to_do(app, hotel) -> None:
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"expiry": date(2026, 1, 31)}, "This document has expired, so the kiosk cannot accept it."),
+        ({"last_name": "Schmidt"}, "The name on this document is not the name on the booking"),
+        ({"birth": date(1980, 5, 18)}, "The date of birth on this document is not the one on the booking"),
+    ],
+    ids=["expired", "other_name", "other_birth_date"],
+)
+async def test_a_refused_document_then_hand_entry_gets_no_key(app, hotel, document, message) -> None:
+    """Today: an expired passport refused, then Back, then hand entry checked the guest in."""
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")  # Weiß: date of birth on file, so hand entry is offered
+        await guest.scan(zone_for(hotel, "LH7388", **document))
+        assert guest.on("LockedPage") and shown(app, message)
+        assert shown(app, "Your check-in now waits for a colleague") and shown(app, "Staff are on their way")
+        assert help_reasons(hotel) == ["document_refused"]
+        assert not app.screen.query_one("#back").display  # no way back to hand entry
+        await pilot.press("escape")
+        await pilot.pause()
+        assert guest.on("LockedPage")
+
+        # Nor through a new start, here or on another kiosk (the booking waits for staff).
+        await guest.click("#start-over")
+        await guest.find("LH7388")
+        assert guest.on("LockedPage")
+        other = CheckInSession(hotel)
+        other.find("LH7388", "Weiß")
+        assert other.identify_by_hand("1980-05-17", "4711").failure is Failure.LOCKED
+        booking = hotel.booking("LH7388")
+        assert booking.status is BookingStatus.RESERVED and booking.identity is None and booking.locked
+        assert hotel.grants_for("LH7388") == []
+
+
+async def test_a_guest_under_age_is_helped_by_staff_at_once(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7015")
         await guest.scan(zone_for(hotel, "LH7015", birth=date(2010, 1, 1)))
-        assert shown(app, "Guests under 18 cannot check in on their own. Please press Help")
-        await guest.click("#back")
+        assert guest.on("LockedPage") and shown(app, "Guests under 18 check in with a colleague.")
+        assert shown(app, "There is no need to try again") and shown(app, "Staff are on their way")
+        assert help_reasons(hotel) == ["too_young"]
+        assert not app.screen.query("#scan") and not app.screen.query_one("#back").display
+        assert hotel.booking("LH7015").locked
+
+
+async def test_mistyped_details_say_what_to_do(app, hotel) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm("LH7388")
         await guest.by_hand("yesterday")
         assert shown(app, "Please enter your date of birth as DD.MM.YYYY")
-        await guest.by_hand("01.01.2010")
-        assert guest.on("HandEntryPage") and shown(app, "Guests under 18 cannot check in")
-        assert hotel.booking("LH7015").status is BookingStatus.RESERVED
+        await guest.by_hand("17.05.1980", "47")
+        assert guest.on("HandEntryPage") and shown(app, "exactly 4 letters or digits")
+        assert hotel.booking("LH7388").status is BookingStatus.RESERVED
 
 
 async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> None:
@@ -339,6 +472,7 @@ async def test_back_goes_where_it_is_safe(app, hotel) -> None:
         await pilot.pause()
         assert guest.on("FindBookingPage") and app.session.step is Step.FIND
         await guest.type("LH4821", "enter")
+        await guest.type("Eriksson", "enter")
         await guest.click("#no")
         assert guest.on("FindBookingPage") and app.screen.query_one("#find-text").value == ""
         await pilot.press("escape")
@@ -431,16 +565,15 @@ async def test_a_click_also_keeps_the_session(app, hotel, idle_clock) -> None:
 async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        await guest.find("")
+        await guest.click("#check-in")
         await guest.type("LH48")
         await guest.click("#language-de")
-        assert shown(app, "Ihre Buchung finden") and shown(
-            app, "Bitte geben Sie Ihre Buchungsnummer"
-        )
+        assert shown(app, "Ihre Buchung finden") and shown(app, "Nachname")
         assert app.screen.query_one("#find-text").value == "LH48"  # what was typed stays
         assert app.focused.id == "language-de"
         await guest.click("#find-text")
         await guest.type("", "end", "2", "1", "enter")
+        await guest.type("Eriksson", "enter")
         assert shown(app, "Ist das Ihre Buchung?") and shown(app, "Freitag, 12. Juni 2026")
         await guest.click("#language-en")
         assert shown(app, "Is this your booking?")

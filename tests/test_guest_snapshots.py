@@ -9,9 +9,12 @@ and look at the pictures before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 import pytest
 from conftest import Guest
+
+from kiosk import demo
 
 SIZE = (100, 30)
 
@@ -30,6 +33,10 @@ async def confirm(guest: Guest) -> None:
 
 async def identity_choice(guest: Guest) -> None:
     await guest.confirm("LH7388")
+
+
+async def identity_scan_only(guest: Guest) -> None:
+    await guest.confirm("LH7015")  # no date of birth on file
 
 
 async def scan_unreadable(guest: Guest) -> None:
@@ -59,9 +66,17 @@ async def done(guest: Guest) -> None:
     await guest.click("#next")
 
 
-async def locked(guest: Guest) -> None:
+async def lookup_wait(guest: Guest) -> None:
     for _ in range(guest.app.hotel.profile.lookup_attempts):
         await guest.find("ZZ9999")
+
+
+async def document_refused(guest: Guest) -> None:
+    booking = guest.app.hotel.booking("LH7388")
+    expired = demo.passport_zone(booking, number="C01X0006H", expiry=date(2026, 1, 31),
+                                 birth=booking.date_of_birth)
+    await guest.confirm("LH7388")
+    await guest.scan(expired)
 
 
 async def no_room(guest: Guest) -> None:
@@ -79,12 +94,14 @@ SCREENS: list[Callable[[Guest], Awaitable[None]]] = [
     find_not_found,
     confirm,
     identity_choice,
+    identity_scan_only,
     scan_unreadable,
     hand_entry_with_help_called,
     room_upgrade,
     door_code,
     done,
-    locked,
+    lookup_wait,
+    document_refused,
     no_room,
     idle_warning,
 ]

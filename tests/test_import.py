@@ -95,9 +95,9 @@ def test_csv_with_every_column_round_trips_utf8_names(hotel: Hotel, tmp_path: Pa
     fresh = reopen(hotel)
     assert {b.code: fields(b) for b in fresh.bookings()} == EXPECTED
     # The names are findable as guests type them.
-    assert CheckInSession(fresh).find("Mueller").booking.code == "LH1001"
-    assert CheckInSession(fresh).find("weiss").booking.code == "LH1002"
-    assert CheckInSession(fresh).find("OBrien").booking.code == "LH1003"
+    assert CheckInSession(fresh).find("LH1001", "Mueller").booking.code == "LH1001"
+    assert CheckInSession(fresh).find("LH1002", "weiss").booking.code == "LH1002"
+    assert CheckInSession(fresh).find("LH1003", "OBrien").booking.code == "LH1003"
     assert "Nguyễn".encode() in kiosk_json(hotel) or b"Nguy\\u1ec5n" in kiosk_json(hotel)
 
 
@@ -558,4 +558,4 @@ def test_cli_imported_guest_can_check_in(root: Path, tmp_path: Path) -> None:
     from kiosk.datadir import DataDir
     from kiosk.hotel import open_hotel
 
-    assert isinstance(CheckInSession(open_hotel(DataDir(root))).find("nguyen"), Found)
+    assert isinstance(CheckInSession(open_hotel(DataDir(root))).find("LH2001", "nguyen"), Found)

@@ -50,7 +50,7 @@ def test_arrivals_are_todays_open_bookings_with_what_staff_must_do(hotel: Hotel)
     check_in(hotel, "B2")
     locked = at_identify(hotel, "C3")
     for _ in range(hotel.profile.identity_attempts):
-        locked.identify_by_hand("2020-01-01", "T047")  # too young: counts
+        locked.identify_by_hand("2020-01-01", "T047")  # not the date on file: counts
     at_identify(hotel, "D4").request_help()
 
     assert statuses(hotel) == {

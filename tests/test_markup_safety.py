@@ -94,7 +94,7 @@ async def test_every_guest_page_shows_data_as_plain_text(marked: Hotel, idle_clo
 
 async def test_every_staff_tab_and_dialog_shows_data_as_plain_text(marked: Hotel) -> None:
     session = CheckInSession(marked)
-    session.find(CODE)
+    session.find(CODE, LAST)
     session.confirm()
     marked.request_help(Actor("guest"), HELP_REASON, CODE)
     marked.set_room_status(STAFF, "101", RoomStatus.INSPECTED, ROOM_REASON)

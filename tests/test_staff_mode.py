@@ -210,7 +210,7 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
         guest = Guest(pilot)
         await guest.confirm("LH6144")
         for _ in range(desk_hotel.profile.identity_attempts):
-            await guest.by_hand("01.01.2020", "T047")  # too young: each try counts
+            await guest.by_hand("01.01.2020", "T047")  # not the date on file: each try counts
         assert guest.on("LockedPage")
 
         await log_in(pilot, AGENT)
@@ -226,8 +226,9 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
 
 async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, ticks) -> None:
     failing = CheckInSession(desk_hotel)
-    while failing.step is not Step.LOCKED:
-        failing.find("ZZ9999")
+    for _ in range(desk_hotel.profile.lookup_attempts):
+        failing.find("ZZ9999", "Nobody")
+    assert failing.waiting_until() is not None
     app = kiosk_app(desk_hotel, ticks)  # back on Welcome: no guest session
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)

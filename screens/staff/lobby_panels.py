@@ -37,6 +37,8 @@ HELP_REASON_TEXT = {
     "locked": "booking locked",
     "lookup_locked": "too many failed lookups",
     "identity_locked": "identity check failed",
+    "document_refused": "document refused",
+    "too_young": "guest under age",
     "no_room": "no room ready",
     "unexpected_error": "kiosk error (see errors.log)",
 }

@@ -35,12 +35,12 @@ def guest_pause() -> None:
 def check_in(hotel: Hotel, code: str) -> dict:
     session = CheckInSession(hotel)
     guest_pause()
-    found = session.find(code)
+    found = session.find(code, hotel.booking(code).last_name)
     if not isinstance(found, Found):
         return {"code": code, "error": f"find: {found}"}
     session.confirm()
     guest_pause()
-    verified = session.identify_by_hand("1980-01-01", "1234")
+    verified = session.identify_by_hand("1985-02-03", "1234")  # core_helpers.GUEST_BIRTH
     if not isinstance(verified, Verified):
         return {"code": code, "error": f"identify: {verified}"}
     guest_pause()

@@ -55,7 +55,7 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
         if hotel.booking(code).status is not BookingStatus.RESERVED:
             continue  # checked in by an earlier life (whose line may never have been written)
         session = CheckInSession(hotel)
-        assert isinstance(session.find(code), Found)
+        assert isinstance(session.find(code, hotel.booking(code).last_name), Found)
         session.confirm()
         if number % 2:
             session.approve_identity(DESK, "passport seen at the desk")

@@ -40,7 +40,7 @@ def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
         if hotel.booking(code).status is not BookingStatus.RESERVED:
             continue  # checked in by an earlier life or by another kiosk
         session = CheckInSession(hotel)
-        found = session.find(code)
+        found = session.find(code, hotel.booking(code).last_name)
         say("lookup", session.id, code, "ok" if isinstance(found, Found) else str(found.failure))
         if not isinstance(found, Found):
             continue

@@ -42,7 +42,7 @@ for index, code in enumerate(codes.split(",")):
     lockstep.step(index)
     session = CheckInSession(hotel)
     entry: dict = {"code": code, "session": session.id}
-    found = session.find(code)
+    found = session.find(code, hotel.booking(code).last_name)
     entry["find"] = "found" if isinstance(found, Found) else str(found.failure)
     if isinstance(found, Found):
         session.confirm()
