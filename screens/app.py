@@ -90,7 +90,7 @@ class KioskApp(TroubleGuard, App[None]):
             self,
             hotel,
             # On Welcome there is no guest session yet, but staff still get one: it is how
-            # they unlock a kiosk that failed lookups have locked.
+            # they end the wait that failed lookups put on this kiosk.
             current_session=lambda: self.session or CheckInSession(hotel),
             on_leave=self._back_from_staff,
             on_enter=self._staff_entered,
