@@ -108,18 +108,27 @@ async def until(pilot, condition: Callable[[], bool], what: str, *, at_most: flo
         await pilot.pause(0.05)
 
 
-def under_the_pointer(app, selector: str) -> bool:
-    """Whether a click at the top left of `selector` (where Pilot clicks) would reach it."""
-    found = app.screen.query(selector)
-    if not found:
-        return False
-    widget = found.first()
-    if not widget.region.area:
+def under_the_pointer(app, target) -> bool:
+    """Whether a click at the top left of `target` (a selector or a widget; where Pilot
+    clicks) would reach it."""
+    if isinstance(target, str):
+        found = app.screen.query(target)
+        if not found:
+            return False
+        target = found.first()
+    if not target.is_attached or not target.region.area:
         return False
     try:
-        return app.get_widget_at(*widget.region.offset)[0] is widget
+        return app.get_widget_at(*target.region.offset)[0] is target
     except NoWidget:
         return False
+
+
+async def click(pilot, target) -> None:
+    """Click `target` once it is laid out: on a busy machine a page or dialog may not be
+    drawn yet when the test gets here, and a click sent then lands elsewhere."""
+    await until(pilot, lambda: under_the_pointer(pilot.app, target), f"{target} to be shown")
+    assert await pilot.click(target), f"nothing clickable at {target}"
 
 
 class Guest:
@@ -143,10 +152,7 @@ class Guest:
         return type(getattr(screen, "page", screen)).__name__ == name
 
     async def click(self, selector: str) -> None:
-        # A page is built in the app's own time: on a busy machine the button may not be
-        # laid out yet when the test gets here, and a click sent then lands elsewhere.
-        await until(self.pilot, lambda: under_the_pointer(self.app, selector), f"{selector} to be shown")
-        assert await self.pilot.click(selector), f"nothing clickable at {selector}"
+        await click(self.pilot, selector)
 
     async def type(self, text: str, *then: str) -> None:
         """A person typing: one key at a time."""

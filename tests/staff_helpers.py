@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import IdleClock as Ticks  # the guest tests' idle clock, one class for both
+from conftest import click
 from core_helpers import NOW, at_identify, ready, zone
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, SelectionList
@@ -121,11 +122,11 @@ async def give_reason(pilot: Pilot, *, choice: int | None = 0, note: str = "") -
     """In the reason dialog: pick the `choice`-th listed reason, write `note`, go ahead."""
     screen = pilot.app.screen
     if choice is not None:
-        await pilot.click(screen.query(RadioButton)[choice])
+        await click(pilot, screen.query(RadioButton)[choice])
     if note:
-        await pilot.click("#reason-note")
+        await click(pilot, "#reason-note")
         await pilot.press(*note)
-    await pilot.click("#reason-ok")
+    await click(pilot, "#reason-ok")
     await pilot.pause()
 
 
@@ -135,10 +136,10 @@ async def pick_rooms(pilot: Pilot, *numbers: str) -> None:
     for number in numbers:
         choices.select(number)
     await pilot.pause()
-    await pilot.click("#room-ok")
+    await click(pilot, "#room-ok")
     await pilot.pause()
 
 
 async def override(pilot: Pilot, override_id: str) -> None:
-    await pilot.click(f"#{override_id}")
+    await click(pilot, f"#{override_id}")
     await pilot.pause()

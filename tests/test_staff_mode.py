@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Guest, until
+from conftest import Guest, click, until
 from core_helpers import NOW, events
 from staff_helpers import (  # noqa: F401  (fixtures are used by name)
     AGENT,
@@ -281,7 +281,7 @@ async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")
-        await pilot.click("#reason-ok")
+        await click(pilot, "#reason-ok")
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
         assert text_of(app, "#reason-hint") == "Choose a reason or write a note."
@@ -345,7 +345,7 @@ async def test_reissue_key_revokes_the_old_one_and_shows_the_new_pin(
         await override(pilot, "reissue-key")
         await give_reason(pilot, choice=0)
         new_pin = app.screen.query_one(Digits).value
-        await pilot.click("#keys-close")
+        await click(pilot, "#keys-close")
         await pilot.pause()
         assert isinstance(app.screen, StaffScreen)
 
@@ -487,7 +487,7 @@ def rows(app, table_id: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 async def show_tab(pilot, tab: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.click(f"#--content-tab-{tab}")
+    await click(pilot, f"#--content-tab-{tab}")
     await pilot.pause()
 
 
@@ -538,10 +538,10 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         ]
         assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (1)"
 
-        await pilot.click("#help-take")
+        await click(pilot, "#help-take")
         await pilot.pause()
         assert rows(app, "help-table")[0][5:] == ["taken", AGENT.name]
-        await pilot.click("#help-close")
+        await click(pilot, "#help-close")
         await pilot.pause()
         assert rows(app, "help-table") == []
         assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (0)"
@@ -560,7 +560,7 @@ async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ti
 
         table = app.screen.query_one("#rooms-table", DataTable)
         table.move_cursor(row=table.get_row_index("104"))
-        await pilot.click("#room-out_of_order")
+        await click(pilot, "#room-out_of_order")
         await pilot.pause()
         await give_reason(pilot, choice=2)
         assert {row[0]: row for row in rows(app, "rooms-table")}["104"][3] == "out of order"
@@ -584,7 +584,7 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Ho
         everything = rows(app, "audit-table")
         assert len(everything) == len(events(desk_hotel)) and everything[0][2] == "session unlocked"
 
-        await pilot.click("#audit-booking")
+        await click(pilot, "#audit-booking")
         await pilot.press(*"lh6144")
         await pilot.pause()
         assert {row[4] for row in rows(app, "audit-table")} == {"LH6144"}
@@ -721,7 +721,7 @@ async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, ticks) 
         await show_tab(pilot, "arrivals")
         table = app.screen.query_one("#arrivals-table", DataTable)
         table.move_cursor(row=table.get_row_index("LH7015"))
-        await pilot.click("#arrivals-desk")
+        await click(pilot, "#arrivals-desk")
         await pilot.pause()
         assert app.screen.query_one(TabbedContent).active == "session"
         facts = str(app.screen.query_one("#session-facts", Static).render())
