@@ -43,7 +43,7 @@ def log_lines(hotel: Hotel) -> list[dict]:
 
 
 def error_events(hotel: Hotel) -> list[dict]:
-    return [event for event in hotel.audit_events(limit=1000) if event["action"] == "unexpected_error"]
+    return [event for event in hotel.audit_trail.events(limit=1000) if event["action"] == "unexpected_error"]
 
 
 async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name(
@@ -57,7 +57,7 @@ async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name
         assert app.is_running and guest.on("UnexpectedErrorPage")
         assert shown(app, "Sorry, something went wrong on our side") and shown(app, "front desk")
         assert app.session is None and not shown(app, GUEST)
-        assert [request["reason"] for request in hotel.help_requests()] == ["unexpected_error"]
+        assert [request.reason for request in hotel.help.requests()] == ["unexpected_error"]
 
         monkeypatch.undo()  # the next guest finds the kiosk working
         await guest.click("#start-over")
@@ -113,7 +113,7 @@ async def test_an_error_that_recurs_is_reported_once_a_minute_and_staff_called_o
         app.call_later(failing_callback)
         await pilot.pause()
     assert len(error_events(hotel)) == len(log_lines(hotel)) == 2
-    assert len(hotel.help_requests()) == 1  # staff are on their way already
+    assert len(hotel.help.requests()) == 1  # staff are on their way already
 
 
 async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
@@ -133,7 +133,7 @@ async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
         (notice,) = app._notifications
         assert notice.title == "Unexpected error" and "ValueError at" in notice.message
         assert GUEST not in notice.message
-    assert not desk_hotel.help_requests()  # staff are already here
+    assert not desk_hotel.help.requests()  # staff are already here
     assert len(error_events(desk_hotel)) == 1
 
 
