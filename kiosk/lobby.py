@@ -84,7 +84,7 @@ def room_board(hotel: Hotel) -> list[RoomLine]:
     gateway = hotel.gateway
     lines = []
     for room in gateway.rooms():
-        code = gateway.gateway.occupant(room.number)
+        code = gateway.occupant(room.number)
         lines.append(RoomLine(room, gateway.booking(code) if code else None))
     return lines
 

@@ -25,6 +25,7 @@ from staff_helpers import (  # noqa: F401  (fixtures are used by name)
 )
 
 from kiosk import cli, error_report, lobby
+from kiosk.gateway import Gateway
 from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession
 from screens.staff.dashboard import StaffScreen
@@ -164,10 +165,10 @@ async def test_a_kiosk_that_cannot_show_the_calm_page_exits_with_status_1(
 def test_the_command_line_prints_no_traceback_for_a_bug(
     hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    def failing_bookings(self: Hotel, **filters: object) -> list:
+    def failing_bookings(self: Gateway, **filters: object) -> list:
         raise KeyError(GUEST)
 
-    monkeypatch.setattr(Hotel, "bookings", failing_bookings)
+    monkeypatch.setattr(Gateway, "bookings", failing_bookings)
     monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(hotel.data_dir.root), "bookings"])
     with pytest.raises(SystemExit) as exited:
         cli.main()

@@ -547,7 +547,7 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         assert rows(app, "help-table") == []
         assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (0)"
 
-    assert desk_hotel.help.requests(open_only=False)[-1]["status"] == HelpStatus.CLOSED
+    assert desk_hotel.help.requests(open_only=False)[-1].status == HelpStatus.CLOSED
 
 
 async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ticks) -> None:
