@@ -114,7 +114,8 @@ class Archive:
         if over:
             archived_at = self.hotel.now().isoformat()
             self.history.append(
-                {"booking": booking.to_doc(), "grants": [grant.to_doc() for grant in grants[booking.code]],
+                {"booking": booking.to_doc(),
+                 "grants": [grant.to_doc() for grant in grants[booking.code]],
                  "archived_at": archived_at}
                 for booking in over
             )
@@ -168,14 +169,15 @@ class Archive:
             record = next((found for found in self.history.records()
                            if found["booking"]["code"] == code), None)
             if record is None:
-                raise RestoreError(f"There is no stay {code} in {self.history.path}; nothing restored.")
+                raise RestoreError(
+                    f"There is no stay {code} in {self.history.path}; nothing restored.")
             booking = Booking.from_doc(record["booking"])
             if booking.status == BookingStatus.CHECKED_IN:
                 for room in booking.assigned_rooms:
                     holder = db.occupant(room)
                     if holder is not None:
-                        raise RestoreError(f"Room {room} is held by {holder} now; move or check out "
-                                           f"that stay first. Nothing restored.")
+                        raise RestoreError(f"Room {room} is held by {holder} now; move or "
+                                           "check out that stay first. Nothing restored.")
             grants = [Grant.from_doc(doc) for doc in record["grants"]]
             db.add_bookings([booking])
             db.add_grants(grants)

@@ -18,6 +18,7 @@ from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.door import DoorVerdict
 from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
+from kiosk.models import BookingStatus
 from kiosk.profile import ProfileError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
@@ -195,7 +196,8 @@ def import_rooms(context: Context, file: str) -> None:
 def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
     """List bookings."""
     hotel = context.hotel(create=False)
-    found = hotel.gateway.bookings(arrival=arrival.date() if arrival else None, status=status)
+    found = hotel.gateway.bookings(arrival=arrival.date() if arrival else None,
+                                   status=BookingStatus(status) if status else None)
     if as_json:
         _print_json([{k: v for k, v in asdict(b).items() if k not in ("doc_id",)} for b in found])
         return

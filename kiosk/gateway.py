@@ -76,7 +76,8 @@ class Reads:
     def rooms(self) -> list[Room]:
         """By floor and number."""
         docs = self._db().table(ROOMS).all()
-        return sorted((Room.from_doc(doc) for doc in docs), key=lambda room: (room.floor, room.number))
+        found = (Room.from_doc(doc) for doc in docs)
+        return sorted(found, key=lambda room: (room.floor, room.number))
 
     def room(self, number: str) -> Room | None:
         found = self.store.find(ROOMS, "number", number)
@@ -106,7 +107,8 @@ class Reads:
 
     def help_requests(self, *, open_only: bool = True) -> list[HelpRequest]:
         """Oldest first."""
-        requests = [HelpRequest.from_doc(doc, doc.doc_id) for doc in self._db().table(HELP_REQUESTS).all()]
+        docs = self._db().table(HELP_REQUESTS).all()
+        requests = [HelpRequest.from_doc(doc, doc.doc_id) for doc in docs]
         if open_only:
             requests = [request for request in requests if request.status is not HelpStatus.CLOSED]
         return sorted(requests, key=lambda request: request.created_at)
@@ -118,7 +120,8 @@ class Reads:
     def staff_accounts(self) -> list[StaffAccount]:
         """By name."""
         docs = self._db().table(STAFF).all()
-        return sorted((StaffAccount.from_doc(doc) for doc in docs), key=lambda account: account.name)
+        found = (StaffAccount.from_doc(doc) for doc in docs)
+        return sorted(found, key=lambda account: account.name)
 
     def staff_account(self, name: str) -> StaffAccount | None:
         found = self._db().table(STAFF).search(where("name") == name)
@@ -143,7 +146,8 @@ class Reads:
 class Writer(Reads):
     """Reads and writes inside one store transaction; everything commits together."""
 
-    def __init__(self, store: Store, db: TinyDB, *, now: Callable[[], datetime], kiosk: str) -> None:
+    def __init__(self, store: Store, db: TinyDB, *, now: Callable[[], datetime],
+                 kiosk: str) -> None:
         super().__init__(store)
         self._transaction_db = db
         self._now = now

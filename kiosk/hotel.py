@@ -103,13 +103,16 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
         data_dir.require(data_dir.profile)
     profile, clock, kiosk_id = _profile_clock_and_name(data_dir, clock, kiosk_id)
     if not create:
-        data_dir.require(data_dir.database, data_dir.secret)  # else the store and the secret would be made
-    store = Store(data_dir.database, check=check_records, lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT)
+        # Else the store and the secret would be made.
+        data_dir.require(data_dir.database, data_dir.secret)
+    store = Store(data_dir.database, check=check_records,
+                  lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT)
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=Gateway.has_grants(store))
     return Hotel(data_dir, profile, store, secret, clock, kiosk_id)
 
 
-def open_door(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None) -> Door:
+def open_door(data_dir: DataDir, *, clock: Clock | None = None,
+              kiosk_id: str | None = None) -> Door:
     """A door for a process that could not open the store (another process holds the data
     lock): it reads kiosk.json without the lock and keeps its events in the pending folder."""
     profile, clock, kiosk_id = _profile_clock_and_name(data_dir, clock, kiosk_id)

@@ -297,7 +297,7 @@ def import_bookings(hotel: Hotel, path: Path) -> ImportResult:
         for booking in bookings:
             _upsert_booking(hotel, db, existing.get(booking.code), booking, result)
         db.audit(SYSTEM, "import_bookings", file=path.name, added=result.added,
-                    updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
+                 updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
     return result
 
 
@@ -341,5 +341,5 @@ def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
                 db.save_room(room)
                 result.updated += 1
         db.audit(SYSTEM, "import_rooms", file=path.name, added=result.added,
-                    updated=result.updated, unchanged=result.unchanged)
+                 updated=result.updated, unchanged=result.unchanged)
     return result

@@ -176,7 +176,7 @@ class CheckInSession:
                     self.booking, self.step = booking, Step.LOCKED
                     self.hotel.help.file(db, self.actor, HelpReason.LOCKED, booking.code)
             db.audit(self.actor, "lookup", outcome=outcome.failure,
-                             booking=booking.code if booking else None)
+                     booking=booking.code if booking else None)
         return outcome
 
     def _failed_lookup(self, db: Writer, now: datetime) -> Rejected:
@@ -270,7 +270,7 @@ class CheckInSession:
                 # Another kiosk (or the desk) was quicker; the trail shows both attempts.
                 self.step = Step.ENDED
                 db.audit(actor, "rooms_assigned", outcome=Failure.ALREADY_CHECKED_IN,
-                                 booking=self.booking.code)
+                         booking=self.booking.code)
                 return Rejected(Failure.ALREADY_CHECKED_IN)
             held = db.held_rooms()
             free = room_rules.free_ready_rooms(db.rooms(), held)
@@ -288,7 +288,7 @@ class CheckInSession:
                 return Rejected(Failure.NO_ROOM_READY)
             numbers = [room.number for room in assignment.rooms]
             db.audit(actor, "rooms_assigned", booking=self.booking.code, rooms=numbers,
-                             upgraded_to=assignment.upgraded_to, reason=reason)
+                     upgraded_to=assignment.upgraded_to, reason=reason)
             issued = tuple(self._issue(db, room, actor) for room in assignment.rooms)
             now = self.hotel.now()
             self._save_booking(db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now)
@@ -335,7 +335,7 @@ class CheckInSession:
                 self._refresh_booking(db)
                 self._save_booking(db, identity_failures=0, locked=False)
             db.audit(Actor("staff", staff.name), "session_unlocked",
-                             booking=self.booking.code if self.booking else None, reason=reason)
+                     booking=self.booking.code if self.booking else None, reason=reason)
         if self.booking is None:
             self.step = Step.FIND
         elif self.booking.identity is not None:
@@ -357,7 +357,7 @@ class CheckInSession:
             assigned = [new_room if number == old_room else number for number in booking.assigned_rooms]
             self._save_booking(db, assigned_rooms=assigned)
             db.audit(actor, "room_reassigned", booking=booking.code, room=new_room,
-                             previous=old_room, reason=reason)
+                     previous=old_room, reason=reason)
         self._replace_key(old_room, key)
         return key
 
@@ -394,14 +394,14 @@ class CheckInSession:
             self.hotel.grants.revoke(db, booking.code, actor, reason=reason)
             self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
             db.audit(actor, "check_in_undone", booking=booking.code,
-                             rooms=booking.assigned_rooms, reason=reason)
+                     rooms=booking.assigned_rooms, reason=reason)
         self.keys = ()
         self.step = Step.READY if booking.identity else Step.IDENTIFY
 
     def end(self, staff: StaffMember, reason: str) -> None:
         with self._transaction() as db:
             db.audit(Actor("staff", staff.name), "session_ended",
-                             booking=self.booking.code if self.booking else None, reason=reason)
+                     booking=self.booking.code if self.booking else None, reason=reason)
         self.wipe()
         self.step = Step.ENDED
 

@@ -62,7 +62,7 @@ def test_record_refuses_secret_detail_keys(hotel: Hotel, key: str) -> None:
         with hotel.transaction() as db:
             db.audit(SYSTEM, "room_status", room="101", reason="fine")
             db.add_audit_event(audit.event(at=hotel.now(), kiosk="k1", actor=SYSTEM, action="oops",
-                                           **{key: "123456"}))
+                               **{key: "123456"}))
     # Nothing of the failed write reached the file, not even the harmless event before it.
     assert hotel.data_dir.database.read_bytes() == before
     assert reopen(hotel).audit_trail.events() == []
