@@ -46,7 +46,7 @@ PENDING_FOLDER = "door-events"
 # lock before it writes its event to the pending folder instead.
 LOCK_WAIT_SECONDS = 0.5
 
-DoorRead = Callable[[str], "tuple[list[Grant], AttemptCounter | None]"]
+DoorRead = Callable[[str], tuple[list[Grant], AttemptCounter | None]]
 """A room's grants and its wrong-PIN counter (None: none on record)."""
 
 
