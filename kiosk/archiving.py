@@ -109,22 +109,19 @@ class Archive:
     def _archive_over(self, db: Writer, today: date) -> int:
         closed = self._archive_closed_help_requests(db)
         after_days = self.hotel.profile.archive_after_days
-        over = [booking for booking in db.bookings() if stay_is_over(booking, today, after_days)]
-        grants = {booking.code: db.grants_of_booking(booking.code) for booking in over}
-        if over:
+        over = [booking.code for booking in db.bookings()
+                if stay_is_over(booking, today, after_days)]
+        # Gone from memory only: the file drops them at the commit, once history.jsonl has
+        # them (a failed append aborts the transaction).
+        stays = db.remove_stays(over)
+        if stays:
             archived_at = self.hotel.now().isoformat()
-            self.history.append(
-                {"booking": booking.to_doc(),
-                 "grants": [grant.to_doc() for grant in grants[booking.code]],
-                 "archived_at": archived_at}
-                for booking in over
-            )
-            db.remove_grants(grant for found in grants.values() for grant in found)
-            db.remove_bookings(booking.code for booking in over)
-        if over or closed:
-            db.audit(SYSTEM, "history_archived", bookings=len(over),
-                     grants=sum(len(found) for found in grants.values()), help_requests=closed)
-        return len(over)
+            self.history.append({"booking": booking, "grants": grants, "archived_at": archived_at}
+                                for booking, grants in stays)
+        if stays or closed:
+            db.audit(SYSTEM, "history_archived", bookings=len(stays),
+                     grants=sum(len(grants) for _, grants in stays), help_requests=closed)
+        return len(stays)
 
     def _archive_closed_help_requests(self, db: Writer) -> int:
         closed = [request for request in db.help_requests(open_only=False)

@@ -42,6 +42,9 @@ STAFF = "staff"
 # One record: the time of the last write, which the next write compares its clock with.
 LAST_WRITE = "last_write"
 
+Doc = dict[str, Any]
+"""A record as stored, for the files that keep records as they were (history.jsonl)."""
+
 
 def _held_rooms(doc: Mapping[str, Any]) -> list[str] | None:
     return doc.get("assigned_rooms") if doc["status"] == BookingStatus.CHECKED_IN else None
@@ -169,9 +172,16 @@ class Writer(Reads):
         assert booking.doc_id is not None, "a booking read from the store"
         self._table(BOOKINGS).update(booking.to_doc(), doc_ids=[booking.doc_id])
 
-    def remove_bookings(self, codes: Iterable[str]) -> None:
-        doc_ids = [doc.doc_id for code in codes for doc in self.store.find(BOOKINGS, "code", code)]
-        self._table(BOOKINGS).remove(doc_ids=doc_ids)
+    def remove_stays(self, codes: Iterable[str]) -> list[tuple[Doc, list[Doc]]]:
+        """Remove these bookings and their key grants; returns each booking's document with
+        its grants' documents, as stored (history.jsonl keeps them so, and costs no
+        conversion per stay)."""
+        stays = [(booking, self.store.find(GRANTS, "booking", booking["code"]))
+                 for code in codes for booking in self.store.find(BOOKINGS, "code", code)]
+        self._table(GRANTS).remove(
+            doc_ids=[grant.doc_id for _, grants in stays for grant in grants])
+        self._table(BOOKINGS).remove(doc_ids=[booking.doc_id for booking, _ in stays])
+        return [(dict(booking), [dict(grant) for grant in grants]) for booking, grants in stays]
 
     def add_rooms(self, rooms: Iterable[Room]) -> None:
         self._table(ROOMS).insert_multiple(room.to_doc() for room in rooms)
@@ -189,9 +199,6 @@ class Writer(Reads):
         """`grant` as read from the store (it knows its document)."""
         assert grant.doc_id is not None, "a grant read from the store"
         self._table(GRANTS).update(grant.to_doc(), doc_ids=[grant.doc_id])
-
-    def remove_grants(self, grants: Iterable[Grant]) -> None:
-        self._table(GRANTS).remove(doc_ids=[grant.doc_id for grant in grants])
 
     # -- attempt limits ---------------------------------------------------------------------
 
