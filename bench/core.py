@@ -71,7 +71,7 @@ def ready_sessions(hotel: Hotel, codes: list[str]) -> list[CheckInSession]:
     sessions = []
     for code in codes:
         session = CheckInSession(hotel)
-        session.find(code, hotel.booking(code).last_name)
+        session.find(code, hotel.gateway.booking(code).last_name)
         session.confirm()
         assert isinstance(session.identify_by_hand("1985-02-03", "T047"), Verified)
         sessions.append(session)
@@ -91,22 +91,22 @@ def kiosk_ops(house: dataset.House, samples: int, rng: random.Random) -> dict[st
 
     for _code, room, pin in rng.sample(house.checked_in, samples):
         start = clock()
-        verdict = hotel.verify_key(room, pin)
+        verdict = hotel.door.verify(room, pin)
         out["verify"].append(clock() - start)
         assert verdict.opens, verdict
 
     codes = [dataset.code_of(rng.randint(1, house.open_bookings)) for _ in range(max(200, samples))]
     for code in codes:
         start = clock()
-        found = hotel.booking(code)
+        found = hotel.gateway.booking(code)
         out["lookup"].append(clock() - start)
         assert found is not None
 
     # Another kiosk writes; this one's next lookup re-reads the whole file.
     other = dataset.open_house(house, kiosk_id="other")
     for code in codes[: max(3, samples // 3)]:
-        other.request_help(SYSTEM, "bench")
-        out["reload"].append(timed(lambda code=code: hotel.booking(code)))
+        other.help.request(SYSTEM, "bench")
+        out["reload"].append(timed(lambda code=code: hotel.gateway.booking(code)))
     return out
 
 
@@ -239,7 +239,7 @@ def scale(n: int, samples: int) -> dict:
 def budget(open_bookings: int, departed: int, samples: int) -> dict:
     """DESIGN.md: a durable check-in write with 10,000 open bookings and 100,000 departed.
     The departed stays start in kiosk.json (a house from before the archive existed) and are
-    moved out by Hotel.archive_departed(), as `kiosk run` does at start; then a kiosk starts
+    moved out by Hotel.archive.departed(), as `kiosk run` does at start; then a kiosk starts
     on the house and checks guests in."""
     rng = random.Random(1)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
@@ -248,7 +248,7 @@ def budget(open_bookings: int, departed: int, samples: int) -> dict:
         house = dataset.describe(root, open_bookings, departed)
         out = kiosk_ops(house, samples, rng)
         hotel = dataset.open_house(house)
-        assert hotel.booking(dataset.code_of(open_bookings + 1)) is None  # a departed stay: archived
+        assert hotel.gateway.booking(dataset.code_of(open_bookings + 1)) is None  # a departed stay: archived
         history = (root / "history.jsonl").stat().st_size
         after = (root / "kiosk.json").stat().st_size
     return {"open": open_bookings, "departed": departed, "kiosk": out, "archive_s": built["archive_s"],
@@ -271,7 +271,7 @@ def lookups(samples: int) -> dict:
         hotel = open_hotel(DataDir(Path(tmp) / "demo"), kiosk_id="bench")
         demo.seed(hotel)
         for _ in range(samples):
-            with hotel.transaction() as db:
+            with hotel.gateway.store.transaction() as db:
                 db.table("limits").truncate()
             kinds = list(FAILED_LOOKUPS)
             rng.shuffle(kinds)
@@ -293,7 +293,7 @@ def build(root: str, open_bookings: str, departed: str = "0", extra: str = "") -
                              house.departed).close()
     elif extra == "archive":
         hotel = dataset.open_house(house)
-        result["archive_s"] = timed(hotel.archive_departed)
+        result["archive_s"] = timed(hotel.archive.departed)
     return result
 
 

@@ -131,7 +131,7 @@ def build(root: Path, open_bookings: int, departed: int = 0) -> House:
     """A kiosk data directory holding everything in kiosk.json (departed stays not yet archived)."""
     hotel = open_hotel(DataDir(root), clock=clock(), kiosk_id="bench")
     rooms, bookings, grants, arrivals, live = records(hotel.secret, open_bookings, departed)
-    with hotel.store.transaction() as db:
+    with hotel.gateway.store.transaction() as db:
         db.table("rooms").insert_multiple(room.to_doc() for room in rooms)
         db.table("bookings").insert_multiple(booking.to_doc() for booking in bookings)
         db.table("grants").insert_multiple(grants)

@@ -13,7 +13,7 @@ What it measures (DESIGN.md, "Performance budgets"):
   synchronous=FULL, indexed) holding the same records, and how each grows from 1,000 to
   100,000 (cost ratio and the exponent k in cost ~ N^k);
 * the budget house: 10,000 open bookings and 100,000 departed stays, the departed moved to
-  history.jsonl by Hotel.archive_departed() as `kiosk run` does at start;
+  history.jsonl by Hotel.archive.departed() as `kiosk run` does at start;
 * a failed lookup (a wrong last name) with a made-up code and with the real codes of a
   cancelled, a checked-in and a wrong-day booking, side by side: they must take the same time;
 * memory of a kiosk process with 10,000 open bookings and the app on screen.
@@ -269,7 +269,7 @@ def main() -> None:
         row("  re-read after another kiosk wrote", label, fmt_time(median(kiosk["reload"])))
         row("  kiosk.json before / after archiving", "",
             f"{budget['file_mb_before']:.1f} MB / {budget['file_mb']:.1f} MB")
-        row("  one-time archive_departed() at start", f"{departed:,} stays", fmt_time(budget["archive_s"]),
+        row("  one-time archive.departed() at start", f"{departed:,} stays", fmt_time(budget["archive_s"]),
             "", "", "", "")
     if "error" in memory:
         row("  memory, 10,000 open bookings", "", memory["error"])

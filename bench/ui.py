@@ -207,7 +207,7 @@ async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) 
     from kiosk import demo
     from kiosk.models import normalise_name
 
-    guest = hotel.booking(code)
+    guest = hotel.gateway.booking(code)
     birth = guest.date_of_birth or date(1985, 2, 3)
     await step(pilot, app, "enter", timings, "welcome → find booking")
     await pilot.press(*code, "enter", *normalise_name(guest.last_name))  # Enter: on to the name
@@ -340,7 +340,7 @@ def memory(data_dir: str, open_bookings: int) -> None:
     house = dataset.describe(Path(data_dir), open_bookings)
     hotel = dataset.open_house(house)
     for index in ("code", "last_name", "room"):
-        hotel.store.find("bookings", index, "")
+        hotel.gateway.store.find("bookings", index, "")
     for session in ready_sessions(hotel, house.arrival_codes[:3]):
         session.check_in()
     core_only = rss_mb()

@@ -18,6 +18,7 @@ from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.door import DoorVerdict
 from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
+from kiosk.models import BookingStatus
 from kiosk.profile import ProfileError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
@@ -74,7 +75,7 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
 
 def _start_app(hotel: Hotel, *, demo: bool) -> None:
     try:
-        hotel.archive_departed()  # keep history out of the file every check-in rewrites
+        hotel.archive.departed()  # keep history out of the file every check-in rewrites
     except ArchivePaused as paused:
         # The kiosk still starts: staff have a help request, and history can wait.
         click.echo(f"Warning: {paused}", err=True)
@@ -113,7 +114,7 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
     hotel = context.hotel(root)
     if fresh:
         demo_data.seed(hotel)
-    elif not hotel.rooms():
+    elif not hotel.gateway.rooms():
         raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
     if no_app:
         click.echo(f"Demo data in {root}")
@@ -195,7 +196,8 @@ def import_rooms(context: Context, file: str) -> None:
 def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
     """List bookings."""
     hotel = context.hotel(create=False)
-    found = hotel.bookings(arrival=arrival.date() if arrival else None, status=status)
+    found = hotel.gateway.bookings(arrival=arrival.date() if arrival else None,
+                                   status=BookingStatus(status) if status else None)
     if as_json:
         _print_json([{k: v for k, v in asdict(b).items() if k not in ("doc_id",)} for b in found])
         return
@@ -212,7 +214,8 @@ def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) 
 def rooms(context: Context, as_json: bool) -> None:
     """List rooms with their status and occupant booking."""
     hotel = context.hotel(create=False)
-    rows = [{**room.to_doc(), "occupant": hotel.occupant(room.number)} for room in hotel.rooms()]
+    gateway = hotel.gateway
+    rows = [{**room.to_doc(), "occupant": gateway.occupant(room.number)} for room in gateway.rooms()]
     if as_json:
         _print_json(rows)
         return
@@ -228,7 +231,7 @@ def rooms(context: Context, as_json: bool) -> None:
 @pass_context
 def audit_command(context: Context, limit: int, booking: str | None, actor: str | None, as_json: bool) -> None:
     """Print the latest audit events."""
-    events = context.hotel(create=False).audit_events(limit=limit, booking=booking, actor=actor)
+    events = context.hotel(create=False).audit_trail.events(limit=limit, booking=booking, actor=actor)
     if as_json:
         _print_json(events)
         return
@@ -255,7 +258,7 @@ def history_restore(context: Context, code: str) -> None:
     (e.g. after a wrong clock archived it)."""
     hotel = context.hotel()
     try:
-        booking, grants = hotel.restore_stay(code)
+        booking, grants = hotel.archive.restore(code)
     except (RestoreError, StorageError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
@@ -318,7 +321,7 @@ def _door_verdict(context: Context, room: str, code: str) -> DoorVerdict:
             # Opening the store takes the data lock; a door does not wait for it, it reads
             # kiosk.json as it is (a StorageError from there says why it cannot).
             return open_door(data_dir, kiosk_id=context.kiosk_id).verify(room, code)
-        return hotel.verify_key(room, code)
+        return hotel.door.verify(room, code)
     except (datadir.DataDirError, ProfileError, SecretError) as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
@@ -354,7 +357,7 @@ def _staff_call(action: Any, *args: Any) -> None:
 def staff_add(context: Context, name: str, role: str) -> None:
     """Add a staff member; asks for the PIN twice (or reads it from standard input)."""
     hotel = context.hotel()
-    _staff_call(hotel.add_staff, name, Role(role), _read_pin(f"PIN for {name}"))
+    _staff_call(hotel.staff.add, name, Role(role), _read_pin(f"PIN for {name}"))
     click.echo(f"Added {name} ({role}).")
 
 
@@ -362,7 +365,7 @@ def staff_add(context: Context, name: str, role: str) -> None:
 @pass_context
 def staff_list(context: Context) -> None:
     """List staff members and their roles."""
-    members = context.hotel().staff_members()
+    members = context.hotel().staff.members()
     if not members:
         click.echo("No staff yet. Add one with: kiosk staff add NAME --role manager")
         return
@@ -374,7 +377,7 @@ def staff_list(context: Context) -> None:
 @pass_context
 def staff_remove(context: Context, name: str) -> None:
     """Remove a staff member."""
-    _staff_call(context.hotel().remove_staff, name)
+    _staff_call(context.hotel().staff.remove, name)
     click.echo(f"Removed {name}.")
 
 
@@ -384,7 +387,7 @@ def staff_remove(context: Context, name: str) -> None:
 def staff_reset_pin(context: Context, name: str) -> None:
     """Give a staff member a new PIN."""
     hotel = context.hotel()
-    _staff_call(hotel.reset_staff_pin, name, _read_pin(f"New PIN for {name}"))
+    _staff_call(hotel.staff.reset_pin, name, _read_pin(f"New PIN for {name}"))
     click.echo(f"New PIN set for {name}.")
 
 

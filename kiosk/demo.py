@@ -110,16 +110,16 @@ def demo_bookings(today: date) -> list[Booking]:
 
 def seed(hotel: Hotel) -> None:
     with hotel.transaction() as db:
-        db.table("rooms").insert_multiple(room.to_doc() for room in demo_rooms())
-        db.table("bookings").insert_multiple(booking.to_doc() for booking in demo_bookings(hotel.today()))
-        hotel.audit(db, SYSTEM, "demo_seeded", rooms=40, bookings=len(GUESTS))
+        db.add_rooms(demo_rooms())
+        db.add_bookings(demo_bookings(hotel.today()))
+        db.audit(SYSTEM, "demo_seeded", rooms=40, bookings=len(GUESTS))
     _check_in_through_the_desk(hotel, ALREADY_CHECKED_IN)
 
 
 def _check_in_through_the_desk(hotel: Hotel, code: str) -> None:
     """The checked-in guest goes through the real flow, so their keys are real ones."""
     session = CheckInSession(hotel)
-    booking = hotel.booking(code)
+    booking = hotel.gateway.booking(code)
     assert booking is not None
     session.find(code, booking.last_name)
     session.confirm()

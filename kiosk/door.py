@@ -18,7 +18,7 @@ wrong PIN up to `door_lockout_max_minutes`. While it is locked every PIN is refu
 the right one too: a keypad cannot tell the guest from the person guessing, and a right PIN
 that opened during a lock-out would leave the guessing unlimited. The QR key is no guess
 (a 128-bit signature) and opens throughout, and each lock-out step is short (README,
-Security).
+Security). The lock-out's figures are kiosk/attempts.py's.
 """
 
 from __future__ import annotations
@@ -28,24 +28,26 @@ import os
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb import TinyDB, where
 
 from kiosk import audit, keys
+from kiosk.attempts import FailureWindow
 from kiosk.audit import SYSTEM, Actor
+from kiosk.gateway import Writer
+from kiosk.models import AttemptCounter, Grant
 from kiosk.storage import StorageError
 
 PENDING_FOLDER = "door-events"
 # A door answers within a second whatever the data lock does: it waits this long for the
 # lock before it writes its event to the pending folder instead.
 LOCK_WAIT_SECONDS = 0.5
-# Doublings of the lock-out beyond which the longest lock-out applies anyway; keeps the
-# arithmetic of a long run of wrong PINs away from timedelta's limits.
-_MAX_DOUBLINGS = 20
+
+DoorRead = Callable[[str], tuple[list[Grant], AttemptCounter | None]]
+"""A room's grants and its wrong-PIN counter (None: none on record)."""
 
 
 def limit_key(room: str) -> str:
@@ -63,46 +65,22 @@ class DoorVerdict:
     """Why the door's event is not on disk yet (None: in the store or the pending folder)."""
 
 
-@dataclass(frozen=True)
-class WrongPinLimit:
-    attempts: int  # the wrong PIN in the window that first locks the keypad
-    first_lockout: timedelta
-    longest_lockout: timedelta
-    window: timedelta
-
-    @classmethod
-    def from_profile(cls, profile: Any) -> WrongPinLimit:
-        return cls(
-            attempts=profile.door_pin_attempts,
-            first_lockout=timedelta(minutes=profile.door_lockout_minutes),
-            longest_lockout=timedelta(minutes=profile.door_lockout_max_minutes),
-            window=timedelta(hours=profile.door_pin_window_hours),
-        )
-
-    def lockout(self, wrong_in_window: int) -> timedelta | None:
-        """How long the keypad locks after the `wrong_in_window`-th wrong PIN, or None."""
-        beyond = wrong_in_window - self.attempts
-        if beyond < 0:
-            return None
-        return min(self.first_lockout * 2 ** min(beyond, _MAX_DOUBLINGS), self.longest_lockout)
-
-
 @dataclass
 class DoorRecord:
     """What a room's door has on record: its grants and its recent wrong PINs."""
 
-    grants: list[dict[str, Any]]
+    grants: list[Grant]
     wrong_pins: list[datetime] = field(default_factory=list)
     locked_until: datetime | None = None
 
 
-def record_from(grants: list[dict[str, Any]], limit_doc: dict[str, Any] | None,
+def record_from(grants: list[Grant], counter: AttemptCounter | None,
                 pending: Iterable[dict[str, Any]]) -> DoorRecord:
-    """The room's record from the store's documents and the events not folded into it yet."""
+    """The room's record from the store's records and the events not folded into it yet."""
     record = DoorRecord(grants)
-    if limit_doc:
-        record.wrong_pins = [datetime.fromisoformat(at) for at in limit_doc.get("wrong_pins", [])]
-        record.locked_until = _moment(limit_doc.get("locked_until"))
+    if counter:
+        record.wrong_pins = list(counter.failed_at)
+        record.locked_until = counter.locked_until
     for event in pending:
         _add_event(record, event)
     return record
@@ -120,14 +98,14 @@ def _add_event(record: DoorRecord, event: dict[str, Any]) -> None:
         record.locked_until = until
 
 
-def decide(record: DoorRecord, secret: bytes, limit: WrongPinLimit, room: str, code: str,
+def decide(record: DoorRecord, secret: bytes, limit: FailureWindow, room: str, code: str,
            now: datetime, kiosk: str) -> tuple[DoorVerdict, dict[str, Any]]:
     """The verdict, and the event to write (an audit event that may also count a wrong PIN)."""
     method = "pin" if keys.looks_like_pin(code) else "qr"
     wrong_pin = False
     if method == "qr":
         verdict = _token_verdict(record, secret, room, code, now)
-    elif record.locked_until and now < record.locked_until <= now + limit.longest_lockout:
+    elif record.locked_until and now < record.locked_until <= now + limit.wait.longest:
         # A lock-out that would last longer than any lock-out does was set by a clock that
         # ran ahead; it ends once the clock is right again (issue 9: one ran for five days).
         verdict = DoorVerdict(False, "locked_out", locked_until=record.locked_until)
@@ -135,11 +113,11 @@ def decide(record: DoorRecord, secret: bytes, limit: WrongPinLimit, room: str, c
         verdict = _pin_verdict(record, secret, room, code.strip(), now)
         if verdict.reason == "wrong_code":
             wrong_pin = True
-            # Likewise wrong PINs "from the future" were counted on a clock that ran ahead.
-            recent = [at for at in record.wrong_pins if now - limit.window < at <= now]
-            lockout = limit.lockout(len(recent) + 1)
-            if lockout:
-                verdict = DoorVerdict(False, "wrong_code", locked_until=now + lockout)
+            # Likewise wrong PINs "from the future" were counted on a clock that ran ahead
+            # (FailureWindow.counted leaves them out).
+            locked_until = limit.next_try_at([*record.wrong_pins, now], now)
+            if locked_until:
+                verdict = DoorVerdict(False, "wrong_code", locked_until=locked_until)
     event = {
         "id": secrets.token_hex(8),
         "at": now.isoformat(),
@@ -158,7 +136,7 @@ def _pin_verdict(record: DoorRecord, secret: bytes, room: str, pin: str, now: da
     hashed = keys.pin_hash(secret, room, pin)
     known: DoorVerdict | None = None
     for grant in record.grants:
-        if secrets.compare_digest(grant["pin_hash"], hashed):
+        if secrets.compare_digest(grant.pin_hash, hashed):
             verdict = window_verdict(grant, now)
             if verdict.opens:
                 return verdict
@@ -174,19 +152,19 @@ def _token_verdict(record: DoorRecord, secret: bytes, room: str, token: str, now
         return DoorVerdict(False, "wrong_code")
     if claims.room != room:
         return DoorVerdict(False, "wrong_room")
-    grant = next((grant for grant in record.grants if grant["id"] == claims.grant_id), None)
+    grant = next((grant for grant in record.grants if grant.id == claims.grant_id), None)
     if grant is None:
         return DoorVerdict(False, "revoked")
     return window_verdict(grant, now)
 
 
-def window_verdict(grant: dict[str, Any], now: datetime) -> DoorVerdict:
-    booking = grant["booking"]
-    if grant.get("revoked_at"):
+def window_verdict(grant: Grant, now: datetime) -> DoorVerdict:
+    booking = grant.booking
+    if grant.revoked_at:
         return DoorVerdict(False, "revoked", booking)
-    if now < datetime.fromisoformat(grant["valid_from"]):
+    if now < grant.valid_from:
         return DoorVerdict(False, "not_yet_valid", booking)
-    if now >= datetime.fromisoformat(grant["valid_until"]):
+    if now >= grant.valid_until:
         return DoorVerdict(False, "expired", booking)
     return DoorVerdict(True, "open", booking)
 
@@ -194,28 +172,29 @@ def window_verdict(grant: dict[str, Any], now: datetime) -> DoorVerdict:
 # -- writing what the door did --------------------------------------------------------------
 
 
-def write_event(db: TinyDB, event: dict[str, Any], limit: WrongPinLimit) -> None:
+def write_event(db: Writer, event: dict[str, Any], limit: FailureWindow) -> None:
     """The event into the store (under the data lock): its audit event and, for a wrong PIN,
     the room's count."""
     at = datetime.fromisoformat(event["at"])
     room, kiosk = event["room"], event["kiosk"]
-    audit.record(db, at=at, kiosk=kiosk, actor=Actor("door", room), action="key_verified",
-                 outcome=event["outcome"], room=room, booking=event["booking"], method=event["method"],
-                 event=event["id"])
+    db.add_audit_event(audit.event(
+        at=at, kiosk=kiosk, actor=Actor("door", room), action="key_verified",
+        outcome=event["outcome"], room=room, booking=event["booking"], method=event["method"],
+        event=event["id"]))
     if not event["wrong_pin"]:
         return
-    limits = db.table("limits")
-    found = limits.search(where("key") == limit_key(room))
-    doc = dict(found[0]) if found else {"key": limit_key(room)}
-    record = record_from([], doc, [event])
-    doc["wrong_pins"] = [moment.isoformat() for moment in sorted(record.wrong_pins)
-                         if moment > at - limit.window]
-    doc["locked_until"] = record.locked_until.isoformat() if record.locked_until else None
-    doc.pop("failures", None)  # the count before wrong PINs had times
-    limits.upsert(doc, where("key") == limit_key(room))
+    counter = db.counter(limit_key(room))
+    record = record_from([], counter, [event])
+    # Written without the count before wrong PINs had times (`failures`).
+    db.save_counter(AttemptCounter(
+        counter.key,
+        failed_at=tuple(sorted(moment for moment in record.wrong_pins if moment > at - limit.span)),
+        locked_until=record.locked_until,
+    ))
     if event["locked_until"]:
-        audit.record(db, at=at, kiosk=kiosk, actor=SYSTEM, action="door_locked_out", outcome="locked",
-                     room=room, until=event["locked_until"])
+        db.add_audit_event(audit.event(
+            at=at, kiosk=kiosk, actor=SYSTEM, action="door_locked_out", outcome="locked",
+            room=room, until=event["locked_until"]))
 
 
 class PendingEvents:
@@ -270,7 +249,7 @@ class PendingEvents:
                 path.unlink()
 
 
-def file_reader(database: Path) -> Callable[[str], tuple[list[dict[str, Any]], dict[str, Any] | None]]:
+def file_reader(database: Path) -> DoorRead:
     """A door's `read` over kiosk.json parsed once without the data lock, for a door that
     could not open the store: writers replace the file whole, so it is one committed state."""
     try:
@@ -278,10 +257,12 @@ def file_reader(database: Path) -> Callable[[str], tuple[list[dict[str, Any]], d
     except (OSError, orjson.JSONDecodeError) as error:
         raise StorageError(f"{database}: cannot read the key data: {getattr(error, 'strerror', None) or error}") from None
 
-    def read(room: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        grants = [doc for doc in data.get("grants", {}).values() if doc.get("room") == room]
-        limit_doc = next((doc for doc in data.get("limits", {}).values() if doc.get("key") == limit_key(room)), None)
-        return grants, limit_doc
+    def read(room: str) -> tuple[list[Grant], AttemptCounter | None]:
+        grants = [Grant.from_doc(doc) for doc in data.get("grants", {}).values()
+                  if doc.get("room") == room]
+        counter = next((AttemptCounter.from_doc(doc) for doc in data.get("limits", {}).values()
+                        if doc.get("key") == limit_key(room)), None)
+        return grants, counter
 
     return read
 
@@ -289,12 +270,12 @@ def file_reader(database: Path) -> Callable[[str], tuple[list[dict[str, Any]], d
 class Door:
     """Checks codes for any room of the house and writes what happened where it can.
 
-    `read(room)` gives the room's grants and its wrong-PIN document as last read (no lock);
+    `read(room)` gives the room's grants and its wrong-PIN counter as last read (no lock);
     `write(event)` writes one event to the store under the data lock, raising on failure
     (None: this door never takes the lock, e.g. when the store could not be opened)."""
 
-    def __init__(self, *, secret: bytes, limit: WrongPinLimit, kiosk_id: str, now: Callable[[], datetime],
-                 pending: PendingEvents, read: Callable[[str], tuple[list[dict[str, Any]], dict[str, Any] | None]],
+    def __init__(self, *, secret: bytes, limit: FailureWindow, kiosk_id: str,
+                 now: Callable[[], datetime], pending: PendingEvents, read: DoorRead,
                  write: Callable[[dict[str, Any]], None] | None) -> None:
         self.secret = secret
         self.limit = limit
@@ -309,10 +290,10 @@ class Door:
     def verify(self, room: str, code: str) -> DoorVerdict:
         room = room.strip().upper()
         now = self.now()
-        grants, limit_doc = self._read(room)
+        grants, counter = self._read(room)
         not_folded = [event for _, event in self.pending.events(room)]
         not_folded += [event for event in self.unwritten if event["room"] == room]
-        verdict, event = decide(record_from(grants, limit_doc, not_folded), self.secret, self.limit,
+        verdict, event = decide(record_from(grants, counter, not_folded), self.secret, self.limit,
                                 room, code, now, self.kiosk_id)
         return _with_unrecorded(verdict, self._keep(event))
 
@@ -332,7 +313,7 @@ class Door:
             return (f"{self.pending.folder}: cannot keep the door's event ({error.strerror or error}); "
                     f"kept in memory until the next write: {orjson.dumps(event).decode()}")
 
-    def fold(self, db: TinyDB) -> list[Path]:
+    def fold(self, db: Writer) -> list[Path]:
         """Inside a store transaction: write every event not in the store yet. Returns the
         pending files to remove once the transaction has committed."""
         pending = self.pending.events()
@@ -340,7 +321,7 @@ class Door:
         if events:
             # A pending file left behind by a crash after its fold committed is folded again:
             # its event is known by its id.
-            written = {event["detail"].get("event") for event in db.table(audit.TABLE).all()}
+            written = {event["detail"].get("event") for event in db.audit_in_file()}
             for event in events:
                 if event["id"] not in written:
                     write_event(db, event, self.limit)

@@ -23,9 +23,9 @@ import orjson
 
 from kiosk.audit import SYSTEM
 from kiosk.hotel import Hotel
+from kiosk.models import HelpReason
 
 LOG_NAME = "errors.log"
-HELP_REASON = "unexpected_error"
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -97,7 +97,7 @@ def report(hotel: Hotel, error: BaseException, *, call_staff: bool) -> None:
     written and StorageError when the data file cannot: the caller goes on without them."""
     error_id = write_log(log_path(hotel), error, at=hotel.now(), kiosk=hotel.kiosk_id)
     with hotel.transaction() as db:
-        hotel.audit(db, SYSTEM, "unexpected_error", outcome="error", error=_type_name(error),
-                    where=where_raised(error), log_id=error_id)
+        db.audit(SYSTEM, "unexpected_error", outcome="error", error=_type_name(error),
+                 where=where_raised(error), log_id=error_id)
         if call_staff:
-            hotel.file_help_request(db, SYSTEM, HELP_REASON, None)
+            hotel.help.file(db, SYSTEM, HelpReason.UNEXPECTED_ERROR, None)

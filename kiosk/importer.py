@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-
 from kiosk.audit import SYSTEM
-from kiosk.hotel import Hotel, grant_is_active
+from kiosk.gateway import Writer
+from kiosk.hotel import Hotel
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus, normalise_code
 
 
@@ -294,21 +293,20 @@ def import_bookings(hotel: Hotel, path: Path) -> ImportResult:
                                lambda row: _booking(row, hotel.today()), lambda b: b.code, "code")
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
-        existing = {doc["code"]: doc for doc in db.table("bookings").all()}
+        existing = {booking.code: booking for booking in db.bookings()}
         for booking in bookings:
             _upsert_booking(hotel, db, existing.get(booking.code), booking, result)
-        hotel.audit(db, SYSTEM, "import_bookings", file=path.name, added=result.added,
-                    updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
+        db.audit(SYSTEM, "import_bookings", file=path.name, added=result.added,
+                 updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
     return result
 
 
-def _upsert_booking(hotel: Hotel, db: TinyDB, current: Any, booking: Booking, result: ImportResult) -> None:
-    table = db.table("bookings")
-    if current is None:
-        table.insert(booking.to_doc())
+def _upsert_booking(hotel: Hotel, db: Writer, kept: Booking | None, booking: Booking,
+                    result: ImportResult) -> None:
+    if kept is None:
+        db.add_bookings([booking])
         result.added += 1
         return
-    kept = Booking.from_doc(current)
     imported = {name: getattr(booking, name) for name in BOOKING_COLUMNS[1:] + BOOKING_OPTIONAL}
     if kept.status in (BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT):
         imported.pop("status")
@@ -318,24 +316,12 @@ def _upsert_booking(hotel: Hotel, db: TinyDB, current: Any, booking: Booking, re
     if merged.to_doc() == kept.to_doc():
         result.unchanged += 1
         return
-    table.update(merged.to_doc(), doc_ids=[current.doc_id])
+    db.save_booking(merged)
     result.updated += 1
     if merged.departure != kept.departure:
-        result.keys_moved += _move_key_ends(hotel, db, merged)
-
-
-def _move_key_ends(hotel: Hotel, db: TinyDB, booking: Booking) -> int:
-    """A stay the property system extends or shortens keeps its door keys to its new
-    departure (a key ends at the departure day's check-out time, Hotel.issue_grant)."""
-    now = hotel.now()
-    valid_until = hotel.departure_moment(booking.departure).isoformat()
-    active = [grant for grant in hotel.grants_for(booking.code) if grant_is_active(grant, now)]
-    for grant in active:
-        db.table("grants").update({"valid_until": valid_until}, doc_ids=[grant.doc_id])
-        hotel.audit(db, SYSTEM, "key_validity_changed", booking=booking.code, room=grant["room"],
-                    grant=grant["id"], valid_until=valid_until, previous=grant["valid_until"],
-                    reason="departure changed by import")
-    return len(active)
+        # A stay the property system extends or shortens keeps its door keys to its new
+        # departure.
+        result.keys_moved += hotel.grants.move_ends(db, merged, SYSTEM, "departure changed by import")
 
 
 def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
@@ -343,18 +329,17 @@ def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
                             lambda room: room.number, "number")
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
-        table = db.table("rooms")
-        existing = {doc["number"]: doc for doc in table.all()}
+        existing = {room.number: room for room in db.rooms()}
         for room in rooms:
             current = existing.get(room.number)
             if current is None:
-                table.insert(room.to_doc())
+                db.add_rooms([room])
                 result.added += 1
-            elif dict(current) == room.to_doc():
+            elif current.to_doc() == room.to_doc():
                 result.unchanged += 1
             else:
-                table.update(room.to_doc(), doc_ids=[current.doc_id])
+                db.save_room(room)
                 result.updated += 1
-        hotel.audit(db, SYSTEM, "import_rooms", file=path.name, added=result.added,
-                    updated=result.updated, unchanged=result.unchanged)
+        db.audit(SYSTEM, "import_rooms", file=path.name, added=result.added,
+                 updated=result.updated, unchanged=result.unchanged)
     return result

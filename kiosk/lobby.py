@@ -1,16 +1,16 @@
 """The lobby as front-desk staff see it: today's arrivals with a status a desk agent acts on,
-open help requests with their age, the room board, and the one desk rule that is not about
-a guest session (who may close the kiosk). Queries only read; the rules stay in the core."""
+open help requests with their age, the room board, and the desk's rules that are not about
+a guest session (who may close the kiosk, a room's housekeeping status)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from kiosk.audit import Actor
-from kiosk.hotel import HelpStatus, Hotel
-from kiosk.models import Booking, BookingStatus, Room
+from kiosk.hotel import Hotel
+from kiosk.models import Booking, BookingStatus, HelpRequest, Room, RoomStatus
 from kiosk.staff import StaffError, StaffMember
 
 
@@ -28,14 +28,10 @@ class Arrival:
 
 
 @dataclass(frozen=True)
-class HelpRequest:
-    id: int
-    kiosk: str
-    reason: str
-    booking: str | None
-    status: HelpStatus
-    taken_by: str | None
-    age_minutes: int
+class WaitingRequest(HelpRequest):
+    """A help request as the desk sees it: with how long it has waited."""
+
+    age_minutes: int = 0
 
 
 OCCUPIED = "occupied"
@@ -52,21 +48,13 @@ class RoomLine:
         return OCCUPIED if self.occupant else str(self.room.status)
 
 
-def help_requests(hotel: Hotel) -> list[HelpRequest]:
+def help_requests(hotel: Hotel) -> list[WaitingRequest]:
     """Requests not yet closed, oldest first. Cheap enough to poll: the store re-reads the
     file only when another kiosk has written it."""
     now = hotel.now()
     return [
-        HelpRequest(
-            id=doc["id"],
-            kiosk=doc["kiosk"],
-            reason=doc["reason"],
-            booking=doc["booking"],
-            status=HelpStatus(doc["status"]),
-            taken_by=doc["taken_by"],
-            age_minutes=_minutes_between(datetime.fromisoformat(doc["created_at"]), now),
-        )
-        for doc in hotel.help_requests(open_only=True)
+        WaitingRequest(**vars(request), age_minutes=_minutes_between(request.created_at, now))
+        for request in hotel.help.requests(open_only=True)
     ]
 
 
@@ -76,7 +64,7 @@ def arrivals(hotel: Hotel) -> list[Arrival]:
     asking = {request.booking for request in help_requests(hotel) if request.booking}
     return [
         Arrival(booking, _arrival_status(booking, asking))
-        for booking in hotel.bookings(arrival=hotel.today())
+        for booking in hotel.gateway.bookings(arrival=hotel.today())
         if booking.status in (BookingStatus.RESERVED, BookingStatus.CHECKED_IN)
     ]
 
@@ -93,11 +81,24 @@ def _arrival_status(booking: Booking, asking: set[str]) -> ArrivalStatus:
 
 def room_board(hotel: Hotel) -> list[RoomLine]:
     """Every room by floor, with the checked-in booking that holds it."""
+    gateway = hotel.gateway
     lines = []
-    for room in hotel.rooms():
-        code = hotel.occupant(room.number)
-        lines.append(RoomLine(room, hotel.booking(code) if code else None))
+    for room in gateway.rooms():
+        code = gateway.occupant(room.number)
+        lines.append(RoomLine(room, gateway.booking(code) if code else None))
     return lines
+
+
+def set_room_status(hotel: Hotel, staff: StaffMember, number: str, status: RoomStatus,
+                    reason: str) -> None:
+    """Housekeeping's word on a room, audited with the status it had."""
+    with hotel.transaction() as db:
+        room = db.room(number)
+        if room is None:
+            raise StaffError(f"There is no room {number}.")
+        db.save_room(replace(room, status=status))
+        db.audit(Actor("staff", staff.name), "room_status", room=number, status=str(status),
+                 previous=str(room.status), reason=reason)
 
 
 def quit_kiosk(hotel: Hotel, staff: StaffMember) -> None:
@@ -105,9 +106,7 @@ def quit_kiosk(hotel: Hotel, staff: StaffMember) -> None:
     a refusal raises StaffError."""
     allowed = staff.is_manager
     with hotel.transaction() as db:
-        hotel.audit(
-            db, Actor("staff", staff.name), "kiosk_quit", outcome="ok" if allowed else "refused"
-        )
+        db.audit(Actor("staff", staff.name), "kiosk_quit", outcome="ok" if allowed else "refused")
     if not allowed:
         raise StaffError("Only a manager can quit the kiosk.")
 

@@ -1,5 +1,6 @@
-"""Finding a booking at the kiosk: which booking the guest's answers lead to, what they may be
-told about it, and how the kiosk slows guessing down (DESIGN.md, Security and privacy).
+"""Finding a booking at the kiosk: which booking the guest's answers lead to, and what they
+may be told about it (DESIGN.md, Security and privacy). How failed lookups slow the kiosk
+down is kiosk/attempts.py's.
 
 A booking code and a last name together find a booking; neither does alone. Until both
 belong to one booking, every answer is the same (not found), counts towards the kiosk's
@@ -11,24 +12,13 @@ never closes for the next guest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from enum import StrEnum
-from typing import Any
 
-from tinydb import TinyDB, where
-
-from kiosk.hotel import Hotel
+from kiosk.gateway import Reads
 from kiosk.models import Booking, BookingStatus, last_name_keys, normalise_name
 
-FIRST_WAIT = timedelta(seconds=30)
-"""The wait after the limit's last failed lookup; it doubles with every further failure."""
-LONGEST_WAIT = timedelta(minutes=5)
-"""Long enough to make guessing slow (12 tries an hour), short enough for the next guest."""
-QUIET_RESET = timedelta(hours=1)
-"""Failed lookups this long ago no longer count: the next guest meets a kiosk as new."""
 LONGEST_ANSWER = 80
-FORGIVEN_KEPT = 200
 # The name a lookup compares with when no booking has the typed code, so that a made-up
 # code costs the same work as a real one.
 _NOBODY = "Nobody-Noname"
@@ -54,12 +44,12 @@ def last_name_matches(last_name: str, typed: str) -> bool:
     return normalise_name(typed) in last_name_keys(last_name)
 
 
-def booking_for(hotel: Hotel, first: str, second: str) -> Booking | None:
+def booking_for(db: Reads, first: str, second: str) -> Booking | None:
     """The booking whose code is one answer and whose last name is the other. Guests may give
     them in either order, so both orders are always tried: the same work every time."""
     found = None
     for code, name in ((first, second), (second, first)):
-        booking = hotel.booking(code)
+        booking = db.booking(code)
         matches = last_name_matches(booking.last_name if booking else _NOBODY, name)
         if booking is not None and matches and found is None:
             found = booking
@@ -79,55 +69,3 @@ def verdict(booking: Booking | None, today: date) -> Verdict:
     if booking.locked:
         return Verdict.LOCKED
     return Verdict.FOUND
-
-
-def wait_after(failures: int, limit: int) -> timedelta | None:
-    """How long the next lookup waits after `failures` failed ones: not at all below the
-    limit, then FIRST_WAIT, doubling with each further failure up to LONGEST_WAIT."""
-    if failures < limit:
-        return None
-    doublings = min(failures - limit, 16)  # 2**16 waits are far past LONGEST_WAIT already
-    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
-
-
-@dataclass(frozen=True)
-class FailedLookup:
-    failures: int
-    wait_until: datetime | None
-
-
-@dataclass(frozen=True)
-class LookupLimit:
-    """The failed lookups of one kiosk, kept in the data file so that a restart or a new
-    session does not clear them."""
-
-    hotel: Hotel
-    key: str
-
-    def wait_until(self, db: TinyDB, now: datetime) -> datetime | None:
-        return self.hotel.locked_until_in(db, self.key, now)
-
-    def fail(self, db: TinyDB, now: datetime) -> FailedLookup:
-        counter = self.hotel.counter(db, self.key)
-        last = counter.get("last_failure")
-        if last and now - datetime.fromisoformat(last) >= QUIET_RESET:
-            counter["failures"] = 0
-        counter["failures"] += 1
-        wait = wait_after(counter["failures"], self.hotel.profile.lookup_attempts)
-        until = now + wait if wait else None
-        counter.update(last_failure=now.isoformat(), locked_until=until.isoformat() if until else None)
-        self._save(db, counter)
-        return FailedLookup(counter["failures"], until)
-
-    def forgive(self, db: TinyDB, code: str) -> None:
-        """A found booking clears the kiosk's failed lookups, but each booking only once:
-        else whoever knows one code could alternate it with guesses for ever."""
-        counter = self.hotel.counter(db, self.key)
-        forgiven = counter.get("forgiven", [])
-        if not counter["failures"] or code in forgiven:
-            return
-        counter.update(failures=0, forgiven=[*forgiven, code][-FORGIVEN_KEPT:])
-        self._save(db, counter)
-
-    def _save(self, db: TinyDB, counter: dict[str, Any]) -> None:
-        db.table("limits").upsert(counter, where("key") == self.key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -153,3 +154,168 @@ class Room:
             status=RoomStatus(doc.get("status", "clean")),
             features=list(doc.get("features", [])),
         )
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A door key of one room for one booking: the PIN only as a keyed hash (kiosk/keys.py)."""
+
+    id: str
+    booking: str
+    room: str
+    pin_hash: str
+    valid_from: datetime
+    valid_until: datetime
+    issued_at: datetime | None = None
+    issued_by: str = ""
+    revoked_at: datetime | None = None
+    doc_id: int | None = field(default=None, compare=False)
+
+    def is_active(self, now: datetime) -> bool:
+        """Not revoked and not over; a key issued for later counts as active too."""
+        return self.revoked_at is None and self.valid_until > now
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "booking": self.booking,
+            "room": self.room,
+            "pin_hash": self.pin_hash,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "issued_at": _moment_text(self.issued_at),
+            "issued_by": self.issued_by,
+            "revoked_at": _moment_text(self.revoked_at),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Grant:
+        return cls(
+            id=doc["id"],
+            booking=doc["booking"],
+            room=doc["room"],
+            pin_hash=doc["pin_hash"],
+            valid_from=datetime.fromisoformat(doc["valid_from"]),
+            valid_until=datetime.fromisoformat(doc["valid_until"]),
+            issued_at=_moment(doc.get("issued_at")),
+            issued_by=doc.get("issued_by", ""),
+            revoked_at=_moment(doc.get("revoked_at")),
+            doc_id=getattr(doc, "doc_id", None),
+        )
+
+
+class HelpStatus(StrEnum):
+    OPEN = "open"
+    TAKEN = "taken"
+    CLOSED = "closed"
+
+
+class HelpReason(StrEnum):
+    """Why the kiosk calls staff."""
+
+    GUEST = "guest"  # the guest pressed the help button
+    LOCKED = "locked"  # a guest found a booking that already waits for staff
+    LOOKUP_LOCKED = "lookup_locked"  # failed lookups made the kiosk wait
+    IDENTITY_LOCKED = "identity_locked"  # too many wrong dates of birth
+    DOCUMENT_REFUSED = "document_refused"  # a document no other one may stand in for
+    TOO_YOUNG = "too_young"
+    NO_ROOM = "no_room"  # identity proven but no room ready
+    CLOCK_JUMP = "clock_jump"  # the archive waits until staff have checked the host clock
+    UNEXPECTED_ERROR = "unexpected_error"  # the guest met an error page
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    id: int
+    """The document id: numbers come again once the table has emptied (with another time)."""
+    kiosk: str
+    reason: str
+    """A HelpReason for every request a kiosk files; read as text, so that a request filed
+    by another version of the kiosk still shows."""
+    booking: str | None
+    created_at: datetime
+    status: HelpStatus = HelpStatus.OPEN
+    taken_by: str | None = None
+    note: str | None = None
+    """What staff should know beyond the reason (never a guest's personal data)."""
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "kiosk": self.kiosk,
+            "reason": str(self.reason),
+            "booking": self.booking,
+            "created_at": self.created_at.isoformat(),
+            "status": str(self.status),
+            "taken_by": self.taken_by,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any], doc_id: int) -> HelpRequest:
+        return cls(
+            id=doc_id,
+            kiosk=doc.get("kiosk", ""),
+            reason=doc["reason"],
+            booking=doc.get("booking"),
+            created_at=datetime.fromisoformat(doc["created_at"]),
+            status=HelpStatus(doc["status"]),
+            taken_by=doc.get("taken_by"),
+            note=doc.get("note"),
+        )
+
+
+@dataclass(frozen=True)
+class AttemptCounter:
+    """The failed attempts under one key of the limits table (kiosk/attempts.py): a kiosk's
+    lookups (`lookup:KIOSK`), a kiosk's staff PINs (`staff_login:KIOSK`), a door's PINs
+    (`door:ROOM`)."""
+
+    key: str
+    failures: int = 0
+    """Lookups: failed ones since the last quiet spell or forgiven booking."""
+    failed_at: tuple[datetime, ...] = ()
+    """PINs: when the recent wrong ones were typed, oldest first."""
+    locked_until: datetime | None = None
+    last_failure: datetime | None = None
+    forgiven: tuple[str, ...] = ()
+    """Lookups: the bookings whose finding cleared the count (each clears it once)."""
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+    def to_doc(self) -> dict[str, Any]:
+        moments = [moment.isoformat() for moment in self.failed_at]
+        if self.kind == "door":
+            return {"key": self.key, "wrong_pins": moments,
+                    "locked_until": _moment_text(self.locked_until)}
+        if self.kind == "staff_login":
+            return {"key": self.key, "wrong_at": moments}
+        doc: dict[str, Any] = {"key": self.key, "failures": self.failures,
+                               "locked_until": _moment_text(self.locked_until)}
+        if self.last_failure is not None:
+            doc["last_failure"] = self.last_failure.isoformat()
+        if self.forgiven:
+            doc["forgiven"] = list(self.forgiven)
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> AttemptCounter:
+        # Doors and staff PINs keep their moments under the names they always had.
+        moments = doc.get("wrong_pins", doc.get("wrong_at", []))
+        return cls(
+            key=doc["key"],
+            failures=doc.get("failures", 0),
+            failed_at=tuple(sorted(datetime.fromisoformat(moment) for moment in moments)),
+            locked_until=_moment(doc.get("locked_until")),
+            last_failure=_moment(doc.get("last_failure")),
+            forgiven=tuple(doc.get("forgiven", ())),
+        )
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _moment_text(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -4,20 +4,27 @@ and returns an outcome; screens render `session.step` and the outcome, nothing m
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-
-from tinydb import TinyDB
+from typing import Any
 
 from kiosk import lookup
 from kiosk import rooms as room_rules
+from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
-from kiosk.hotel import Hotel, grant_is_active
-from kiosk.identity import IdentityCheck, IdentityProblem, check_by_hand, check_zone, hand_entry_counts
-from kiosk.models import Booking, BookingStatus, IdentityRecord, Room, RoomStatus
+from kiosk.gateway import Writer
+from kiosk.hotel import Hotel
+from kiosk.identity import (
+    IdentityCheck,
+    IdentityProblem,
+    check_by_hand,
+    check_zone,
+    hand_entry_counts,
+)
+from kiosk.models import Booking, BookingStatus, HelpReason, IdentityRecord, Room, RoomStatus
 from kiosk.staff import StaffError, StaffMember
 
 
@@ -55,7 +62,7 @@ class Failure(StrEnum):
 # again, a few times. (A refused document waits for staff at once; a misread zone proves
 # nothing and does not count.)
 _COUNTED = {IdentityProblem.BIRTH_DATE_MISMATCH}
-_HELP_REASON_FOR_REFUSAL = {IdentityProblem.TOO_YOUNG: "too_young"}
+_HELP_REASON_FOR_REFUSAL = {IdentityProblem.TOO_YOUNG: HelpReason.TOO_YOUNG}
 
 
 @dataclass(frozen=True)
@@ -102,13 +109,13 @@ class CheckInSession:
         self.keys: tuple[RoomKey, ...] = ()
         self.upgraded_to: str | None = None
         self.step = Step.FIND
-        self._lookup_limit = lookup.LookupLimit(hotel, f"lookup:{hotel.kiosk_id}")
+        self._lookup_limit = LookupLimit.for_kiosk(hotel.profile, hotel.kiosk_id)
 
     @classmethod
     def at_the_desk(cls, hotel: Hotel, code: str, staff: StaffMember) -> CheckInSession:
         """A session staff open on a booking from the dashboard, e.g. to unlock a booking
         whose guest came to the desk instead of waiting at the kiosk."""
-        booking = hotel.booking(code)
+        booking = hotel.gateway.booking(code)
         if booking is None:
             raise StaffError(f"There is no booking {code}.")
         session = cls(hotel)
@@ -123,14 +130,14 @@ class CheckInSession:
         else:
             session.step = Step.READY if booking.identity else Step.IDENTIFY
         with hotel.transaction() as db:
-            hotel.audit(db, session.actor, "session_opened_at_desk", booking=booking.code)
+            db.audit(session.actor, "session_opened_at_desk", booking=booking.code)
         return session
 
     # -- the guest's steps ------------------------------------------------------------------
 
     def waiting_until(self) -> datetime | None:
-        """When this kiosk takes the next lookup, if too many have failed (kiosk/lookup.py)."""
-        return self._lookup_limit.wait_until(self.hotel.store.snapshot(), self.hotel.now())
+        """When this kiosk takes the next lookup, if too many have failed (kiosk/attempts.py)."""
+        return self._lookup_limit.wait_until(self.hotel.gateway, self.hotel.now())
 
     def find(self, code: str, last_name: str) -> Found | Rejected:
         """The booking code (typed or scanned) and the guest's last name, in either order.
@@ -138,7 +145,7 @@ class CheckInSession:
         if self.step is Step.LOCKED:
             # Still a lookup attempt, and one staff will want to see: somebody keeps trying.
             with self._transaction() as db:
-                self.hotel.audit(db, self.actor, "lookup", outcome=Failure.LOCKED)
+                db.audit(self.actor, "lookup", outcome=Failure.LOCKED)
             return Rejected(Failure.LOCKED)
         if self.step not in (Step.FIND, Step.CONFIRM):
             return Rejected(Failure.WRONG_STEP)
@@ -148,14 +155,14 @@ class CheckInSession:
         with self._transaction() as db:
             wait_until = self._lookup_limit.wait_until(db, now)
             if wait_until:
-                self.hotel.audit(db, self.actor, "lookup", outcome=Failure.TOO_MANY_TRIES)
+                db.audit(self.actor, "lookup", outcome=Failure.TOO_MANY_TRIES)
                 return Rejected(Failure.TOO_MANY_TRIES, wait_until=wait_until)
-            booking = lookup.booking_for(self.hotel, code.strip(), last_name.strip())
+            booking = lookup.booking_for(db, code.strip(), last_name.strip())
             verdict = lookup.verdict(booking, now.date())
             if verdict is lookup.Verdict.FOUND:
                 assert booking is not None
                 self._lookup_limit.forgive(db, booking.code)
-                self.hotel.audit(db, self.actor, "lookup", booking=booking.code)
+                db.audit(self.actor, "lookup", booking=booking.code)
                 self.booking, self.step = booking, Step.CONFIRM
                 return Found(booking)
             if verdict is lookup.Verdict.NOT_FOUND:
@@ -167,18 +174,18 @@ class CheckInSession:
                 outcome = Rejected(Failure(str(verdict)), arrival=booking.arrival if wrong_day else None)
                 if verdict is lookup.Verdict.LOCKED:
                     self.booking, self.step = booking, Step.LOCKED
-                    self.hotel.file_help_request(db, self.actor, "locked", booking.code)
-            self.hotel.audit(db, self.actor, "lookup", outcome=outcome.failure,
-                             booking=booking.code if booking else None)
+                    self.hotel.help.file(db, self.actor, HelpReason.LOCKED, booking.code)
+            db.audit(self.actor, "lookup", outcome=outcome.failure,
+                     booking=booking.code if booking else None)
         return outcome
 
-    def _failed_lookup(self, db: TinyDB, now: datetime) -> Rejected:
+    def _failed_lookup(self, db: Writer, now: datetime) -> Rejected:
         failed = self._lookup_limit.fail(db, now)
         limit = self.hotel.profile.lookup_attempts
         if failed.wait_until is None:
             return Rejected(Failure.NOT_FOUND, attempts_left=limit - failed.failures)
         if failed.failures == limit:
-            self.hotel.file_help_request(db, self.actor, "lookup_locked", None)
+            self.hotel.help.file(db, self.actor, HelpReason.LOOKUP_LOCKED, None)
         return Rejected(Failure.TOO_MANY_TRIES, wait_until=failed.wait_until)
 
     def confirm(self) -> Step:
@@ -207,7 +214,7 @@ class CheckInSession:
             )
         )
 
-    def _identify(self, check) -> Verified | Rejected:  # type: ignore[no-untyped-def]
+    def _identify(self, check: Callable[[Booking, date, int], IdentityCheck]) -> Verified | Rejected:
         if self.step is Step.LOCKED:
             return Rejected(Failure.LOCKED)
         if self.step is not Step.IDENTIFY or self.booking is None:
@@ -215,28 +222,28 @@ class CheckInSession:
         result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
         limit = self.hotel.profile.identity_attempts
         with self._transaction() as db:
-            doc = self._refresh_booking()
-            if doc.get("locked"):
+            booking = self._refresh_booking(db)
+            if booking.locked:
                 # Locked meanwhile by this booking's session on another kiosk: no more tries
                 # here either, or each open session would add attempts (and could pass).
                 self.step = Step.LOCKED
-                self.hotel.audit(db, self.actor, "identity", outcome=Failure.LOCKED, booking=self.booking.code)
+                db.audit(self.actor, "identity", outcome=Failure.LOCKED, booking=self.booking.code)
                 return Rejected(Failure.LOCKED)
             if result.record is not None:
                 self._save_booking(db, identity=result.record, identity_failures=0)
-                self.hotel.audit(db, self.actor, "identity", booking=self.booking.code, method=result.record.method)
+                db.audit(self.actor, "identity", booking=self.booking.code, method=result.record.method)
                 self.step = Step.READY
                 return Verified(result.record)
             assert result.problem is not None
-            failures = doc.get("identity_failures", 0)
+            failures = booking.identity_failures
             if result.refused:
                 # No other document or method may stand in for this one, here or on another
                 # kiosk: the booking waits for staff, who are called at once.
                 self._save_booking(db, identity_failures=failures + 1, locked=True)
                 self.step = Step.LOCKED
-                reason = _HELP_REASON_FOR_REFUSAL.get(result.problem, "document_refused")
-                self.hotel.file_help_request(db, self.actor, reason, self.booking.code)
-                self.hotel.audit(db, self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
+                reason = _HELP_REASON_FOR_REFUSAL.get(result.problem, HelpReason.DOCUMENT_REFUSED)
+                self.hotel.help.file(db, self.actor, reason, self.booking.code)
+                db.audit(self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
                 return Rejected(Failure.LOCKED, because=Failure(str(result.problem)))
             if result.problem in _COUNTED:
                 failures += 1
@@ -244,8 +251,8 @@ class CheckInSession:
                 self._save_booking(db, identity_failures=failures, locked=locked)
                 if locked:
                     self.step = Step.LOCKED
-                    self.hotel.file_help_request(db, self.actor, "identity_locked", self.booking.code)
-            self.hotel.audit(db, self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
+                    self.hotel.help.file(db, self.actor, HelpReason.IDENTITY_LOCKED, self.booking.code)
+            db.audit(self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
         if self.step is Step.LOCKED:
             return Rejected(Failure.LOCKED)
         return Rejected(Failure(str(result.problem)), attempts_left=limit - failures)
@@ -259,15 +266,14 @@ class CheckInSession:
             return Rejected(Failure.WRONG_STEP)
         actor = Actor("staff", staff.name) if staff else self.actor
         with self._transaction() as db:
-            doc = self._refresh_booking()
-            if doc["status"] != BookingStatus.RESERVED:
+            if self._refresh_booking(db).status is not BookingStatus.RESERVED:
                 # Another kiosk (or the desk) was quicker; the trail shows both attempts.
                 self.step = Step.ENDED
-                self.hotel.audit(db, actor, "rooms_assigned", outcome=Failure.ALREADY_CHECKED_IN,
-                                 booking=self.booking.code)
+                db.audit(actor, "rooms_assigned", outcome=Failure.ALREADY_CHECKED_IN,
+                         booking=self.booking.code)
                 return Rejected(Failure.ALREADY_CHECKED_IN)
-            held = self.hotel.held_rooms()
-            free = room_rules.free_ready_rooms(self._all_rooms(db), held)
+            held = db.held_rooms()
+            free = room_rules.free_ready_rooms(db.rooms(), held)
             if rooms is None:
                 assignment = room_rules.choose_rooms(
                     free, self.booking.room_type, self.booking.rooms,
@@ -277,16 +283,16 @@ class CheckInSession:
                 assignment = self._staff_choice(db, rooms, held)
             if assignment is None:
                 self.step = Step.NO_ROOM
-                self.hotel.file_help_request(db, actor, "no_room", self.booking.code)
-                self.hotel.audit(db, actor, "rooms_assigned", outcome=Failure.NO_ROOM_READY, booking=self.booking.code)
+                self.hotel.help.file(db, actor, HelpReason.NO_ROOM, self.booking.code)
+                db.audit(actor, "rooms_assigned", outcome=Failure.NO_ROOM_READY, booking=self.booking.code)
                 return Rejected(Failure.NO_ROOM_READY)
             numbers = [room.number for room in assignment.rooms]
-            self.hotel.audit(db, actor, "rooms_assigned", booking=self.booking.code, rooms=numbers,
-                             upgraded_to=assignment.upgraded_to, reason=reason)
+            db.audit(actor, "rooms_assigned", booking=self.booking.code, rooms=numbers,
+                     upgraded_to=assignment.upgraded_to, reason=reason)
             issued = tuple(self._issue(db, room, actor) for room in assignment.rooms)
             now = self.hotel.now()
             self._save_booking(db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now)
-            self.hotel.audit(db, actor, "checked_in", booking=self.booking.code, rooms=numbers)
+            db.audit(actor, "checked_in", booking=self.booking.code, rooms=numbers)
         self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
         return CheckedIn(issued, assignment.upgraded_to)
 
@@ -297,9 +303,9 @@ class CheckInSession:
             self.step = Step.DONE
         return self.step
 
-    def request_help(self, reason: str = "guest") -> int:
+    def request_help(self, reason: HelpReason = HelpReason.GUEST) -> int:
         code = self.booking.code if self.booking else None
-        return self.hotel.request_help(self.actor, reason, code)
+        return self.hotel.help.request(self.actor, reason, code)
 
     def wipe(self) -> None:
         """Idle timeout: forget everything this session knew."""
@@ -316,20 +322,20 @@ class CheckInSession:
         booking = self._require_booking()
         record = IdentityRecord(method="staff", approved_by=staff.name)
         with self._transaction() as db:
-            self._refresh_booking()
+            self._refresh_booking(db)
             self._save_booking(db, identity=record, identity_failures=0, locked=False)
-            self.hotel.audit(db, Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
+            db.audit(Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
         if booking.status is BookingStatus.RESERVED:
             self.step = Step.READY
 
     def unlock(self, staff: StaffMember, reason: str) -> None:
         with self._transaction() as db:
-            self.hotel.clear_failures(db, self._lookup_limit.key)
+            self._lookup_limit.clear(db)
             if self.booking is not None:
-                self._refresh_booking()
+                self._refresh_booking(db)
                 self._save_booking(db, identity_failures=0, locked=False)
-            self.hotel.audit(db, Actor("staff", staff.name), "session_unlocked",
-                             booking=self.booking.code if self.booking else None, reason=reason)
+            db.audit(Actor("staff", staff.name), "session_unlocked",
+                     booking=self.booking.code if self.booking else None, reason=reason)
         if self.booking is None:
             self.step = Step.FIND
         elif self.booking.identity is not None:
@@ -344,14 +350,14 @@ class CheckInSession:
             raise StaffError(f"Booking {booking.code} does not hold room {old_room}.")
         actor = Actor("staff", staff.name)
         with self._transaction() as db:
-            self._refresh_booking()
-            (room,) = self._staff_choice(db, [new_room], self.hotel.held_rooms()).rooms
-            self.hotel.revoke_grants(db, booking.code, actor, room=old_room, reason=reason)
+            self._refresh_booking(db)
+            (room,) = self._staff_choice(db, [new_room], db.held_rooms()).rooms
+            self.hotel.grants.revoke(db, booking.code, actor, room=old_room, reason=reason)
             key = self._issue(db, room, actor)
             assigned = [new_room if number == old_room else number for number in booking.assigned_rooms]
             self._save_booking(db, assigned_rooms=assigned)
-            self.hotel.audit(db, actor, "room_reassigned", booking=booking.code, room=new_room,
-                             previous=old_room, reason=reason)
+            db.audit(actor, "room_reassigned", booking=booking.code, room=new_room,
+                     previous=old_room, reason=reason)
         self._replace_key(old_room, key)
         return key
 
@@ -361,17 +367,19 @@ class CheckInSession:
             raise StaffError(f"Booking {booking.code} does not hold room {room}.")
         actor = Actor("staff", staff.name)
         with self._transaction() as db:
-            self.hotel.revoke_grants(db, booking.code, actor, room=room, reason=reason)
-            (room_record,) = [r for r in self._all_rooms(db) if r.number == room]
+            self.hotel.grants.revoke(db, booking.code, actor, room=room, reason=reason)
+            room_record = db.room(room)
+            assert room_record is not None, "a room a booking holds"
             key = self._issue(db, room_record, actor)
-            self.hotel.audit(db, actor, "key_reissued", booking=booking.code, room=room, reason=reason)
+            db.audit(actor, "key_reissued", booking=booking.code, room=room, reason=reason)
         self._replace_key(room, key)
         return key
 
     def revoke_key(self, staff: StaffMember, room: str, reason: str) -> int:
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         with self._transaction() as db:
-            count = self.hotel.revoke_grants(db, booking.code, Actor("staff", staff.name), room=room, reason=reason)
+            count = self.hotel.grants.revoke(db, booking.code, Actor("staff", staff.name), room=room,
+                                             reason=reason)
         self.keys = tuple(key for key in self.keys if key.room.number != room)
         return count
 
@@ -382,31 +390,32 @@ class CheckInSession:
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         actor = Actor("staff", staff.name)
         with self._transaction() as db:
-            self._refresh_booking()
-            self.hotel.revoke_grants(db, booking.code, actor, reason=reason)
+            self._refresh_booking(db)
+            self.hotel.grants.revoke(db, booking.code, actor, reason=reason)
             self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
-            self.hotel.audit(db, actor, "check_in_undone", booking=booking.code,
-                             rooms=booking.assigned_rooms, reason=reason)
+            db.audit(actor, "check_in_undone", booking=booking.code,
+                     rooms=booking.assigned_rooms, reason=reason)
         self.keys = ()
         self.step = Step.READY if booking.identity else Step.IDENTIFY
 
     def end(self, staff: StaffMember, reason: str) -> None:
         with self._transaction() as db:
-            self.hotel.audit(db, Actor("staff", staff.name), "session_ended",
-                             booking=self.booking.code if self.booking else None, reason=reason)
+            db.audit(Actor("staff", staff.name), "session_ended",
+                     booking=self.booking.code if self.booking else None, reason=reason)
         self.wipe()
         self.step = Step.ENDED
 
     def free_rooms(self) -> list[Room]:
         """Rooms staff may give: any type, not held, not out of order."""
-        held = self.hotel.held_rooms()
-        return [room for room in self.hotel.rooms()
+        gateway = self.hotel.gateway
+        held = gateway.held_rooms()
+        return [room for room in gateway.rooms()
                 if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER]
 
     # -- helpers ----------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[TinyDB]:
+    def _transaction(self) -> Iterator[Writer]:
         """A write of this session: if it does not reach the disk, the session forgets what it
         meant to write, so that the same step can be tried again once the disk works."""
         before = (self.booking, self.step, self.keys, self.upgraded_to)
@@ -420,7 +429,7 @@ class CheckInSession:
     def _require_booking(self, status: BookingStatus | None = None) -> Booking:
         if self.booking is None:
             raise StaffError("This session has no booking yet.")
-        fresh = self.hotel.booking(self.booking.code)
+        fresh = self.hotel.gateway.booking(self.booking.code)
         if fresh is None:
             raise StaffError(f"Booking {self.booking.code} is no longer on file.")
         self.booking = fresh
@@ -428,27 +437,23 @@ class CheckInSession:
             raise StaffError(f"Booking {fresh.code} is {fresh.status}, not {status}.")
         return fresh
 
-    def _refresh_booking(self) -> dict:  # type: ignore[type-arg]
+    def _refresh_booking(self, db: Writer) -> Booking:
         """The booking as the file holds it now; call it before the transaction's first write."""
         assert self.booking is not None
-        found = self.hotel.store.find("bookings", "code", self.booking.code)
-        if not found:
+        fresh = db.booking(self.booking.code)
+        if fresh is None:
             raise StaffError(f"Booking {self.booking.code} is no longer on file.")
-        self.booking = Booking.from_doc(found[0])
-        return found[0]
+        self.booking = fresh
+        return fresh
 
-    def _save_booking(self, db: TinyDB, **changes: object) -> None:
+    def _save_booking(self, db: Writer, **changes: Any) -> None:
         assert self.booking is not None
-        updated = replace(self.booking, **changes)  # type: ignore[arg-type]
-        db.table("bookings").update(updated.to_doc(), doc_ids=[updated.doc_id])
+        updated = replace(self.booking, **changes)
+        db.save_booking(updated)
         self.booking = updated
 
-    @staticmethod
-    def _all_rooms(db: TinyDB) -> list[Room]:
-        return [Room.from_doc(doc) for doc in db.table("rooms").all()]
-
-    def _staff_choice(self, db: TinyDB, numbers: list[str], held: set[str]) -> room_rules.Assignment:
-        by_number = {room.number: room for room in self._all_rooms(db)}
+    def _staff_choice(self, db: Writer, numbers: list[str], held: set[str]) -> room_rules.Assignment:
+        by_number = {room.number: room for room in db.rooms()}
         chosen = []
         for number in numbers:
             room = by_number.get(number)
@@ -464,15 +469,10 @@ class CheckInSession:
         upgraded = all(room_rules.ranks_above(kind, self.booking.room_type, ladder) for kind in types)
         return room_rules.Assignment(tuple(chosen), min(types, key=ladder.index) if upgraded else None)
 
-    def _issue(self, db: TinyDB, room: Room, actor: Actor) -> RoomKey:
+    def _issue(self, db: Writer, room: Room, actor: Actor) -> RoomKey:
         assert self.booking is not None
-        hashes = {grant["pin_hash"] for grant in self._active_grants(db, room.number)}
-        pin, token, valid_until = self.hotel.issue_grant(db, self.booking, room.number, actor, active_hashes=hashes)
-        return RoomKey(room, pin, token, valid_until)
-
-    def _active_grants(self, db: TinyDB, room: str) -> list[dict]:  # type: ignore[type-arg]
-        now = self.hotel.now()
-        return [grant for grant in self.hotel.store.find("grants", "room", room) if grant_is_active(grant, now)]
+        issued = self.hotel.grants.issue(db, self.booking, room.number, actor)
+        return RoomKey(room, issued.pin, issued.token, issued.valid_until)
 
     def _replace_key(self, room: str, key: RoomKey) -> None:
         others = tuple(existing for existing in self.keys if existing.room.number != room)

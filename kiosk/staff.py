@@ -1,4 +1,4 @@
-"""Staff accounts: roles and slow salted PIN hashes."""
+"""Staff accounts as records: roles, and PINs kept only as slow salted hashes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -54,22 +55,46 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-def staff_with_pin(accounts: Sequence[Mapping[str, Any]], pin: str) -> Mapping[str, Any] | None:
+@dataclass(frozen=True)
+class StaffAccount:
+    """One document of the staff table."""
+
+    name: str
+    role: Role
+    pin_hash: str
+    created_at: datetime | None = None
+
+    @property
+    def member(self) -> StaffMember:
+        return StaffMember(self.name, self.role)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"name": self.name, "role": str(self.role), "pin": self.pin_hash,
+                "created_at": self.created_at.isoformat() if self.created_at else None}
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> StaffAccount:
+        created_at = doc.get("created_at")
+        return cls(doc["name"], Role(doc["role"]), doc["pin"],
+                   datetime.fromisoformat(created_at) if created_at else None)
+
+
+def staff_with_pin(accounts: Sequence[StaffAccount], pin: str) -> StaffAccount | None:
     """The account whose PIN this is: an scrypt hash per account, some 45 ms each."""
-    return next((doc for doc in accounts if pin_matches(pin, doc["pin"])), None)
+    return next((account for account in accounts if pin_matches(pin, account.pin_hash)), None)
 
 
 @dataclass
 class StaffPinCheck:
     """A staff PIN on its way through the login. `run` is the slow part and touches no data
-    file, so a screen may run it on a thread of its own; the Hotel reads the accounts before
-    and decides after (`Hotel.prepare_staff_login`, `Hotel.finish_staff_login`)."""
+    file, so a screen may run it on a thread of its own; the staff accounts read before and
+    decide after (`StaffAccounts.prepare_login`, `StaffAccounts.finish_login`)."""
 
     pin: str
-    accounts: list[Any] | None
-    """The staff documents the PIN is checked against; None when the kiosk must wait first
+    accounts: list[StaffAccount] | None
+    """The accounts the PIN is checked against; None when the kiosk must wait first
     (then nothing is checked)."""
-    matched: Mapping[str, Any] | None = None
+    matched: StaffAccount | None = None
 
     def run(self) -> StaffPinCheck:
         if self.accounts is not None:

@@ -38,7 +38,7 @@ from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
-# history); Hotel.archive_departed(once_a_day=True) does the work once a day.
+# history); Hotel.archive.departed(once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
 # The same unexpected error (type and place) is logged, audited and sent to staff at most
@@ -244,7 +244,7 @@ class KioskApp(TroubleGuard, App[None]):
         if self.in_check_in or self.staff_mode.present:
             return
         try:
-            self.hotel.archive_departed(once_a_day=True)
+            self.hotel.archive.departed(once_a_day=True)
         except StorageError as error:
             self.log.error(f"daily archive failed: {error}")
             self.housekeeping_failed = error

@@ -176,7 +176,7 @@ class Guest:
         if self.on("WelcomePage"):
             await self.click("#check-in")
         if last_name is None:
-            booking = self.app.hotel.booking(code)
+            booking = self.app.hotel.gateway.booking(code)
             last_name = booking.last_name if booking else "Nobody"
         await self.reader(code + "\n")
         await self.reader(last_name + "\n")

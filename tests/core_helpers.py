@@ -76,9 +76,9 @@ def set_profile(root: Path, key: str, value: str) -> None:
 def furnish(hotel: Hotel, rooms: list[Room] = (), bookings: list[Booking] = ()) -> None:
     with hotel.transaction() as db:
         if rooms:
-            db.table("rooms").insert_multiple(room.to_doc() for room in rooms)
+            db.add_rooms(rooms)
         if bookings:
-            db.table("bookings").insert_multiple(booking.to_doc() for booking in bookings)
+            db.add_bookings(bookings)
 
 
 GUEST_BIRTH = date(1985, 2, 3)
@@ -95,7 +95,7 @@ def booking(code: str, last_name: str = "Meyer", room_type: str = "double", *, n
 def zone(hotel: Hotel, code: str, *, number: str = "C01X00T47", expiry: date | None = None,
          birth: date | None = None, last_name: str | None = None) -> str:
     """A valid TD3 zone for the booking's guest (or, with `last_name`, for somebody else)."""
-    guest = hotel.booking(code)
+    guest = hotel.gateway.booking(code)
     assert guest is not None
     if last_name is not None:
         guest = replace(guest, last_name=last_name)
@@ -110,7 +110,7 @@ def zone(hotel: Hotel, code: str, *, number: str = "C01X00T47", expiry: date | N
 def found(hotel: Hotel, code: str) -> CheckInSession:
     """A session in which the guest has typed their booking code and last name."""
     session = CheckInSession(hotel)
-    guest = hotel.booking(code)
+    guest = hotel.gateway.booking(code)
     assert guest is not None
     assert isinstance(session.find(code, guest.last_name), Found)
     return session
@@ -138,7 +138,7 @@ def check_in(hotel: Hotel, code: str) -> tuple[CheckInSession, CheckedIn]:
 
 
 def events(hotel: Hotel, action: str | None = None, booking_code: str | None = None) -> list[dict]:
-    found = reopen(hotel).audit_events(limit=1_000_000)
+    found = reopen(hotel).audit_trail.events(limit=1_000_000)
     return [e for e in found
             if (action is None or e["action"] == action)
             and (booking_code is None or e["booking"] == booking_code)]

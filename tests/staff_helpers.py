@@ -43,7 +43,7 @@ def staffed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hotel = open_hotel(DataDir(root), clock=FixedClock(NOW), kiosk_id=KIOSK)
     demo.seed(hotel)
     for member, pin in PINS.items():
-        hotel.add_staff(member.name, member.role, pin)
+        hotel.staff.add(member.name, member.role, pin)
     return root
 
 

@@ -112,13 +112,13 @@ def test_unknown_command_exits_non_zero() -> None:
 
 def test_demo_seeds_an_empty_folder_and_prints_the_codes(demo_dir: Path) -> None:
     hotel = house(demo_dir)
-    assert len(hotel.rooms()) == 40 and len({room.floor for room in hotel.rooms()}) == 4
-    assert 3 <= len({room.type for room in hotel.rooms()}) <= 4
-    assert len(hotel.bookings()) == 15
-    assert len(hotel.bookings(arrival=hotel.today())) >= 13
-    assert [b.code for b in hotel.bookings(status="checked_in")] == ["LH8471"]
-    assert [b.code for b in hotel.bookings(status="cancelled")] == ["LH8356"]
-    assert [b.code for b in hotel.bookings(arrival=hotel.today() + timedelta(days=1))] == ["LH8533"]
+    assert len(hotel.gateway.rooms()) == 40 and len({room.floor for room in hotel.gateway.rooms()}) == 4
+    assert 3 <= len({room.type for room in hotel.gateway.rooms()}) <= 4
+    assert len(hotel.gateway.bookings()) == 15
+    assert len(hotel.gateway.bookings(arrival=hotel.today())) >= 13
+    assert [b.code for b in hotel.gateway.bookings(status="checked_in")] == ["LH8471"]
+    assert [b.code for b in hotel.gateway.bookings(status="cancelled")] == ["LH8356"]
+    assert [b.code for b in hotel.gateway.bookings(arrival=hotel.today() + timedelta(days=1))] == ["LH8533"]
     outcome = invoke("demo", "--no-app", "--data-dir", str(demo_dir))
     assert outcome.exit_code == 0
     assert "LH4821" in outcome.output and "LH8290" in outcome.output
@@ -129,8 +129,8 @@ def test_demo_on_a_seeded_folder_does_not_seed_twice(demo_dir: Path) -> None:
     outcome = invoke("demo", "--no-app", "--data-dir", str(demo_dir))
     assert outcome.exit_code == 0, outcome.output
     after = house(demo_dir)
-    assert len(after.bookings()) == len(before.bookings()) == 15
-    assert len(after.rooms()) == 40
+    assert len(after.gateway.bookings()) == len(before.gateway.bookings()) == 15
+    assert len(after.gateway.rooms()) == 40
 
 
 def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_demo_seeds_an_existing_empty_folder(tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir()
     assert invoke("demo", "--no-app", "--data-dir", str(folder)).exit_code == 0
-    assert len(house(folder).bookings()) == 15
+    assert len(house(folder).gateway.bookings()) == 15
 
 
 def test_demo_without_a_folder_uses_a_fresh_temporary_one(tmp_path: Path, monkeypatch) -> None:
@@ -160,7 +160,7 @@ def test_demo_without_a_folder_uses_a_fresh_temporary_one(tmp_path: Path, monkey
     assert outcome.exit_code == 0, outcome.output
     (created,) = [p for p in tmp_path.iterdir() if p.name.startswith("kiosk-demo-")]
     assert str(created) in outcome.output
-    assert len(house(created).bookings()) == 15
+    assert len(house(created).gateway.bookings()) == 15
 
 
 # -- looking at the data --------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_rooms_json_shows_the_occupant(demo_dir: Path) -> None:
     assert len(rooms) == 40
     (occupied,) = [room for room in rooms if room["occupant"]]
     assert occupied["occupant"] == "LH8471"
-    assert [occupied["number"]] == house(demo_dir).booking("LH8471").assigned_rooms
+    assert [occupied["number"]] == house(demo_dir).gateway.booking("LH8471").assigned_rooms
     assert {"number", "floor", "type", "status", "features", "occupant"} <= set(occupied)
     table = invoke("--data-dir", str(demo_dir), "rooms").output.splitlines()
     assert table[0].split() == ["room", "floor", "type", "status", "occupant"]
@@ -258,7 +258,7 @@ def test_a_command_that_only_looks_changes_nothing_in_the_data_directory(demo_di
 
 
 def test_key_verify_creates_nothing_and_changes_no_mode(demo_dir: Path) -> None:
-    room = house(demo_dir).booking("LH8471").assigned_rooms[0]
+    room = house(demo_dir).gateway.booking("LH8471").assigned_rooms[0]
     demo_dir.chmod(0o750)
     before = {name: mode for name, (mode, _) in folder_state(demo_dir).items()}
     outcome = invoke("--data-dir", str(demo_dir), "key", "verify", "--room", room, "000000")
@@ -337,17 +337,17 @@ def test_staff_accounts(tmp_path: Path) -> None:
     assert [line.split() for line in listed[2:]] == [["Arne", "agent"], ["Marta", "manager"]]
 
     hotel = house(Path(root))
-    login = hotel.staff_login("482913")
+    login = hotel.staff.login("482913")
     assert login.member is not None and login.member.name == "Marta" and login.member.is_manager
 
     reset = invoke("--data-dir", root, "staff", "reset-pin", "Marta", input="551177\n")
     assert reset.exit_code == 0 and "Marta" in reset.output
-    assert hotel.staff_login("482913").member is None
-    assert hotel.staff_login("551177").member.name == "Marta"
+    assert hotel.staff.login("482913").member is None
+    assert hotel.staff.login("551177").member.name == "Marta"
 
     removed = invoke("--data-dir", root, "staff", "remove", "Arne")
     assert removed.exit_code == 0 and "Removed Arne" in removed.output
-    assert [m.name for m in house(Path(root)).staff_members()] == ["Marta"]
+    assert [m.name for m in house(Path(root)).staff.members()] == ["Marta"]
     audit = json.loads(invoke("--data-dir", root, "audit", "--json").output)
     assert [e["action"] for e in audit if e["action"].startswith("staff_") and e["action"] != "staff_login"] == [
         "staff_added", "staff_added", "staff_pin_reset", "staff_removed"]
@@ -358,7 +358,7 @@ def test_staff_pin_must_have_six_digits(tmp_path: Path, pin: str, why: str) -> N
     root = str(tmp_path / "data")
     outcome = invoke("--data-dir", root, "staff", "add", "Marta", "--role", "manager", input=f"{pin}\n")
     assert outcome.exit_code != 0 and why in outcome.output
-    assert house(Path(root)).staff_members() == []
+    assert house(Path(root)).staff.members() == []
 
 
 def test_staff_errors_exit_non_zero(tmp_path: Path) -> None:
@@ -372,7 +372,7 @@ def test_staff_errors_exit_non_zero(tmp_path: Path) -> None:
     assert invoke("--data-dir", root, "staff", "reset-pin", "Nobody", input="123987\n").exit_code != 0
     assert invoke("--data-dir", root, "staff", "add", "Arne", "--role", "owner", input="123987\n").exit_code == 2
     assert invoke("--data-dir", root, "staff", "reset-pin", "Marta", input="1234\n").exit_code != 0
-    assert house(Path(root)).staff_login("482913").member.name == "Marta"
+    assert house(Path(root)).staff.login("482913").member.name == "Marta"
 
 
 def test_empty_staff_list_says_how_to_add_one(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ whose clock runs a little behind."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,8 +32,8 @@ from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
-from kiosk.hotel import Hotel, HelpStatus, open_hotel
-from kiosk.models import BookingStatus, Room
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import BookingStatus, HelpStatus, Room
 from kiosk.profile import ProfileError
 from kiosk.session import CheckInSession
 from kiosk.staff import Role
@@ -41,11 +42,11 @@ ALL_DEMO_CODES = sorted(guest.code for guest in demo.GUESTS)
 
 
 def open_codes(hotel: Hotel) -> list[str]:
-    return sorted(found.code for found in reopen(hotel).bookings())
+    return sorted(found.code for found in reopen(hotel).gateway.bookings())
 
 
 def clock_requests(hotel: Hotel) -> list[dict]:
-    return [request for request in hotel.help_requests() if request["reason"] == CLOCK_HELP_REASON]
+    return [request for request in hotel.help.requests() if request.reason == CLOCK_HELP_REASON]
 
 
 # -- what is over ---------------------------------------------------------------------------
@@ -61,9 +62,9 @@ def test_only_stays_clearly_over_are_archived(hotel: Hotel) -> None:
         booking("COME01", arrival=TODAY),
     ])
     assert hotel.profile.archive_after_days == 2
-    assert hotel.archive_departed() == 2
+    assert hotel.archive.departed() == 2
     assert open_codes(hotel) == ["COME01", "STAY01", "TWOD01", "YEST01"]
-    assert sorted(record["booking"]["code"] for record in hotel.history.records()) == ["LEFT01", "LONG01"]
+    assert sorted(record["booking"]["code"] for record in hotel.archive.history.records()) == ["LEFT01", "LONG01"]
 
 
 def test_the_days_a_stay_waits_past_departure_come_from_the_profile(root: Path, clock: FixedClock) -> None:
@@ -71,7 +72,7 @@ def test_the_days_a_stay_waits_past_departure_come_from_the_profile(root: Path, 
     hotel = open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
     furnish(hotel, bookings=[booking("LONG01", arrival=TODAY - timedelta(days=7), nights=3),
                              booking("OLD001", arrival=TODAY - timedelta(days=9), nights=3)])
-    assert hotel.archive_departed() == 1
+    assert hotel.archive.departed() == 1
     assert open_codes(hotel) == ["LONG01"]
 
 
@@ -95,25 +96,25 @@ def test_a_clock_days_ahead_at_a_restart_archives_nothing_and_calls_staff(
     clock.advance(days=5)  # the host clock is wrong at the restart
     restarted = reopen(demo_hotel)
     with pytest.raises(ArchivePaused, match="5 days 0 hours ahead of the last record written") as paused:
-        restarted.archive_departed()
+        restarted.archive.departed()
     assert str(demo_hotel.data_dir.database) in str(paused.value)
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
     assert not demo_hotel.data_dir.history.exists()
     (request,) = clock_requests(restarted)
     (event,) = events(demo_hotel, "archive_paused")
-    assert (event["outcome"], event["detail"]["request"]) == ("clock_jump", request["id"])
+    assert (event["outcome"], event["detail"]["request"]) == ("clock_jump", request.id)
     assert "ahead" in event["detail"]["why"]
 
     # The timer tries again: still nothing moves, and staff are not called twice.
-    with pytest.raises(ArchivePaused, match=f"until staff close help request {request['id']}"):
-        restarted.archive_departed(once_a_day=True)
+    with pytest.raises(ArchivePaused, match=f"until staff close help request {request.id}"):
+        restarted.archive.departed(once_a_day=True)
     assert len(clock_requests(restarted)) == 1 and len(events(demo_hotel, "archive_paused")) == 1
 
     clock.current = NOW  # the clock is corrected: nothing was lost
     corrected = reopen(demo_hotel)
-    assert corrected.verify_key(room, key.pin).opens and corrected.verify_key(room, key.token).opens
-    assert corrected.occupant(room) == "LH6144"
-    assert corrected.booking("LH4821").status == BookingStatus.RESERVED
+    assert corrected.door.verify(room, key.pin).opens and corrected.door.verify(room, key.token).opens
+    assert corrected.gateway.occupant(room) == "LH6144"
+    assert corrected.gateway.booking("LH4821").status == BookingStatus.RESERVED
 
 
 def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(demo_hotel: Hotel, clock: FixedClock) -> None:
@@ -122,7 +123,7 @@ def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(demo_hotel:
     clock.advance(days=5)
     CheckInSession(demo_hotel).find("NOSUCH", "Nobody")  # a write at the wrong time, before the archive
     with pytest.raises(ArchivePaused):
-        demo_hotel.archive_departed()
+        demo_hotel.archive.departed()
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
     assert len(clock_requests(demo_hotel)) == 1
 
@@ -130,16 +131,16 @@ def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(demo_hotel:
 def test_the_archive_waits_until_staff_close_the_clock_help_request(demo_hotel: Hotel, clock: FixedClock) -> None:
     clock.advance(days=5)
     with pytest.raises(ArchivePaused):
-        demo_hotel.archive_departed()
+        demo_hotel.archive.departed()
     (request,) = clock_requests(demo_hotel)
-    demo_hotel.verify_key("104", "000000")  # written on the wrong clock, so no longer "behind"
+    demo_hotel.door.verify("104", "000000")  # written on the wrong clock, so no longer "behind"
     with pytest.raises(ArchivePaused):
-        demo_hotel.archive_departed()
+        demo_hotel.archive.departed()
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
 
     # Staff checked the host clock (here: it was right, the house was closed) and close it.
-    demo_hotel.update_help_request(AGENT, request["id"], HelpStatus.CLOSED)
-    assert demo_hotel.archive_departed() > 0
+    demo_hotel.help.update(AGENT, request.id, HelpStatus.CLOSED)
+    assert demo_hotel.archive.departed() > 0
     assert "LH8602" not in open_codes(demo_hotel)  # one night, left four days ago
 
 
@@ -147,10 +148,10 @@ def test_a_clock_behind_the_last_record_archives_nothing_and_calls_staff(
     demo_hotel: Hotel, clock: FixedClock
 ) -> None:
     furnish(demo_hotel, bookings=[booking("LEFT01", nights=1, status=BookingStatus.CHECKED_OUT)])
-    demo_hotel.verify_key("104", "000000")  # a record on the clock of that day
+    demo_hotel.door.verify("104", "000000")  # a record on the clock of that day
     clock.current = NOW - timedelta(hours=3)  # then it was set back
     with pytest.raises(ArchivePaused, match="3 hours behind the last record written"):
-        reopen(demo_hotel).archive_departed()
+        reopen(demo_hotel).archive.departed()
     assert "LEFT01" in open_codes(demo_hotel)
     assert len(clock_requests(demo_hotel)) == 1
 
@@ -158,7 +159,7 @@ def test_a_clock_behind_the_last_record_archives_nothing_and_calls_staff(
 def test_a_small_step_back_of_the_clock_is_no_jump(demo_hotel: Hotel, clock: FixedClock) -> None:
     furnish(demo_hotel, bookings=[booking("LEFT01", nights=1, status=BookingStatus.CHECKED_OUT)])
     clock.advance(minutes=-2)  # time sync stepped the clock back a little
-    assert demo_hotel.archive_departed() == 1
+    assert demo_hotel.archive.departed() == 1
     assert clock_requests(demo_hotel) == []
 
 
@@ -175,9 +176,10 @@ def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkey
 
 async def test_staff_see_the_paused_archive_when_they_log_in(demo_hotel: Hotel, clock: FixedClock) -> None:
     from conftest import IdleClock
+
     from screens.app import make_app
 
-    demo_hotel.add_staff("Marta Manager", Role.MANAGER, "246810")
+    demo_hotel.staff.add("Marta Manager", Role.MANAGER, "246810")
     clock.advance(days=5)
     app = make_app(demo_hotel, demo=False, clock=IdleClock())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -202,11 +204,11 @@ def archived_guest(demo_hotel: Hotel, clock: FixedClock) -> tuple[Hotel, object]
     _, result = check_in(demo_hotel, "LH6144")
     clock.advance(days=6)
     with pytest.raises(ArchivePaused):
-        demo_hotel.archive_departed()
+        demo_hotel.archive.departed()
     (request,) = clock_requests(demo_hotel)
-    demo_hotel.update_help_request(AGENT, request["id"], HelpStatus.CLOSED)
-    demo_hotel.archive_departed()
-    assert demo_hotel.booking("LH6144") is None
+    demo_hotel.help.update(AGENT, request.id, HelpStatus.CLOSED)
+    demo_hotel.archive.departed()
+    assert demo_hotel.gateway.booking("LH6144") is None
     clock.current = NOW
     return demo_hotel, result.keys[0]
 
@@ -214,16 +216,16 @@ def archived_guest(demo_hotel: Hotel, clock: FixedClock) -> tuple[Hotel, object]
 def test_history_restore_brings_a_stay_back_with_its_keys(demo_hotel: Hotel, clock: FixedClock) -> None:
     hotel, key = archived_guest(demo_hotel, clock)
     room = key.room.number
-    before = hotel.verify_key(room, key.pin)
+    before = hotel.door.verify(room, key.pin)
     assert before.reason == "wrong_code"
-    (record,) = [found for found in hotel.history.records() if found["booking"]["code"] == "LH6144"]
+    (record,) = [found for found in hotel.archive.history.records() if found["booking"]["code"] == "LH6144"]
 
-    restored, grants = hotel.restore_stay("lh-6144")
+    restored, grants = hotel.archive.restore("lh-6144")
     assert (restored.code, restored.status, grants) == ("LH6144", BookingStatus.CHECKED_IN, 1)
     again = reopen(hotel)
-    assert again.booking("LH6144").assigned_rooms == [room] and again.occupant(room) == "LH6144"
-    assert [dict(grant) for grant in again.grants_for("LH6144")] == record["grants"]
-    assert again.verify_key(room, key.pin).opens and again.verify_key(room, key.token).opens
+    assert again.gateway.booking("LH6144").assigned_rooms == [room] and again.gateway.occupant(room) == "LH6144"
+    assert [grant.to_doc() for grant in again.gateway.grants_of_booking("LH6144")] == record["grants"]
+    assert again.door.verify(room, key.pin).opens and again.door.verify(room, key.token).opens
     (event,) = events(hotel, "history_restored")
     assert (event["actor"], event["booking"], event["detail"]["grants"]) == ("system", "LH6144", 1)
 
@@ -232,15 +234,15 @@ def test_history_restore_refuses_an_unknown_or_open_stay(demo_hotel: Hotel, cloc
     hotel, _ = archived_guest(demo_hotel, clock)
     kiosk_json = hotel.data_dir.database.read_bytes()
     with pytest.raises(RestoreError, match="There is no stay NOSUCH in .*history.jsonl"):
-        hotel.restore_stay("NOSUCH")
+        hotel.archive.restore("NOSUCH")
     with pytest.raises(RestoreError, match="LH8719 is open, not in history"):
-        hotel.restore_stay("LH8719")  # four nights: not over yet
+        hotel.archive.restore("LH8719")  # four nights: not over yet
     assert hotel.data_dir.database.read_bytes() == kiosk_json
 
-    hotel.restore_stay("LH6144")
+    hotel.archive.restore("LH6144")
     with pytest.raises(RestoreError, match="LH6144 is open"):
-        hotel.restore_stay("LH6144")
-    assert len(hotel.grants_for("LH6144")) == 1
+        hotel.archive.restore("LH6144")
+    assert len(hotel.gateway.grants_of_booking("LH6144")) == 1
 
 
 def test_history_restore_refuses_a_stay_whose_room_was_given_again(demo_hotel: Hotel, clock: FixedClock) -> None:
@@ -248,11 +250,11 @@ def test_history_restore_refuses_a_stay_whose_room_was_given_again(demo_hotel: H
     # Its room went to the next guest while LH6144 was in history.
     holder = "LH8719"
     with hotel.transaction() as db:
-        db.table("bookings").update({"status": "checked_in", "assigned_rooms": [key.room.number]},
-                                    doc_ids=[hotel.booking(holder).doc_id])
+        db.save_booking(replace(db.booking(holder), status=BookingStatus.CHECKED_IN,
+                                assigned_rooms=[key.room.number]))
     with pytest.raises(RestoreError, match=f"Room {key.room.number} is held by {holder} now"):
-        hotel.restore_stay("LH6144")
-    assert hotel.booking("LH6144") is None
+        hotel.archive.restore("LH6144")
+    assert hotel.gateway.booking("LH6144") is None
 
 
 def test_kiosk_history_restore_on_the_command_line(demo_hotel: Hotel, clock: FixedClock) -> None:
@@ -275,10 +277,10 @@ def test_a_fresh_key_opens_a_door_whose_clock_is_two_minutes_behind(demo_hotel: 
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     clock.advance(minutes=-2)
-    assert demo_hotel.verify_key(key.room.number, key.pin).opens
-    assert demo_hotel.verify_key(key.room.number, key.token).opens
+    assert demo_hotel.door.verify(key.room.number, key.pin).opens
+    assert demo_hotel.door.verify(key.room.number, key.token).opens
     clock.advance(minutes=-10)
-    assert demo_hotel.verify_key(key.room.number, key.token).reason == "not_yet_valid"
+    assert demo_hotel.door.verify(key.room.number, key.token).reason == "not_yet_valid"
 
 
 def test_a_door_lock_out_set_on_a_clock_days_ahead_ends_once_the_clock_is_right(
@@ -289,9 +291,9 @@ def test_a_door_lock_out_set_on_a_clock_days_ahead_ends_once_the_clock_is_right(
     room = key.room.number
     clock.advance(days=5)
     for pin in [f"{(int(key.pin) + step) % 10**6:06d}" for step in range(1, 6)]:
-        demo_hotel.verify_key(room, pin)
-    assert demo_hotel.verify_key(room, key.pin).reason == "locked_out"
+        demo_hotel.door.verify(room, pin)
+    assert demo_hotel.door.verify(room, key.pin).reason == "locked_out"
     clock.current = NOW + timedelta(minutes=5)  # corrected
-    assert demo_hotel.verify_key(room, key.pin).opens
+    assert demo_hotel.door.verify(room, key.pin).opens
     # The wrong PINs counted on the wrong clock do not bring the next lock-out closer.
-    assert demo_hotel.verify_key(room, f"{(int(key.pin) + 7) % 10**6:06d}").locked_until is None
+    assert demo_hotel.door.verify(room, f"{(int(key.pin) + 7) % 10**6:06d}").locked_until is None

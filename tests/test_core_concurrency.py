@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from core_helpers import NOW, booking, clock, furnish, hotel, reopen, root  # noqa: F401  (fixtures are used by name)
 
-from kiosk.hotel import Hotel, grant_is_active
-from kiosk.models import BookingStatus, Room
+from kiosk.hotel import Hotel
+from kiosk.models import BookingStatus, Grant, Room
 
 WORKER = Path(__file__).parent / "core_workers" / "check_in_worker.py"
 
@@ -51,16 +51,16 @@ def check_invariants(hotel: Hotel) -> dict[str, list[str]]:
     """No room held by two bookings; no two active grants of a room share a PIN hash."""
     fresh = reopen(hotel)
     holders: dict[str, list[str]] = defaultdict(list)
-    for stay in fresh.bookings(status=BookingStatus.CHECKED_IN):
+    for stay in fresh.gateway.bookings(status=BookingStatus.CHECKED_IN):
         for number in stay.assigned_rooms:
             holders[number].append(stay.code)
     assert {room: codes for room, codes in holders.items() if len(codes) > 1} == {}
-    grants = fresh.store.snapshot().table("grants").all()
+    grants = fresh.gateway.store.snapshot().table("grants").all()
     by_room: dict[str, list[str]] = defaultdict(list)
     for grant in grants:
-        if grant_is_active(grant, fresh.now()):
+        if Grant.from_doc(grant).is_active(fresh.now()):
             by_room[grant["room"]].append(grant["pin_hash"])
-            assert grant["room"] in fresh.booking(grant["booking"]).assigned_rooms
+            assert grant["room"] in fresh.gateway.booking(grant["booking"]).assigned_rooms
     for room, hashes in by_room.items():
         assert len(hashes) == len(set(hashes)), f"room {room} has two grants with one PIN"
     return holders
@@ -81,16 +81,16 @@ def test_two_kiosks_check_in_different_bookings_at_once(hotel: Hotel, tmp_path: 
     assert len(holders) == 40
     fresh = reopen(hotel)
     for code, result in reported.items():
-        stored = fresh.booking(code)
+        stored = fresh.gateway.booking(code)
         assert stored.status is BookingStatus.CHECKED_IN
         assert stored.assigned_rooms == [key["room"] for key in result["keys"]]
         (key,) = result["keys"]
-        verdict = fresh.verify_key(key["room"], key["pin"])
+        verdict = fresh.door.verify(key["room"], key["pin"])
         assert (verdict.opens, verdict.booking) == (True, code)
-        assert fresh.verify_key(key["room"], key["token"]).opens
-    assert len(fresh.store.snapshot().table("grants")) == 40
+        assert fresh.door.verify(key["room"], key["token"]).opens
+    assert len(fresh.gateway.store.snapshot().table("grants")) == 40
 
-    events = fresh.audit_events(limit=10**6)
+    events = fresh.audit_trail.events(limit=10**6)
     checked_in = Counter(e["booking"] for e in events if e["action"] == "checked_in")
     assert checked_in == Counter({code: 1 for code in codes})
     order = [e["kiosk"] for e in events if e["action"] == "checked_in"]

@@ -25,6 +25,7 @@ from staff_helpers import (  # noqa: F401  (fixtures are used by name)
 )
 
 from kiosk import cli, error_report, lobby
+from kiosk.gateway import Gateway
 from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession
 from screens.staff.dashboard import StaffScreen
@@ -43,7 +44,7 @@ def log_lines(hotel: Hotel) -> list[dict]:
 
 
 def error_events(hotel: Hotel) -> list[dict]:
-    return [event for event in hotel.audit_events(limit=1000) if event["action"] == "unexpected_error"]
+    return [event for event in hotel.audit_trail.events(limit=1000) if event["action"] == "unexpected_error"]
 
 
 async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name(
@@ -57,7 +58,7 @@ async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name
         assert app.is_running and guest.on("UnexpectedErrorPage")
         assert shown(app, "Sorry, something went wrong on our side") and shown(app, "front desk")
         assert app.session is None and not shown(app, GUEST)
-        assert [request["reason"] for request in hotel.help_requests()] == ["unexpected_error"]
+        assert [request.reason for request in hotel.help.requests()] == ["unexpected_error"]
 
         monkeypatch.undo()  # the next guest finds the kiosk working
         await guest.click("#start-over")
@@ -113,7 +114,7 @@ async def test_an_error_that_recurs_is_reported_once_a_minute_and_staff_called_o
         app.call_later(failing_callback)
         await pilot.pause()
     assert len(error_events(hotel)) == len(log_lines(hotel)) == 2
-    assert len(hotel.help_requests()) == 1  # staff are on their way already
+    assert len(hotel.help.requests()) == 1  # staff are on their way already
 
 
 async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
@@ -133,7 +134,7 @@ async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
         (notice,) = app._notifications
         assert notice.title == "Unexpected error" and "ValueError at" in notice.message
         assert GUEST not in notice.message
-    assert not desk_hotel.help_requests()  # staff are already here
+    assert not desk_hotel.help.requests()  # staff are already here
     assert len(error_events(desk_hotel)) == 1
 
 
@@ -164,10 +165,10 @@ async def test_a_kiosk_that_cannot_show_the_calm_page_exits_with_status_1(
 def test_the_command_line_prints_no_traceback_for_a_bug(
     hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    def failing_bookings(self: Hotel, **filters: object) -> list:
+    def failing_bookings(self: Gateway, **filters: object) -> list:
         raise KeyError(GUEST)
 
-    monkeypatch.setattr(Hotel, "bookings", failing_bookings)
+    monkeypatch.setattr(Gateway, "bookings", failing_bookings)
     monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(hotel.data_dir.root), "bookings"])
     with pytest.raises(SystemExit) as exited:
         cli.main()

@@ -64,9 +64,7 @@ def door_events(hotel: Hotel, room: str) -> list[str]:
 
 
 def wrong_pins_on_file(hotel: Hotel, room: str) -> int:
-    (doc,) = reopen(hotel).store.snapshot().table("limits").search(
-        lambda doc: doc["key"] == f"door:{room}")
-    return len(doc["wrong_pins"])
+    return len(reopen(hotel).gateway.counter(f"door:{room}").failed_at)
 
 
 @contextmanager
@@ -100,15 +98,15 @@ def test_a_full_disk_opens_the_door_and_the_events_are_written_once_it_can(
     kiosk_json = demo_hotel.data_dir.database.read_bytes()
 
     monkeypatch.setattr(os, "write", no_space)  # nothing at all can be written
-    opened = demo_hotel.verify_key(room, key.pin)
-    wrong = demo_hotel.verify_key(room, guessed(key.pin)[0])
-    by_qr = demo_hotel.verify_key(room, key.token)
+    opened = demo_hotel.door.verify(room, key.pin)
+    wrong = demo_hotel.door.verify(room, guessed(key.pin)[0])
+    by_qr = demo_hotel.door.verify(room, key.token)
     assert (opened.opens, wrong.reason, by_qr.opens) == (True, "wrong_code", True)
     assert "No space left on device" in opened.unrecorded and '"outcome":"open"' in opened.unrecorded
     assert demo_hotel.data_dir.database.read_bytes() == kiosk_json
 
     monkeypatch.undo()  # space again: the next write of this kiosk folds what it kept
-    assert demo_hotel.verify_key(room, key.pin).unrecorded is None
+    assert demo_hotel.door.verify(room, key.pin).unrecorded is None
     assert door_events(demo_hotel, room) == ["open", "wrong_code", "open", "open"]
     assert wrong_pins_on_file(demo_hotel, room) == 1
 
@@ -127,26 +125,26 @@ def test_a_store_that_cannot_be_written_keeps_the_events_in_the_pending_folder(
         return replace(source, target, **kwargs)
 
     monkeypatch.setattr(os, "replace", full_for_the_data_file)
-    assert demo_hotel.verify_key(room, key.pin).opens
+    assert demo_hotel.door.verify(room, key.pin).opens
     limit = demo_hotel.profile.door_pin_attempts
     verdicts = []
     for pin in guessed(key.pin, limit):
         clock.advance(seconds=10)
-        verdicts.append(reopen(demo_hotel, kiosk_id="door-104").verify_key(room, pin))
+        verdicts.append(reopen(demo_hotel, kiosk_id="door-104").door.verify(room, pin))
     assert len(pending_files(demo_hotel)) == 1 + limit
     # Each door process counted the others' wrong PINs from the pending folder.
     assert verdicts[-1].locked_until == clock.current + timedelta(minutes=demo_hotel.profile.door_lockout_minutes)
     assert all(verdict.unrecorded is None for verdict in verdicts)
     clock.advance(seconds=1)
-    assert demo_hotel.verify_key(room, key.pin).reason == "locked_out"
+    assert demo_hotel.door.verify(room, key.pin).reason == "locked_out"
 
     monkeypatch.undo()
-    demo_hotel.request_help(SYSTEM, "guest")  # any write of any kiosk folds them
+    demo_hotel.help.request(SYSTEM, "guest")  # any write of any kiosk folds them
     assert pending_files(demo_hotel) == []
     assert door_events(demo_hotel, room) == ["open"] + ["wrong_code"] * limit + ["locked_out"]
     assert wrong_pins_on_file(demo_hotel, room) == limit
     assert [event["room"] for event in events(demo_hotel, "door_locked_out")] == [room]
-    assert reopen(demo_hotel).verify_key(room, key.pin).reason == "locked_out"
+    assert reopen(demo_hotel).door.verify(room, key.pin).reason == "locked_out"
 
 
 def test_key_verify_on_a_full_disk_opens_without_a_traceback(
@@ -172,13 +170,13 @@ def test_a_lock_held_by_another_process_does_not_keep_the_door_shut(
     room = key.room.number
     at_the_door = open_hotel(demo_hotel.data_dir, clock=clock, kiosk_id="door-104", lock_timeout=0)
     with lock_held_elsewhere(demo_hotel):
-        opened = at_the_door.verify_key(room, key.pin)
+        opened = at_the_door.door.verify(room, key.pin)
         clock.advance(seconds=1)
-        wrong = at_the_door.verify_key(room, guessed(key.pin)[0])
+        wrong = at_the_door.door.verify(room, guessed(key.pin)[0])
         assert (opened.opens, opened.unrecorded, wrong.reason) == (True, None, "wrong_code")
         assert len(pending_files(demo_hotel)) == 2
     clock.advance(seconds=1)
-    at_the_door.verify_key(room, key.token)  # the lock is free: this write folds the two
+    at_the_door.door.verify(room, key.token)  # the lock is free: this write folds the two
     assert pending_files(demo_hotel) == []
     assert door_events(demo_hotel, room) == ["open", "wrong_code", "open"]
     assert wrong_pins_on_file(demo_hotel, room) == 1
@@ -222,8 +220,9 @@ def test_key_verify_on_an_unreadable_data_file_stays_shut_with_a_message(demo_ho
 
 def test_key_verify_on_a_damaged_grant_stays_shut_without_a_traceback(demo_hotel: Hotel) -> None:
     key = guest_key(demo_hotel)
-    with demo_hotel.transaction() as db:  # a hand-edited file: the grant lost its end
-        db.table("grants").update({"valid_until": "soon"}, doc_ids=[demo_hotel.grants_for("LH6144")[0].doc_id])
+    grant = demo_hotel.gateway.grants_of_booking("LH6144")[0]
+    with demo_hotel.gateway.store.transaction() as db:  # a hand-edited file: the grant lost its end
+        db.table("grants").update({"valid_until": "soon"}, doc_ids=[grant.doc_id])
     done = verify(demo_hotel.data_dir.root, key.room.number, key.pin)
     assert (done.exit_code, done.stdout) == (1, "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n")
     assert "Traceback" not in done.output
@@ -237,10 +236,10 @@ def test_lockouts_grow_with_each_wrong_pin_up_to_the_longest(demo_hotel: Hotel, 
     room = key.room.number
     profile = demo_hotel.profile
     for pin in guessed(key.pin, profile.door_pin_attempts - 1):
-        assert demo_hotel.verify_key(room, pin).locked_until is None
+        assert demo_hotel.door.verify(room, pin).locked_until is None
     lockouts = []
     for pin in guessed(key.pin[::-1], 6):
-        verdict = demo_hotel.verify_key(room, pin)
+        verdict = demo_hotel.door.verify(room, pin)
         assert verdict.reason == "wrong_code"
         lockouts.append((verdict.locked_until - clock.current) // timedelta(minutes=1))
         clock.current = verdict.locked_until
@@ -253,22 +252,22 @@ def test_wrong_pins_older_than_the_window_no_longer_count(demo_hotel: Hotel, clo
     room = key.room.number
     attempts = demo_hotel.profile.door_pin_attempts
     for pin in guessed(key.pin, attempts - 1):
-        demo_hotel.verify_key(room, pin)
+        demo_hotel.door.verify(room, pin)
     clock.advance(hours=demo_hotel.profile.door_pin_window_hours, minutes=1)
-    assert demo_hotel.verify_key(room, guessed(key.pin[::-1])[0]).locked_until is None
-    assert demo_hotel.verify_key(room, key.pin).opens
+    assert demo_hotel.door.verify(room, guessed(key.pin[::-1])[0]).locked_until is None
+    assert demo_hotel.door.verify(room, key.pin).opens
 
 
 def test_a_guesser_has_under_one_chance_in_a_thousand_a_month(demo_hotel: Hotel, clock: FixedClock) -> None:
     """A guesser who types a wrong PIN every 10 seconds whenever the keypad takes one, for 30
     days, on the defaults of hotel.toml; the figures go to the README (Security)."""
-    room = next(room.number for room in demo_hotel.rooms() if not demo_hotel.grants_for(room.number)
-                and not demo_hotel.active_grants(room.number))
+    room = next(room.number for room in demo_hotel.gateway.rooms() if not demo_hotel.gateway.grants_of_booking(room.number)
+                and not demo_hotel.grants.active(demo_hotel.gateway, room.number))
     start = clock.current
     guesses: list[timedelta] = []
     candidates = iter(range(10**6))
     while clock.current < start + timedelta(days=30):
-        verdict = demo_hotel.verify_key(room, f"{next(candidates):06d}")
+        verdict = demo_hotel.door.verify(room, f"{next(candidates):06d}")
         assert verdict.reason == "wrong_code"
         guesses.append(clock.current - start)
         clock.current = max(verdict.locked_until or clock.current, clock.current) + timedelta(seconds=10)

@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from conftest import Guest, screen_text, shown, until
-
 from textual import events
 
 from kiosk import demo
@@ -30,7 +29,7 @@ def zone_for(
     birth: date | None = None,
 ) -> str:
     """The booking's guest's passport (its date of birth the one on file, if any)."""
-    booking = hotel.booking(code)
+    booking = hotel.gateway.booking(code)
     if last_name:
         booking.last_name = last_name
     birth = birth or booking.date_of_birth or date(1975, 3, 9)
@@ -42,7 +41,7 @@ def problem(app) -> str:
 
 
 def help_reasons(hotel) -> list[str]:
-    return [request["reason"] for request in hotel.help_requests()]
+    return [request.reason for request in hotel.help.requests()]
 
 
 # -- the happy paths -----------------------------------------------------------------------
@@ -54,7 +53,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
         await guest.confirm("LH7388")
         assert guest.on("IdentityChoicePage")
         await guest.by_hand("17.05.1980", "4711")
-        (room,) = hotel.booking("LH7388").assigned_rooms
+        (room,) = hotel.gateway.booking("LH7388").assigned_rooms
         assert guest.on("RoomPage") and shown(app, f"Room {room} · floor 1 · Double room")
 
         await guest.click("#show-key")
@@ -62,7 +61,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
         (key,) = session.keys
         assert guest.on("DoorCodePage")
         assert app.screen.query_one("#pin").value == key.pin
-        booking = hotel.booking("LH7388")
+        booking = hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and key.room.number == room
         assert booking.identity.method == "hand" and booking.identity.number_last4 == "4711"
 
@@ -133,7 +132,7 @@ async def test_by_code_and_last_name_in_any_case(app, hotel) -> None:
         await guest.click("#yes")
         await guest.by_hand("12/08/1974")
         assert guest.on("RoomPage")
-        assert hotel.booking("LH4821").status is BookingStatus.CHECKED_IN
+        assert hotel.gateway.booking("LH4821").status is BookingStatus.CHECKED_IN
 
 
 async def test_by_passport_zone_typed_by_a_reader(app, hotel) -> None:
@@ -143,7 +142,7 @@ async def test_by_passport_zone_typed_by_a_reader(app, hotel) -> None:
         await guest.confirm("LH6144")
         await guest.scan(zone)
         assert guest.on("RoomPage")
-        identity = hotel.booking("LH6144").identity
+        identity = hotel.gateway.booking("LH6144").identity
         assert identity.method == "mrz" and identity.number_last4 == "006H"
         assert "MUELLER" not in screen_text(app)
 
@@ -185,7 +184,7 @@ async def test_free_upgrade_is_told_as_good_news(app, hotel) -> None:
         await guest.confirm("LH8107")
         await guest.by_hand("03.03.1983")
         assert shown(app, "Good news: we have upgraded you to a Double room, free of charge.")
-        room = hotel.booking("LH8107").assigned_rooms[0]
+        room = hotel.gateway.booking("LH8107").assigned_rooms[0]
         assert shown(app, f"Room {room}")
 
 
@@ -200,7 +199,7 @@ async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None
         )
         assert shown(app, "Staff are on their way")
         assert help_reasons(hotel) == ["no_room"]
-        assert hotel.booking("LH8290").status is BookingStatus.RESERVED
+        assert hotel.gateway.booking("LH8290").status is BookingStatus.RESERVED
         await guest.click("#help")  # already called: no second request
         assert help_reasons(hotel) == ["no_room"]
         await guest.click("#start-over")
@@ -271,7 +270,7 @@ async def test_another_guests_code_without_their_name_tells_nothing(app, hotel) 
         for count, code in enumerate(["ZZ9999", "LH8356", "LH8471", "LH8533"], start=1):
             await guest.find(code, "Meier")
             assert guest.on("FindBookingPage")
-            assert hotel.failures("lookup:test-kiosk") == count
+            assert hotel.gateway.counter("lookup:test-kiosk").failures == count
             seen.append(problem(app))
             for name in ("Claire", "Dubois", "Yuki", "Tanaka", "Lars", "Andersen", "13 June"):
                 assert name not in screen_text(app), (code, name)
@@ -289,9 +288,9 @@ async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, hotel) -> 
             assert guest.on("FindBookingPage"), (code, name)
             assert "Jürgen" not in screen_text(app) and "nights" not in screen_text(app)
         assert not app.screen.query("#by-hand")
-        booking = hotel.booking("LH6144")
+        booking = hotel.gateway.booking("LH6144")
         assert booking.status is BookingStatus.RESERVED and booking.identity is None
-        assert hotel.grants_for("LH6144") == []
+        assert hotel.gateway.grants_of_booking("LH6144") == []
 
 
 async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, hotel) -> None:
@@ -301,20 +300,20 @@ async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, ho
         assert guest.on("IdentityChoicePage") and not app.screen.query("#by-hand")
         assert shown(app, "Your booking has no date of birth on file")
         await guest.scan(zone_for(hotel, "LH7015"))
-        assert guest.on("RoomPage") and hotel.booking("LH7015").identity.method == "mrz"
+        assert guest.on("RoomPage") and hotel.gateway.booking("LH7015").identity.method == "mrz"
 
 
 async def test_two_guests_of_one_name_are_asked_for_their_code(app, hotel) -> None:
     other = demo.demo_bookings(hotel.today())[0]
     other.code, other.last_name, other.first_name = "LH9990", "Smith", "Jane"
     with hotel.transaction() as db:
-        db.table("bookings").insert(other.to_doc())
+        db.add_bookings([other])
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("Smith", "")
         assert guest.on("FindBookingPage")
         assert problem(app) == app.catalog.t("find.failure.invalid_input")  # both, please
-        assert hotel.failures("lookup:test-kiosk") == 0
+        assert hotel.gateway.counter("lookup:test-kiosk").failures == 0
         assert "John" not in screen_text(app) and "Jane" not in screen_text(app)
         await guest.find("LH8602", "Smith")
         assert guest.on("ConfirmPage") and shown(app, "John Smith") and not shown(app, "Jane")
@@ -418,9 +417,9 @@ async def test_a_refused_document_then_hand_entry_gets_no_key(app, hotel, docume
         other = CheckInSession(hotel)
         other.find("LH7388", "Weiß")
         assert other.identify_by_hand("1980-05-17", "4711").failure is Failure.LOCKED
-        booking = hotel.booking("LH7388")
+        booking = hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.RESERVED and booking.identity is None and booking.locked
-        assert hotel.grants_for("LH7388") == []
+        assert hotel.gateway.grants_of_booking("LH7388") == []
 
 
 async def test_a_guest_under_age_is_helped_by_staff_at_once(app, hotel) -> None:
@@ -432,7 +431,7 @@ async def test_a_guest_under_age_is_helped_by_staff_at_once(app, hotel) -> None:
         assert shown(app, "There is no need to try again") and shown(app, "Staff are on their way")
         assert help_reasons(hotel) == ["too_young"]
         assert not app.screen.query("#scan") and not app.screen.query_one("#back").display
-        assert hotel.booking("LH7015").locked
+        assert hotel.gateway.booking("LH7015").locked
 
 
 async def test_mistyped_details_say_what_to_do(app, hotel) -> None:
@@ -443,7 +442,7 @@ async def test_mistyped_details_say_what_to_do(app, hotel) -> None:
         assert shown(app, "Please enter your date of birth as DD.MM.YYYY")
         await guest.by_hand("17.05.1980", "47")
         assert guest.on("HandEntryPage") and shown(app, "exactly 4 letters or digits")
-        assert hotel.booking("LH7388").status is BookingStatus.RESERVED
+        assert hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
 
 
 async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> None:
@@ -455,7 +454,7 @@ async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> 
         for _ in range(hotel.profile.identity_attempts - 1):
             await guest.by_hand("01.01.1980")
         assert guest.on("LockedPage")
-        assert hotel.booking("LH7388").locked
+        assert hotel.gateway.booking("LH7388").locked
         assert help_reasons(hotel) == ["identity_locked"]
 
 
@@ -490,11 +489,11 @@ async def test_help_calls_staff_once_and_says_they_are_coming(app, hotel) -> Non
         assert not shown(app, "Staff are on their way")
         await guest.click("#help")
         assert shown(app, "Staff are on their way")
-        requests = hotel.help_requests()
-        assert [(r["reason"], r["booking"]) for r in requests] == [("guest", "LH4821")]
+        requests = hotel.help.requests()
+        assert [(r.reason, r.booking) for r in requests] == [("guest", "LH4821")]
         await pilot.press("f1")
         await guest.click("#yes")
-        assert shown(app, "Staff are on their way") and len(hotel.help_requests()) == 1
+        assert shown(app, "Staff are on their way") and len(hotel.help.requests()) == 1
 
 
 async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, hotel, idle_clock):
@@ -683,8 +682,8 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
             assert shown(app, "Nothing was lost. Please ask at the front desk")
             assert str(data_file.parent) not in screen_text(app)  # file names are for staff
             assert data_file.read_bytes() == seen["before"]
-            assert hotel.booking("LH7388").status is BookingStatus.RESERVED
-            assert hotel.grants_for("LH7388") == []
+            assert hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
+            assert hotel.gateway.grants_of_booking("LH7388") == []
             await guest.click("#language-de")
             assert shown(app, "Bei uns ist etwas schiefgegangen")
             await guest.click("#language-en")
@@ -694,7 +693,7 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
         assert guest.on("HandEntryPage")
         await guest.click("#check-details")
         assert guest.on("RoomPage")
-        booking = hotel.booking("LH7388")
+        booking = hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and booking.identity.method == "hand"
         await guest.click("#show-key")
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
@@ -728,7 +727,7 @@ async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, hote
         await guest.click("#try-again")
         await guest.click("#check-details")
         assert guest.on("RoomPage")
-        assert hotel.booking("LH7388").identity is not None
+        assert hotel.gateway.booking("LH7388").identity is not None
 
 
 @pytest.mark.parametrize("trouble", ["full disk", "read-only data folder"], ids=["enospc", "erofs"])
@@ -753,7 +752,7 @@ async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, hotel, trouble
             assert shown(
                 app, "We could not call a colleague from here. Please go to the front desk."
             )
-            assert data_file.read_bytes() == before and hotel.help_requests() == []
+            assert data_file.read_bytes() == before and hotel.help.requests() == []
 
         await guest.click("#help")
         assert shown(app, "Staff are on their way") and help_reasons(hotel) == ["guest"]

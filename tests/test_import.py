@@ -93,7 +93,7 @@ def test_csv_with_every_column_round_trips_utf8_names(hotel: Hotel, tmp_path: Pa
     result = import_bookings(hotel, bookings_csv(tmp_path))
     assert (result.added, result.updated, result.unchanged) == (4, 0, 0)
     fresh = reopen(hotel)
-    assert {b.code: fields(b) for b in fresh.bookings()} == EXPECTED
+    assert {b.code: fields(b) for b in fresh.gateway.bookings()} == EXPECTED
     # The names are findable as guests type them.
     assert CheckInSession(fresh).find("LH1001", "Mueller").booking.code == "LH1001"
     assert CheckInSession(fresh).find("LH1002", "weiss").booking.code == "LH1002"
@@ -107,14 +107,14 @@ def test_json_with_every_column_round_trips(hotel: Hotel, tmp_path: Path) -> Non
     path = write(tmp_path / "bookings.json", json.dumps(items, ensure_ascii=False, indent=1))
     result = import_bookings(hotel, path)
     assert result.added == 4
-    assert {b.code: fields(b) for b in reopen(hotel).bookings()} == EXPECTED
+    assert {b.code: fields(b) for b in reopen(hotel).gateway.bookings()} == EXPECTED
 
 
 def test_csv_from_a_spreadsheet_with_bom_and_crlf(hotel: Hotel, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(("\ufeff" + "\r\n".join([HEADER, *ROWS]) + "\r\n").encode("utf-8"))
     assert import_bookings(hotel, path).added == 4
-    assert {b.code: fields(b) for b in reopen(hotel).bookings()} == EXPECTED
+    assert {b.code: fields(b) for b in reopen(hotel).gateway.bookings()} == EXPECTED
 
 
 def test_readme_examples_import(hotel: Hotel, tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_readme_examples_import(hotel: Hotel, tmp_path: Path) -> None:
 def test_code_is_normalised_on_import(hotel: Hotel, tmp_path: Path) -> None:
     rows = [ROWS[0].replace("LH1001", "lh-10 01", 1)]
     import_bookings(hotel, bookings_csv(tmp_path, rows))
-    assert [b.code for b in hotel.bookings()] == ["LH1001"]
+    assert [b.code for b in hotel.gateway.bookings()] == ["LH1001"]
 
 
 def test_unknown_columns_are_reported_not_fatal(hotel: Hotel, tmp_path: Path) -> None:
@@ -152,8 +152,8 @@ def test_reimport_updates_and_never_duplicates(hotel: Hotel, tmp_path: Path) -> 
     result = import_bookings(hotel, bookings_csv(tmp_path, changed))
     assert (result.added, result.updated, result.unchanged) == (1, 1, 3)
     fresh = reopen(hotel)
-    assert sorted(b.code for b in fresh.bookings()) == ["LH1001", "LH1002", "LH1003", "LH1004", "LH1005"]
-    assert fresh.booking("LH1001").email == "juergen@example.de"
+    assert sorted(b.code for b in fresh.gateway.bookings()) == ["LH1001", "LH1002", "LH1003", "LH1004", "LH1005"]
+    assert fresh.gateway.booking("LH1001").email == "juergen@example.de"
     assert [e["detail"]["added"] for e in events(hotel, "import_bookings")] == [4, 0, 1]
 
 
@@ -169,14 +169,14 @@ def test_reimport_never_downgrades_a_checked_in_booking(hotel: Hotel, tmp_path: 
     result = import_bookings(hotel, bookings_csv(tmp_path, cancelled))
     assert result.kept_checked_in == 1 and result.updated == 1
     assert "already checked in kept their status" in result.summary("Bookings")
-    stored = reopen(hotel).booking("LH1003")
+    stored = reopen(hotel).gateway.booking("LH1003")
     assert stored.status is BookingStatus.CHECKED_IN
     assert stored.departure == D2  # other changes still arrive
     assert sorted(stored.assigned_rooms) == ["101", "102"]
     assert stored.identity is not None
-    assert reopen(hotel).occupant("101") == "LH1003"
+    assert reopen(hotel).gateway.occupant("101") == "LH1003"
     for key in checked.keys:
-        assert hotel.verify_key(key.room.number, key.pin).opens
+        assert hotel.door.verify(key.room.number, key.pin).opens
 
 
 # -- all or nothing -------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_one_bad_row_changes_nothing_and_is_named(hotel: Hotel, tmp_path: Path, 
     message = str(raised.value)
     assert "line 3" in message and f"column {column}" in message and reason in message, message
     assert kiosk_json(hotel) == before
-    assert reopen(hotel).booking("LH1001").email == "jm@example.de"
+    assert reopen(hotel).gateway.booking("LH1001").email == "jm@example.de"
 
 
 def test_a_missing_column_changes_nothing_and_is_named(hotel: Hotel, tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_a_missing_column_changes_nothing_and_is_named(hotel: Hotel, tmp_path: P
 def test_a_row_with_more_values_than_columns(hotel: Hotel, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="line 4.*more values than columns"):
         import_bookings(hotel, bookings_csv(tmp_path, [ROWS[0], ROWS[1], ROWS[2] + ",extra"]))
-    assert hotel.bookings() == []
+    assert hotel.gateway.bookings() == []
 
 
 def test_json_bad_item_is_named(hotel: Hotel, tmp_path: Path) -> None:
@@ -248,7 +248,7 @@ def test_json_bad_item_is_named(hotel: Hotel, tmp_path: Path) -> None:
     del items[1]
     with pytest.raises(ImportFileError, match="item 2, column arrival"):
         import_bookings(hotel, write(tmp_path / "b.json", json.dumps(items)))
-    assert hotel.bookings() == []
+    assert hotel.gateway.bookings() == []
 
 
 @pytest.mark.parametrize(("text", "reason"), [("{}", "list of objects"), ("[1, 2]", "list of objects"),
@@ -302,7 +302,7 @@ def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(root: Path
         import_rooms(hotel, path)
     message = str(raised.value)
     assert "larger than the 1,000 bytes" in message and "max_bytes" in message, message
-    assert hotel.bookings() == [] and hotel.rooms() == []
+    assert hotel.gateway.bookings() == [] and hotel.gateway.rooms() == []
 
 
 @pytest.mark.parametrize(("key", "value", "words"), [("max_rows", "0", ["between 1 and 100000"]),
@@ -335,7 +335,7 @@ def test_a_json_value_of_the_wrong_type_is_refused_naming_item_and_field(hotel: 
     with pytest.raises(ImportFileError) as raised:
         import_bookings(hotel, write(tmp_path / "b.json", json.dumps(items)))
     assert f"item 2, column {column}: {reason}" in str(raised.value), str(raised.value)
-    assert hotel.bookings() == []
+    assert hotel.gateway.bookings() == []
 
 
 @pytest.mark.parametrize(("column", "value", "reason"), [("number", 301, "must be text, not the number 301"),
@@ -353,7 +353,7 @@ def test_a_json_room_value_of_the_wrong_type_is_refused(hotel: Hotel, tmp_path: 
     with pytest.raises(ImportFileError) as raised:
         import_rooms(hotel, path)
     assert f"item 2, column {column}: " in str(raised.value) and reason in str(raised.value), str(raised.value)
-    assert hotel.rooms() == []
+    assert hotel.gateway.rooms() == []
 
 
 # (around a valid value, what the message names)
@@ -395,7 +395,7 @@ def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp
         message = str(raised.value)
         where = "item 2" if suffix == ".json" else "line 3"
         assert f"{where}, column {column}: contains {named}" in message, (spoilt, message)
-    assert hotel.bookings() == []
+    assert hotel.gateway.bookings() == []
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
@@ -416,14 +416,14 @@ def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_pa
             import_rooms(hotel, path)
         where = "item 2" if suffix == ".json" else "line 3"
         assert f"{where}, column {column}: contains {named}" in str(raised.value), (spoilt, raised.value)
-    assert hotel.rooms() == []
+    assert hotel.gateway.rooms() == []
 
 
 def test_a_column_name_with_control_characters_is_refused(hotel: Hotel, tmp_path: Path) -> None:
     path = bookings_csv(tmp_path, [row + ",x" for row in ROWS], header=HEADER + ",\x1b]0;owned\x07")
     with pytest.raises(ImportFileError, match="line 1: column name"):
         import_bookings(hotel, path)
-    assert hotel.bookings() == []
+    assert hotel.gateway.bookings() == []
 
 
 def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel: Hotel, tmp_path: Path,
@@ -434,33 +434,33 @@ def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel:
     check_in(hotel, "LH1002")  # until D1; its key must not move
     (room_a, room_b) = (key.room.number for key in checked.keys)
     with hotel.transaction() as db:  # staff revoked one of the two keys: it stays revoked
-        hotel.revoke_grants(db, "LH1003", SYSTEM, room=room_b, reason="lost")
+        hotel.grants.revoke(db, "LH1003", SYSTEM, room=room_b, reason="lost")
 
     # All or nothing: a later bad row leaves the keys as they were.
     extended = [*ROWS[:2], edit(ROWS[2], "departure", str(D3 + timedelta(days=3))), ROWS[3]]
     with pytest.raises(ImportFileError):
         import_bookings(hotel, bookings_csv(tmp_path, [*extended, edit(ROWS[0], "code", "X1")]))
     old_end = hotel.departure_moment(D3).isoformat()
-    assert [grant["valid_until"] for grant in hotel.grants_for("LH1003")] == [old_end, old_end]
+    assert [grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1003")] == [old_end, old_end]
 
     result = import_bookings(hotel, bookings_csv(tmp_path, extended))
     assert result.keys_moved == 1
     assert "1 door key(s) now end at their stay's new departure" in result.summary("Bookings")
     clock.current = hotel.departure_moment(D3) + timedelta(days=2)  # past the old end, before the new one
-    assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).opens
-    assert reopen(hotel).verify_key(room_a, checked.keys[0].token).opens  # online, the grant decides
-    assert reopen(hotel).verify_key(room_b, checked.keys[1].pin).reason == "revoked"
+    assert reopen(hotel).door.verify(room_a, checked.keys[0].pin).opens
+    assert reopen(hotel).door.verify(room_a, checked.keys[0].token).opens  # online, the grant decides
+    assert reopen(hotel).door.verify(room_b, checked.keys[1].pin).reason == "revoked"
     (moved,) = events(hotel, "key_validity_changed")
     assert (moved["booking"], moved["room"], moved["actor"]) == ("LH1003", room_a, "system")
     assert moved["detail"]["previous"] == old_end
     assert moved["detail"]["valid_until"] == hotel.departure_moment(D3 + timedelta(days=3)).isoformat()
-    assert [grant["valid_until"] for grant in hotel.grants_for("LH1002")] == [hotel.departure_moment(D1).isoformat()]
+    assert [grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1002")] == [hotel.departure_moment(D1).isoformat()]
 
     # Back to the day before the old end: the stay shortened to D1 ends at D1's check-out time.
     clock.current = hotel.departure_moment(D1) + timedelta(hours=1)
     shortened = [*ROWS[:2], edit(ROWS[2], "departure", str(D1)), ROWS[3]]
     assert import_bookings(hotel, bookings_csv(tmp_path, shortened)).keys_moved == 1
-    assert reopen(hotel).verify_key(room_a, checked.keys[0].pin).reason == "expired"
+    assert reopen(hotel).door.verify(room_a, checked.keys[0].pin).reason == "expired"
     assert len(events(hotel, "key_validity_changed")) == 2
 
 
@@ -471,7 +471,7 @@ def test_rooms_import_csv_and_reimport(hotel: Hotel, tmp_path: Path) -> None:
     path = write(tmp_path / "rooms.csv", ROOMS_CSV)
     result = import_rooms(hotel, path)
     assert (result.added, result.updated, result.unchanged) == (6, 0, 0)
-    rooms = {room.number: room for room in reopen(hotel).rooms()}
+    rooms = {room.number: room for room in reopen(hotel).gateway.rooms()}
     assert rooms["102"] == Room("102", 1, "double", RoomStatus.INSPECTED, ["balcony", "courtyard"])
     assert rooms["104"].status is RoomStatus.OUT_OF_ORDER
     assert rooms["201"].status is RoomStatus.CLEAN  # the default
@@ -482,14 +482,14 @@ def test_rooms_import_csv_and_reimport(hotel: Hotel, tmp_path: Path) -> None:
     cleaned = write(tmp_path / "rooms2.csv", ROOMS_CSV.replace("103,1,double,dirty", "103,1,double,clean"))
     result = import_rooms(hotel, cleaned)
     assert (result.added, result.updated, result.unchanged) == (0, 1, 5)
-    assert len(reopen(hotel).rooms()) == 6
+    assert len(reopen(hotel).gateway.rooms()) == 6
 
 
 def test_rooms_import_json(hotel: Hotel, tmp_path: Path) -> None:
     items = [{"number": "301", "floor": 3, "type": "suite", "features": ["balcony", "bath"]},
              {"number": "302", "floor": "3", "type": "double", "status": "DIRTY"}]
     assert import_rooms(hotel, write(tmp_path / "rooms.json", json.dumps(items))).added == 2
-    assert reopen(hotel).rooms() == [Room("301", 3, "suite", RoomStatus.CLEAN, ["balcony", "bath"]),
+    assert reopen(hotel).gateway.rooms() == [Room("301", 3, "suite", RoomStatus.CLEAN, ["balcony", "bath"]),
                                      Room("302", 3, "double", RoomStatus.DIRTY, [])]
 
 

@@ -68,7 +68,7 @@ def test_pin_length_comes_from_the_profile(root: Path, clock: FixedClock, length
     _, result = check_in(hotel, "LH5930")
     for key in result.keys:
         assert len(key.pin) == length and key.pin.isdigit()
-        assert hotel.verify_key(key.room.number, key.pin).opens
+        assert hotel.door.verify(key.room.number, key.pin).opens
 
 
 def test_default_pin_has_six_digits(demo_hotel: Hotel) -> None:
@@ -81,7 +81,7 @@ def test_pin_is_unique_among_the_active_grants_of_a_room(hotel: Hotel, monkeypat
     # A grant for room 101 is still active (say, the earlier guest's, valid until check-out).
     monkeypatch.setattr(keys, "draw_pin", lambda length: "111111")
     with hotel.transaction() as db:
-        earlier_pin, _, _ = hotel.issue_grant(db, hotel.booking("AAA111"), "101", SYSTEM, active_hashes=set())
+        earlier_pin = hotel.grants.issue(db, db.booking("AAA111"), "101", SYSTEM).pin
     assert earlier_pin == "111111"
 
     drawn = iter(["111111", "111111", "222222", "333333"])
@@ -90,10 +90,10 @@ def test_pin_is_unique_among_the_active_grants_of_a_room(hotel: Hotel, monkeypat
     _, result = check_in(hotel, "BBB222")
     assert [key.pin for key in result.keys] == ["222222"]
     assert len(calls) == 3
-    hashes = [grant["pin_hash"] for grant in hotel.active_grants("101")]
+    hashes = [grant.pin_hash for grant in hotel.grants.active(hotel.gateway, "101")]
     assert len(hashes) == len(set(hashes)) == 2
-    assert hotel.verify_key("101", "111111").booking == "AAA111"
-    assert hotel.verify_key("101", "222222").booking == "BBB222"
+    assert hotel.door.verify("101", "111111").booking == "AAA111"
+    assert hotel.door.verify("101", "222222").booking == "BBB222"
 
 
 def test_the_same_pin_may_open_two_different_rooms(demo_hotel: Hotel, monkeypatch) -> None:
@@ -101,17 +101,17 @@ def test_the_same_pin_may_open_two_different_rooms(demo_hotel: Hotel, monkeypatc
     _, result = check_in(demo_hotel, "LH5930")
     assert [key.pin for key in result.keys] == ["123456", "123456"]
     for key in result.keys:
-        assert demo_hotel.verify_key(key.room.number, "123456").opens
+        assert demo_hotel.door.verify(key.room.number, "123456").opens
 
 
 def test_pin_is_stored_only_as_a_keyed_hash(demo_hotel: Hotel, monkeypatch) -> None:
     monkeypatch.setattr(keys, "draw_pin", lambda length: "583927")
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
-    (grant,) = reopen(demo_hotel).grants_for("LH6144")
+    (grant,) = reopen(demo_hotel).gateway.grants_of_booking("LH6144")
     expected = hmac.new(demo_hotel.secret, f"pin:{key.room.number}:583927".encode(), hashlib.sha256).hexdigest()
-    assert grant["pin_hash"] == expected
-    assert "583927" not in str(dict(grant))
+    assert grant.pin_hash == expected
+    assert "583927" not in str(grant.to_doc())
     for name, blob in data_files(demo_hotel.data_dir.root).items():
         assert not pin_in("583927", blob), name
     # A PIN hash from another property (another secret) is different.
@@ -134,8 +134,8 @@ def test_token_fits_qr_version_4_at_level_m(hotel: Hotel) -> None:
     code.make(fit=True)
     assert code.version <= 4
     assert len(code.get_matrix()) <= 33 + 2 * 4  # 41 modules with the quiet zone
-    assert hotel.verify_key("abcd-123", token).opens
-    assert hotel.verify_key("ABCD-123", key.pin).opens
+    assert hotel.door.verify("abcd-123", token).opens
+    assert hotel.door.verify("ABCD-123", key.pin).opens
 
 
 def test_token_tag_has_at_least_96_bits(demo_hotel: Hotel) -> None:
@@ -149,8 +149,8 @@ def test_a_door_can_read_the_token_offline_with_the_secret_alone(demo_hotel: Hot
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     claims = keys.read_token(demo_hotel.secret, key.token)
-    (grant,) = demo_hotel.grants_for("LH6144")
-    assert (claims.grant_id, claims.room) == (grant["id"], key.room.number)
+    (grant,) = demo_hotel.gateway.grants_of_booking("LH6144")
+    assert (claims.grant_id, claims.room) == (grant.id, key.room.number)
     assert claims.valid_from <= demo_hotel.now() < claims.valid_until
     assert claims.valid_until == key.valid_until
     assert keys.read_token(b"another property's secret......", key.token) is None
@@ -160,11 +160,11 @@ def test_token_opens_the_right_room_only(demo_hotel: Hotel) -> None:
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     room = key.room.number
-    assert demo_hotel.verify_key(room, key.token) == demo_hotel.verify_key(room, key.token)
-    assert demo_hotel.verify_key(room, key.token).opens
-    assert demo_hotel.verify_key(f" {room.lower()} ", f"{key.token.lower()}\n").opens  # as a scanner types it
-    assert demo_hotel.verify_key("308", key.token).reason == "wrong_room"
-    assert demo_hotel.verify_key("308", key.pin).reason == "wrong_code"
+    assert demo_hotel.door.verify(room, key.token) == demo_hotel.door.verify(room, key.token)
+    assert demo_hotel.door.verify(room, key.token).opens
+    assert demo_hotel.door.verify(f" {room.lower()} ", f"{key.token.lower()}\n").opens  # as a scanner types it
+    assert demo_hotel.door.verify("308", key.token).reason == "wrong_room"
+    assert demo_hotel.door.verify("308", key.pin).reason == "wrong_code"
 
 
 def test_tampered_token_stays_shut(demo_hotel: Hotel) -> None:
@@ -177,7 +177,7 @@ def test_tampered_token_stays_shut(demo_hotel: Hotel) -> None:
     other_room = ".".join([version, grant, "308", start, end, tag])
     longer = ".".join([version, grant, room, start, "2912311000", tag])
     for forged, door in ((flipped, room), (other_room, "308"), (longer, room), (key.token[:-1], room), ("K1", room)):
-        verdict = demo_hotel.verify_key(door, forged)
+        verdict = demo_hotel.door.verify(door, forged)
         assert (verdict.opens, verdict.reason) == (False, "wrong_code"), forged
 
 
@@ -185,36 +185,36 @@ def test_codes_expire_at_check_out_time_on_the_departure_day(demo_hotel: Hotel, 
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     room = key.room.number
-    checkout = datetime.combine(demo_hotel.booking("LH6144").departure, demo_hotel.profile.check_out_time,
+    checkout = datetime.combine(demo_hotel.gateway.booking("LH6144").departure, demo_hotel.profile.check_out_time,
                                 tzinfo=clock.current.tzinfo)
     clock.current = checkout - timedelta(minutes=1)
-    assert demo_hotel.verify_key(room, key.pin).opens and demo_hotel.verify_key(room, key.token).opens
+    assert demo_hotel.door.verify(room, key.pin).opens and demo_hotel.door.verify(room, key.token).opens
     clock.current = checkout
-    assert demo_hotel.verify_key(room, key.token).reason == "expired"
-    assert demo_hotel.verify_key(room, key.pin).reason == "expired"
+    assert demo_hotel.door.verify(room, key.token).reason == "expired"
+    assert demo_hotel.door.verify(room, key.pin).reason == "expired"
 
 
 def test_revoked_codes_stay_shut(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     session.revoke_key(AGENT, key.room.number, "lost phone")
-    assert demo_hotel.verify_key(key.room.number, key.token).reason == "revoked"
-    assert demo_hotel.verify_key(key.room.number, key.pin).reason == "revoked"
+    assert demo_hotel.door.verify(key.room.number, key.token).reason == "revoked"
+    assert demo_hotel.door.verify(key.room.number, key.pin).reason == "revoked"
 
 
 def test_codes_are_not_valid_before_they_were_issued(demo_hotel: Hotel, clock: FixedClock) -> None:
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     clock.advance(hours=-1)
-    assert demo_hotel.verify_key(key.room.number, key.token).reason == "not_yet_valid"
-    assert not demo_hotel.verify_key(key.room.number, key.pin).opens
+    assert demo_hotel.door.verify(key.room.number, key.token).reason == "not_yet_valid"
+    assert not demo_hotel.door.verify(key.room.number, key.pin).opens
 
 
 def test_verifications_are_audited_without_the_code(demo_hotel: Hotel) -> None:
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
-    demo_hotel.verify_key(key.room.number, key.pin)
-    demo_hotel.verify_key("308", key.token)
+    demo_hotel.door.verify(key.room.number, key.pin)
+    demo_hotel.door.verify("308", key.token)
     found = events(demo_hotel, "key_verified")
     assert [(e["actor"], e["room"], e["outcome"], e["detail"]["method"]) for e in found] == [
         (f"door:{key.room.number}", key.room.number, "open", "pin"),
@@ -231,21 +231,21 @@ def test_wrong_pins_lock_the_door_out_across_restarts(demo_hotel: Hotel, clock: 
     room = first.room.number
     limit = demo_hotel.profile.door_pin_attempts
     wrong = [pin for pin in other_pins(first.pin, limit + 1) if pin != first.pin][:limit]
-    verdicts = [demo_hotel.verify_key(room, pin) for pin in wrong]
+    verdicts = [demo_hotel.door.verify(room, pin) for pin in wrong]
     assert [v.reason for v in verdicts] == ["wrong_code"] * limit
     assert [v.locked_until for v in verdicts[:-1]] == [None] * (limit - 1)
     until = clock.current + timedelta(minutes=demo_hotel.profile.door_lockout_minutes)
     assert verdicts[-1].locked_until == until
 
-    assert demo_hotel.verify_key(room, first.pin).reason == "locked_out"
+    assert demo_hotel.door.verify(room, first.pin).reason == "locked_out"
     restarted = reopen(demo_hotel, kiosk_id="door-controller")
-    assert restarted.verify_key(room, first.pin) .reason == "locked_out"
+    assert restarted.door.verify(room, first.pin) .reason == "locked_out"
     # Another room is not affected.
-    assert restarted.verify_key(second.room.number, second.pin).opens
+    assert restarted.door.verify(second.room.number, second.pin).opens
     assert [e["room"] for e in events(demo_hotel, "door_locked_out")] == [room]
 
     clock.current = until
-    assert restarted.verify_key(room, first.pin).opens
+    assert restarted.door.verify(room, first.pin).opens
 
 
 def test_a_right_pin_does_not_clear_earlier_wrong_ones(demo_hotel: Hotel, clock: FixedClock) -> None:
@@ -256,12 +256,12 @@ def test_a_right_pin_does_not_clear_earlier_wrong_ones(demo_hotel: Hotel, clock:
     openings = []
     for guess in other_pins(key.pin, 40):
         clock.advance(minutes=5)
-        demo_hotel.verify_key(room, guess)
+        demo_hotel.door.verify(room, guess)
         clock.advance(minutes=1)
-        openings.append(demo_hotel.verify_key(room, key.pin).reason)
+        openings.append(demo_hotel.door.verify(room, key.pin).reason)
     limit = demo_hotel.profile.door_pin_attempts
     assert openings[:limit] == ["open"] * (limit - 1) + ["locked_out"]
-    assert demo_hotel.verify_key(room, key.token).opens  # the QR key is no guess
+    assert demo_hotel.door.verify(room, key.token).opens  # the QR key is no guess
 
 
 def test_door_pin_attempts_come_from_the_profile(root: Path, clock: FixedClock) -> None:
@@ -271,8 +271,8 @@ def test_door_pin_attempts_come_from_the_profile(root: Path, clock: FixedClock) 
     _, result = check_in(hotel, "LH6144")
     (key,) = result.keys
     for pin in other_pins(key.pin, 2):
-        hotel.verify_key(key.room.number, pin)
-    assert hotel.verify_key(key.room.number, key.pin).reason == "locked_out"
+        hotel.door.verify(key.room.number, pin)
+    assert hotel.door.verify(key.room.number, key.pin).reason == "locked_out"
 
 
 # -- the property secret --------------------------------------------------------------------
@@ -392,14 +392,14 @@ def test_the_data_directory_never_holds_a_pin_a_document_number_or_a_zone(demo_h
 
     # The door checks PINs and tokens, right and wrong.
     for key in checked.keys:
-        demo_hotel.verify_key(key.room.number, key.pin)
-        demo_hotel.verify_key(key.room.number, key.token)
-        demo_hotel.verify_key(key.room.number, other_pins(key.pin, 1)[0])
+        demo_hotel.door.verify(key.room.number, key.pin)
+        demo_hotel.door.verify(key.room.number, key.token)
+        demo_hotel.door.verify(key.room.number, other_pins(key.pin, 1)[0])
 
     # Staff PINs too.
-    demo_hotel.add_staff("Desk", Role.MANAGER, "482913")
-    assert demo_hotel.staff_login("482913").member is not None
-    demo_hotel.staff_login("000111")
+    demo_hotel.staff.add("Desk", Role.MANAGER, "482913")
+    assert demo_hotel.staff.login("482913").member is not None
+    demo_hotel.staff.login("000111")
 
     files = data_files(demo_hotel.data_dir.root)
     assert "audit.jsonl" in files and "kiosk.json" in files
@@ -413,5 +413,5 @@ def test_the_data_directory_never_holds_a_pin_a_document_number_or_a_zone(demo_h
         assert line.encode() not in everything
         assert line.rstrip("<").encode() not in everything
     # What may be kept is kept.
-    assert reopen(demo_hotel).booking("LH4821").identity.number_last4 == numbers[0][-4:]
+    assert reopen(demo_hotel).gateway.booking("LH4821").identity.number_last4 == numbers[0][-4:]
     assert len(pins) == 5 and all(pins)

@@ -24,9 +24,9 @@ from core_helpers import (  # noqa: F401  (fixtures are used by name)
 from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
-from kiosk.hotel import HelpStatus, Hotel
+from kiosk.hotel import Hotel
 from kiosk.lobby import ArrivalStatus
-from kiosk.models import BookingStatus, Room, RoomStatus
+from kiosk.models import BookingStatus, HelpStatus, Room, RoomStatus
 from kiosk.staff import StaffError
 
 
@@ -64,21 +64,21 @@ def test_arrivals_are_todays_open_bookings_with_what_staff_must_do(hotel: Hotel)
 def test_a_closed_help_request_no_longer_marks_the_arrival(hotel: Hotel) -> None:
     furnish(hotel, bookings=[booking("A1", "Adler")])
     request = at_identify(hotel, "A1").request_help()
-    hotel.update_help_request(AGENT, request, HelpStatus.TAKEN)
+    hotel.help.update(AGENT, request, HelpStatus.TAKEN)
     assert statuses(hotel) == {"A1": ArrivalStatus.NEEDS_HELP}  # taken, not yet solved
-    hotel.update_help_request(AGENT, request, HelpStatus.CLOSED)
+    hotel.help.update(AGENT, request, HelpStatus.CLOSED)
     assert statuses(hotel) == {"A1": ArrivalStatus.RESERVED}
 
 
 def test_help_requests_are_open_ones_oldest_first_with_their_age(
     hotel: Hotel, clock: FixedClock
 ) -> None:
-    first = hotel.request_help(Actor("guest", "g1"), "guest")
+    first = hotel.help.request(Actor("guest", "g1"), "guest")
     clock.advance(minutes=4, seconds=30)
-    second = hotel.request_help(Actor("guest", "g2"), "lookup_locked")
-    third = hotel.request_help(Actor("guest", "g3"), "guest")
-    hotel.update_help_request(AGENT, second, HelpStatus.TAKEN)
-    hotel.update_help_request(AGENT, third, HelpStatus.CLOSED)
+    second = hotel.help.request(Actor("guest", "g2"), "lookup_locked")
+    third = hotel.help.request(Actor("guest", "g3"), "guest")
+    hotel.help.update(AGENT, second, HelpStatus.TAKEN)
+    hotel.help.update(AGENT, third, HelpStatus.CLOSED)
     clock.advance(minutes=2)
 
     requests = lobby.help_requests(hotel)
@@ -91,7 +91,7 @@ def test_help_requests_are_open_ones_oldest_first_with_their_age(
 
 
 def test_room_board_shows_held_rooms_as_occupied_with_their_guest(demo_hotel: Hotel) -> None:
-    demo_hotel.set_room_status(MANAGER, "104", RoomStatus.DIRTY, "stay-over service")
+    lobby.set_room_status(demo_hotel, MANAGER, "104", RoomStatus.DIRTY, "stay-over service")
     board = {line.room.number: line for line in lobby.room_board(demo_hotel)}
 
     occupied = [number for number, line in board.items() if line.status == lobby.OCCUPIED]

@@ -14,6 +14,7 @@ import pytest
 from conftest import Guest, shown
 from staff_helpers import Ticks, give_reason, kiosk_app, override, pick_rooms, type_pin
 
+from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room, RoomStatus
@@ -57,14 +58,14 @@ def marked(hotel: Hotel) -> Hotel:
     # On the ground floor: first on the room board.
     room = Room("001", 0, ROOM_TYPE, RoomStatus.CLEAN, ["[/oops]", "[link=x]y"])
     with marked.transaction() as db:
-        db.table("bookings").insert(guest.to_doc())
-        db.table("rooms").insert(room.to_doc())
-    marked.add_staff(STAFF.name, STAFF.role, STAFF_PIN)
+        db.add_bookings([guest])
+        db.add_rooms([room])
+    marked.staff.add(STAFF.name, STAFF.role, STAFF_PIN)
     return marked
 
 
 def birth_typed(hotel: Hotel) -> str:
-    birth = hotel.booking(CODE).date_of_birth
+    birth = hotel.gateway.booking(CODE).date_of_birth
     return f"{birth:%d.%m.%Y}"
 
 
@@ -96,8 +97,8 @@ async def test_every_staff_tab_and_dialog_shows_data_as_plain_text(marked: Hotel
     session = CheckInSession(marked)
     session.find(CODE, LAST)
     session.confirm()
-    marked.request_help(Actor("guest"), HELP_REASON, CODE)
-    marked.set_room_status(STAFF, "101", RoomStatus.INSPECTED, ROOM_REASON)
+    marked.help.request(Actor("guest"), HELP_REASON, CODE)
+    lobby.set_room_status(marked, STAFF, "101", RoomStatus.INSPECTED, ROOM_REASON)
     app = kiosk_app(marked, Ticks(), session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")

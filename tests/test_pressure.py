@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,10 +44,12 @@ from kiosk import demo, importer, keys
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
-from kiosk.hotel import DoorVerdict, Hotel, StaffLogin, grant_is_active, open_hotel
-from kiosk.models import BookingStatus, Room, RoomStatus
+from kiosk.door import DoorVerdict
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import BookingStatus, Grant, Room, RoomStatus
 from kiosk.session import CheckedIn, CheckInSession, Failure, Found, Rejected, Step, Verified
 from kiosk.staff import Role
+from kiosk.staff_accounts import StaffLogin
 from kiosk.storage import StorageError, Store
 
 WORKERS = Path(__file__).parent / "pressure_workers"
@@ -61,12 +64,12 @@ def open_at(root: Path, clock: FixedClock, kiosk_id: str = "check") -> Hotel:
 
 
 def table(hotel: Hotel, name: str) -> list[dict]:
-    return [dict(doc) for doc in hotel.store.snapshot().table(name).all()]
+    return [dict(doc) for doc in hotel.gateway.store.snapshot().table(name).all()]
 
 
 def trail(hotel: Hotel) -> list[dict]:
     """The whole audit trail (main file and audit.jsonl), each event once."""
-    return reopen(hotel).audit_events(limit=10**9)
+    return reopen(hotel).audit_trail.events(limit=10**9)
 
 
 def check_consistency(hotel: Hotel) -> dict[str, object]:
@@ -74,7 +77,7 @@ def check_consistency(hotel: Hotel) -> dict[str, object]:
     grant per room; every active grant belongs to a checked-in booking holding its room; no
     room is held twice; no two active grants of a room share a PIN. Returns bookings and
     grants."""
-    bookings = {b.code: b for b in hotel.bookings()}
+    bookings = {b.code: b for b in hotel.gateway.bookings()}
     grants = table(hotel, "grants")
     now = hotel.now()
     active: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -82,7 +85,7 @@ def check_consistency(hotel: Hotel) -> dict[str, object]:
     for grant in grants:
         held_by = bookings.get(grant["booking"])
         assert held_by is not None, f"grant without its booking: {grant}"
-        if grant_is_active(grant, now):
+        if Grant.from_doc(grant).is_active(now):
             assert held_by.status is BookingStatus.CHECKED_IN, f"active grant, booking not in: {grant}"
             assert grant["room"] in held_by.assigned_rooms, f"active grant for a room not held: {grant}"
             active[(grant["booking"], grant["room"])].append(grant)
@@ -373,13 +376,13 @@ def unchanged(hotel: Hotel, *names: str) -> dict[str, list[dict]]:
 
 
 def clear_counters(hotel: Hotel) -> None:
-    with hotel.transaction() as db:
+    with hotel.gateway.store.transaction() as db:
         db.table("limits").truncate()
 
 
 def test_find_takes_any_text(demo_hotel: Hotel) -> None:
-    codes = {b.code for b in demo_hotel.bookings()}
-    names = sorted({b.last_name for b in demo_hotel.bookings()})
+    codes = {b.code for b in demo_hotel.gateway.bookings()}
+    names = sorted({b.last_name for b in demo_hotel.gateway.bookings()})
     before = unchanged(demo_hotel, "bookings", "rooms", "grants")
 
     @HYPOTHESIS
@@ -400,7 +403,7 @@ def test_find_takes_any_text(demo_hotel: Hotel) -> None:
 
 def test_identify_by_zone_takes_any_text(demo_hotel: Hotel) -> None:
     good = zone(demo_hotel, "LH4821", number="X7Q4R2Z9K")
-    target = demo_hotel.booking("LH4821")
+    target = demo_hotel.gateway.booking("LH4821")
     others = [b for b in table(demo_hotel, "bookings") if b["code"] != "LH4821"]
     rest = unchanged(demo_hotel, "rooms", "grants")
     seen: Counter = Counter()
@@ -409,8 +412,7 @@ def test_identify_by_zone_takes_any_text(demo_hotel: Hotel) -> None:
     @given(text=st.one_of(hostile_text, st.randoms(use_true_random=False).map(lambda r: mutate(r, good))))
     def probe(text: str) -> None:
         with demo_hotel.transaction() as db:
-            db.table("bookings").update({"identity": None, "identity_failures": 0, "locked": False},
-                                        doc_ids=[target.doc_id])
+            db.save_booking(replace(target, identity=None, identity_failures=0, locked=False))
         session = CheckInSession(demo_hotel)
         assert isinstance(session.find("LH4821", "Eriksson"), Found)
         session.confirm()
@@ -429,14 +431,13 @@ def test_identify_by_zone_takes_any_text(demo_hotel: Hotel) -> None:
 
 
 def test_identify_by_hand_takes_any_text(demo_hotel: Hotel) -> None:
-    target = demo_hotel.booking("LH7388")
+    target = demo_hotel.gateway.booking("LH7388")
 
     @HYPOTHESIS
     @given(birth=st.one_of(hostile_text, st.dates().map(date.isoformat)), last4=hostile_text)
     def probe(birth: str, last4: str) -> None:
         with demo_hotel.transaction() as db:
-            db.table("bookings").update({"identity": None, "identity_failures": 0, "locked": False},
-                                        doc_ids=[target.doc_id])
+            db.save_booking(replace(target, identity=None, identity_failures=0, locked=False))
         session = CheckInSession(demo_hotel)
         assert isinstance(session.find("LH7388", "Weiß"), Found)
         session.confirm()
@@ -465,25 +466,25 @@ def test_verify_key_takes_any_room_and_code(demo_hotel: Hotel) -> None:
                           st.randoms(use_true_random=False).map(lambda r: mutate(r, pin))))
     def probe(door: str, code: str) -> None:
         clear_counters(demo_hotel)
-        verdict = demo_hotel.verify_key(door, code)
+        verdict = demo_hotel.door.verify(door, code)
         assert isinstance(verdict, DoorVerdict) and verdict.reason in reasons
         right_door = door.strip().upper() == room
         genuine = code.strip().upper() == token or (code.strip() == pin and keys.looks_like_pin(code))
         assert verdict.opens == (right_door and genuine), (door, code, verdict)
 
     probe()
-    assert demo_hotel.verify_key(room, pin).opens and demo_hotel.verify_key(room, token).opens
+    assert demo_hotel.door.verify(room, pin).opens and demo_hotel.door.verify(room, token).opens
     assert table(demo_hotel, "grants") == grants
 
 
 def test_staff_login_takes_any_text(hotel: Hotel) -> None:
-    hotel.add_staff("Marta", Role.MANAGER, "73519046")
+    hotel.staff.add("Marta", Role.MANAGER, "73519046")
 
     @settings(HYPOTHESIS, max_examples=8)
     @given(pin=hostile_text)
     def probe(pin: str) -> None:
         clear_counters(hotel)
-        login = hotel.staff_login(pin)
+        login = hotel.staff.login(pin)
         assert isinstance(login, StaffLogin)
         assert (login.member is not None) == (pin == "73519046")
 
@@ -665,14 +666,14 @@ def test_wrong_identity_data_is_cut_off_and_stays_cut_off(demo_hotel: Hotel) -> 
 
 
 def test_wrong_staff_pins_are_cut_off_and_stay_cut_off(hotel: Hotel, clock: FixedClock) -> None:
-    hotel.add_staff("Marta", Role.MANAGER, "73519046")
+    hotel.staff.add("Marta", Role.MANAGER, "73519046")
     limit = hotel.profile.staff_pin_attempts
-    logins = [hotel.staff_login(f"{111111 + n}") for n in range(limit)]
+    logins = [hotel.staff.login(f"{111111 + n}") for n in range(limit)]
     assert logins[-1].wait_until is not None and all(login.member is None for login in logins)
-    assert hotel.staff_login("73519046").member is None  # the right PIN waits too
-    assert reopen(hotel).staff_login("73519046").member is None  # a restart changes nothing
+    assert hotel.staff.login("73519046").member is None  # the right PIN waits too
+    assert reopen(hotel).staff.login("73519046").member is None  # a restart changes nothing
     clock.current = logins[-1].wait_until
-    assert reopen(hotel).staff_login("73519046").member is not None
+    assert reopen(hotel).staff.login("73519046").member is not None
 
 
 def test_wrong_door_pins_are_cut_off_and_stay_cut_off(demo_hotel: Hotel, clock: FixedClock) -> None:
@@ -683,13 +684,13 @@ def test_wrong_door_pins_are_cut_off_and_stay_cut_off(demo_hotel: Hotel, clock: 
     (key,) = session.check_in().keys
     room, limit = key.room.number, demo_hotel.profile.door_pin_attempts
     wrong = next(f"{n:06d}" for n in range(10**6) if f"{n:06d}" != key.pin)
-    verdicts = [demo_hotel.verify_key(room, wrong) for _ in range(limit)]
+    verdicts = [demo_hotel.door.verify(room, wrong) for _ in range(limit)]
     assert verdicts[-1].locked_until is not None
-    assert demo_hotel.verify_key(room, key.pin).reason == "locked_out"  # the right PIN waits too
-    assert reopen(demo_hotel, "door").verify_key(room, key.pin).reason == "locked_out"  # a restart
-    assert demo_hotel.verify_key(room, key.token).opens  # a signed token is no guess
+    assert demo_hotel.door.verify(room, key.pin).reason == "locked_out"  # the right PIN waits too
+    assert reopen(demo_hotel, "door").door.verify(room, key.pin).reason == "locked_out"  # a restart
+    assert demo_hotel.door.verify(room, key.token).opens  # a signed token is no guess
     clock.advance(minutes=demo_hotel.profile.door_lockout_minutes, seconds=1)
-    assert reopen(demo_hotel).verify_key(room, key.pin).opens
+    assert reopen(demo_hotel).door.verify(room, key.pin).opens
 
 
 # -------------------------------------------------------------------------- 5. disk trouble
@@ -730,13 +731,13 @@ def test_a_failing_disk_during_check_in_leaves_the_last_good_file(
     assert database.read_bytes() == before
     assert [p.name for p in database.parent.iterdir() if p.name.endswith(".tmp")] == []
     fresh = reopen(demo_hotel)
-    assert fresh.booking("LH7015").status is BookingStatus.RESERVED
-    assert fresh.grants_for("LH7015") == []
+    assert fresh.gateway.booking("LH7015").status is BookingStatus.RESERVED
+    assert fresh.gateway.grants_of_booking("LH7015") == []
     check_consistency(fresh)
     # Once the disk works again the same session goes on.
     assert session.step is Step.READY
     assert isinstance(session.check_in(), CheckedIn)
-    assert reopen(demo_hotel).booking("LH7015").status is BookingStatus.CHECKED_IN
+    assert reopen(demo_hotel).gateway.booking("LH7015").status is BookingStatus.CHECKED_IN
 
 
 def test_a_full_disk_while_moving_audit_events_out_is_a_storage_error(
@@ -789,7 +790,7 @@ def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk
     monkeypatch.setattr(audit, "ROTATE_ABOVE", 40)  # so that audit.jsonl fills up too
     monkeypatch.setattr(audit, "KEEP_IN_MAIN_FILE", 10)
     hotel = demo_hotel
-    hotel.add_staff("Marta Manager", Role.MANAGER, "73519046")
+    hotel.staff.add("Marta Manager", Role.MANAGER, "73519046")
     extra = [booking(f"SD{n:03d}", SURNAMES[n % len(SURNAMES)], nationality="DEU") for n in range(16)]
     furnish(hotel, bookings=extra)
     pins, tokens, numbers, zones = {"73519046"}, set(), set(), set()
@@ -818,9 +819,9 @@ def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk
             session.approve_identity(MANAGER, "passport seen at the desk")
         keep(session.check_in())
         room = session.keys[0].room.number
-        assert hotel.verify_key(room, session.keys[0].pin).opens
-        assert hotel.verify_key(room, session.keys[0].token).opens
-        hotel.verify_key(room, "000000" if session.keys[0].pin != "000000" else "111111")
+        assert hotel.door.verify(room, session.keys[0].pin).opens
+        assert hotel.door.verify(room, session.keys[0].token).opens
+        hotel.door.verify(room, "000000" if session.keys[0].pin != "000000" else "111111")
         if n % 5 == 0:
             again = session.reissue_key(MANAGER, room, "lost it")
             pins.add(again.pin)
@@ -831,14 +832,14 @@ def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk
             pins.add(moved.pin)
             tokens.add(moved.token)
         session.finish()
-    assert hotel.staff_login("73519046").member is not None
-    hotel.staff_login("12345678")
+    assert hotel.staff.login("73519046").member is not None
+    hotel.staff.login("12345678")
     CheckInSession(hotel).find("ZZ9999", "Nobody")
-    hotel.request_help(Actor("guest", "x"), "guest")
+    hotel.help.request(Actor("guest", "x"), "guest")
     for _ in range(5):  # everyone has left; a door check a day keeps the clock in line with the data
         clock.advance(days=1)
-        hotel.verify_key("101", "000000")
-    assert reopen(hotel).archive_departed() > 0
+        hotel.door.verify("101", "000000")
+    assert reopen(hotel).archive.departed() > 0
 
     root = hotel.data_dir.root
     assert (root / "audit.jsonl").exists() and (root / "history.jsonl").exists()

@@ -78,7 +78,7 @@ async def test_qr_on_screen_opens_the_door(app, hotel, monkeypatch, size) -> Non
         assert modules_on_screen(app) == modules
 
     room = key.room.number
-    assert hotel.verify_key(room, token).opens
+    assert hotel.door.verify(room, token).opens
     assert door_verify(monkeypatch, hotel, room, token) == 0
     other_room = "204" if room != "204" else "205"
     assert door_verify(monkeypatch, hotel, other_room, token) == 1

@@ -74,11 +74,11 @@ def test_a_missing_required_field_is_named(hotel: Hotel) -> None:
 
 
 def test_a_bad_record_written_by_another_process_is_refused_on_re_read(hotel: Hotel) -> None:
-    assert hotel.booking("LH4821") is not None
+    assert hotel.gateway.booking("LH4821") is not None
     edit_record(hotel, "bookings", "code", "LH6144", departure=["2026-06-14"])
 
     with pytest.raises(CorruptDataError, match="'departure' must be a date"):
-        hotel.booking("LH4821")
+        hotel.gateway.booking("LH4821")
 
 
 async def test_a_guest_meets_a_calm_page_not_a_traceback(app, hotel: Hotel) -> None:

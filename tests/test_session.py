@@ -4,10 +4,10 @@ typed outcome of issue 2, item 6, and the staff overrides."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from tinydb import where
 from core_helpers import (  # noqa: F401  (fixtures are used by name)
     AGENT,
     MANAGER,
@@ -29,7 +29,7 @@ from core_helpers import (  # noqa: F401  (fixtures are used by name)
     zone,
 )
 
-from kiosk import demo
+from kiosk import demo, lobby
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
@@ -140,7 +140,7 @@ def test_past_the_limit_the_kiosk_waits_longer_each_time_and_calls_staff_once(
     outcomes = fail_lookups(demo_hotel, limit)
     assert [o.failure for o in outcomes] == [Failure.NOT_FOUND] * (limit - 1) + [Failure.TOO_MANY_TRIES]
     assert outcomes[-1].wait_until == clock.current + timedelta(seconds=30)
-    assert [r["reason"] for r in demo_hotel.help_requests()] == ["lookup_locked"]
+    assert [r.reason for r in demo_hotel.help.requests()] == ["lookup_locked"]
 
     # During the wait even the right answers wait, on a new session and after a restart, and
     # do not count; nothing says whether they were right.
@@ -156,7 +156,7 @@ def test_past_the_limit_the_kiosk_waits_longer_each_time_and_calls_staff_once(
         (failed,) = fail_lookups(demo_hotel, 1)
         waits.append(failed.wait_until - clock.current)
     assert waits == [timedelta(seconds=s) for s in (60, 120, 240, 300, 300)]
-    assert [r["reason"] for r in demo_hotel.help_requests()] == ["lookup_locked"]  # staff called once
+    assert [r.reason for r in demo_hotel.help.requests()] == ["lookup_locked"]  # staff called once
 
     # The next guest, after the wait, finds their booking.
     clock.current = CheckInSession(demo_hotel).waiting_until()
@@ -212,7 +212,7 @@ def test_a_locked_booking_found_by_code_and_name_calls_staff(demo_hotel: Hotel) 
     assert other.step is Step.LOCKED
     # The wrong name still tells nothing, locked or not.
     assert CheckInSession(demo_hotel).find("LH7388", "Smith").failure is Failure.NOT_FOUND
-    assert [r["reason"] for r in demo_hotel.help_requests()] == ["identity_locked", "locked"]
+    assert [r.reason for r in demo_hotel.help.requests()] == ["identity_locked", "locked"]
 
 
 def test_lookups_are_audited_without_what_was_typed(demo_hotel: Hotel) -> None:
@@ -244,7 +244,7 @@ def test_identity_by_passport_zone(demo_hotel: Hotel) -> None:
     assert record.expiry == TODAY.replace(year=TODAY.year + 5).isoformat()
     assert session.step is Step.READY
     # What is kept is on file; the whole number is not.
-    stored = reopen(demo_hotel).booking("LH4821")
+    stored = reopen(demo_hotel).gateway.booking("LH4821")
     assert stored.identity == record
     assert b"C01X00T47" not in data_files(demo_hotel.data_dir.root)["kiosk.json"]
 
@@ -275,7 +275,7 @@ def test_hand_entry_does_not_count_without_a_date_of_birth_on_file(demo_hotel: H
     for _ in range(demo_hotel.profile.identity_attempts + 1):
         assert session.identify_by_hand("1985-02-03", "1234") == Rejected(
             Failure.HAND_ENTRY_UNAVAILABLE, attempts_left=3)
-    assert session.step is Step.IDENTIFY and demo_hotel.booking("LH7015").identity is None
+    assert session.step is Step.IDENTIFY and demo_hotel.gateway.booking("LH7015").identity is None
     assert isinstance(session.identify_by_zone(zone(demo_hotel, "LH7015")), Verified)
 
 
@@ -291,13 +291,13 @@ def test_a_refused_document_makes_the_booking_wait_for_staff(demo_hotel: Hotel, 
     session = at_identify(demo_hotel, "LH4821")
     assert session.identify_by_zone(zone(demo_hotel, "LH4821", **document)) == Rejected(Failure.LOCKED, because=problem)
     assert session.step is Step.LOCKED
-    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("document_refused", "LH4821")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("document_refused", "LH4821")]
     # Another method, another document, another session, another kiosk: all wait for staff.
     assert session.identify_by_hand("1974-08-12", "1234") == Rejected(Failure.LOCKED)
     assert session.identify_by_zone(zone(demo_hotel, "LH4821")) == Rejected(Failure.LOCKED)
     other = CheckInSession(reopen(demo_hotel, kiosk_id="k2"))
     assert other.find("LH4821", "Eriksson") == Rejected(Failure.LOCKED)
-    assert reopen(demo_hotel).booking("LH4821").identity is None
+    assert reopen(demo_hotel).gateway.booking("LH4821").identity is None
 
 
 def test_a_document_valid_through_today_is_accepted(demo_hotel: Hotel) -> None:
@@ -310,12 +310,12 @@ def test_too_young_calls_staff_at_once(demo_hotel: Hotel, method: str) -> None:
     age = demo_hotel.profile.minimum_age
     young = TODAY.replace(year=TODAY.year - age) + timedelta(days=1)  # turns `age` tomorrow
     with demo_hotel.transaction() as db:  # a young guest's own date of birth on file
-        db.table("bookings").update({"date_of_birth": young.isoformat()}, where("code") == "LH6144")
+        db.save_booking(replace(db.booking("LH6144"), date_of_birth=young))
     session = at_identify(demo_hotel, "LH6144")
     outcome = (session.identify_by_zone(zone(demo_hotel, "LH6144", birth=young)) if method == "zone"
                else session.identify_by_hand(young.isoformat(), "1234"))
     assert outcome == Rejected(Failure.LOCKED, because=Failure.TOO_YOUNG)
-    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("too_young", "LH6144")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("too_young", "LH6144")]
 
 
 def test_on_the_birthday_the_guest_is_old_enough(demo_hotel: Hotel) -> None:
@@ -359,10 +359,10 @@ def test_three_wrong_dates_of_birth_lock_the_booking(demo_hotel: Hotel) -> None:
     assert session.step is Step.LOCKED
     # Even the right document no longer helps; staff were called.
     assert session.identify_by_zone(zone(demo_hotel, "LH4821")) == Rejected(Failure.LOCKED)
-    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("identity_locked", "LH4821")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("identity_locked", "LH4821")]
     # The lock is on the booking: a new session (after a restart, on another kiosk) finds it locked.
     restarted = reopen(demo_hotel, kiosk_id="k2")
-    assert restarted.booking("LH4821").locked
+    assert restarted.gateway.booking("LH4821").locked
     other = CheckInSession(restarted)
     assert other.find("LH4821", "Eriksson") == Rejected(Failure.LOCKED)
     assert other.step is Step.LOCKED
@@ -374,7 +374,7 @@ def test_three_wrong_dates_of_birth_lock_the_booking(demo_hotel: Hotel) -> None:
     approved = events(demo_hotel, "identity_approved", "LH4821")
     assert [(e["actor"], e["kiosk"], e["detail"]["reason"]) for e in approved] == [
         (f"staff:{AGENT.name}", "k2", "passport checked at the desk")]
-    assert reopen(demo_hotel).booking("LH4821").identity.approved_by == AGENT.name
+    assert reopen(demo_hotel).gateway.booking("LH4821").identity.approved_by == AGENT.name
 
 
 def test_unlock_after_identity_lock_lets_the_guest_try_again(demo_hotel: Hotel) -> None:
@@ -384,7 +384,7 @@ def test_unlock_after_identity_lock_lets_the_guest_try_again(demo_hotel: Hotel) 
     assert session.step is Step.LOCKED
     session.unlock(MANAGER, "typo, guest is who they say")
     assert session.step is Step.IDENTIFY
-    assert not reopen(demo_hotel).booking("LH6144").locked
+    assert not reopen(demo_hotel).gateway.booking("LH6144").locked
     assert isinstance(session.identify_by_hand("1975-03-02", "1234"), Verified)
 
 
@@ -422,7 +422,7 @@ def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
     assert session.check_in() == Rejected(Failure.NO_ROOM_READY)
     assert session.step is Step.NO_ROOM
     # Once the suite is cleaned, the same session gets it as a free upgrade.
-    hotel.set_room_status(AGENT, "105", RoomStatus.CLEAN, "housekeeping done")
+    lobby.set_room_status(hotel, AGENT, "105", RoomStatus.CLEAN, "housekeeping done")
     result = session.check_in()
     assert isinstance(result, CheckedIn) and result.upgraded_to == "suite"
     assert [key.room.number for key in result.keys] == ["105"]
@@ -436,10 +436,10 @@ def test_two_room_booking_gets_two_rooms_and_two_keys(demo_hotel: Hotel) -> None
     assert len({key.pin for key in result.keys} | {key.token for key in result.keys}) == 4
     assert len({key.room.floor for key in result.keys}) == 1  # one party, one floor
     fresh = reopen(demo_hotel)
-    assert sorted(fresh.booking("LH5930").assigned_rooms) == sorted(numbers)
-    assert [fresh.occupant(n) for n in numbers] == ["LH5930", "LH5930"]
+    assert sorted(fresh.gateway.booking("LH5930").assigned_rooms) == sorted(numbers)
+    assert [fresh.gateway.occupant(n) for n in numbers] == ["LH5930", "LH5930"]
     for key in result.keys:
-        assert fresh.verify_key(key.room.number, key.pin).opens
+        assert fresh.door.verify(key.room.number, key.pin).opens
 
 
 def test_free_upgrade_when_the_booked_type_has_no_ready_room(demo_hotel: Hotel) -> None:
@@ -461,10 +461,10 @@ def test_no_room_ready_calls_staff_who_can_give_another_room(demo_hotel: Hotel) 
     session = ready(demo_hotel, "LH8290")  # suite; every suite is dirty or out of order
     assert session.check_in() == Rejected(Failure.NO_ROOM_READY)
     assert session.step is Step.NO_ROOM
-    assert [(r["reason"], r["booking"]) for r in demo_hotel.help_requests()] == [("no_room", "LH8290")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("no_room", "LH8290")]
     fresh = reopen(demo_hotel)
-    assert fresh.booking("LH8290").status is BookingStatus.RESERVED
-    assert fresh.grants_for("LH8290") == []
+    assert fresh.gateway.booking("LH8290").status is BookingStatus.RESERVED
+    assert fresh.gateway.grants_of_booking("LH8290") == []
 
     # The guest cannot pick a room; staff can.
     assert session.check_in(["409"]) == Rejected(Failure.WRONG_STEP)
@@ -483,23 +483,23 @@ def test_check_in_commits_booking_rooms_grants_and_audit_together(demo_hotel: Ho
     (key,) = result.keys
     assert session.step is Step.KEYS
     fresh = reopen(demo_hotel)
-    stored = fresh.booking("LH6144")
+    stored = fresh.gateway.booking("LH6144")
     assert stored.status is BookingStatus.CHECKED_IN
     assert stored.assigned_rooms == [key.room.number]
     assert stored.checked_in_at == demo_hotel.now()
-    (grant,) = fresh.grants_for("LH6144")
-    assert grant["room"] == key.room.number and grant["revoked_at"] is None
-    assert grant["valid_until"] == key.valid_until.isoformat()
+    (grant,) = fresh.gateway.grants_of_booking("LH6144")
+    assert grant.room == key.room.number and grant.revoked_at is None
+    assert grant.valid_until == key.valid_until
     assert key.valid_until.date() == stored.departure and key.valid_until.time() == fresh.profile.check_out_time
     actions = [e["action"] for e in events(demo_hotel, booking_code="LH6144")]
     assert actions[-3:] == ["rooms_assigned", "key_issued", "checked_in"]
-    assert fresh.occupant(key.room.number) == "LH6144"
+    assert fresh.gateway.occupant(key.room.number) == "LH6144"
 
 
 def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch) -> None:
     session = ready(demo_hotel, "LH5930")  # two rooms: fail while issuing the second key
     before = data_files(demo_hotel.data_dir.root)["kiosk.json"]
-    real_issue = demo_hotel.issue_grant
+    real_issue = demo_hotel.grants.issue
     calls = []
 
     def failing_issue(*args, **kwargs):
@@ -508,14 +508,14 @@ def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch
             raise OSError("door system hiccup")
         return real_issue(*args, **kwargs)
 
-    monkeypatch.setattr(demo_hotel, "issue_grant", failing_issue)
+    monkeypatch.setattr(demo_hotel.grants, "issue", failing_issue)
     with pytest.raises(OSError):
         session.check_in()
     assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
     for view in (demo_hotel, reopen(demo_hotel)):
-        assert view.booking("LH5930").status is BookingStatus.RESERVED
-        assert view.grants_for("LH5930") == []
-        assert [e["action"] for e in view.audit_events(booking="LH5930", limit=100)] == ["lookup", "identity"]
+        assert view.gateway.booking("LH5930").status is BookingStatus.RESERVED
+        assert view.gateway.grants_of_booking("LH5930") == []
+        assert [e["action"] for e in view.audit_trail.events(booking="LH5930", limit=100)] == ["lookup", "identity"]
     monkeypatch.undo()
     # The same booking can still be checked in afterwards.
     assert isinstance(ready(demo_hotel, "LH5930").check_in(), CheckedIn)
@@ -525,7 +525,7 @@ def test_the_same_booking_cannot_be_checked_in_twice(demo_hotel: Hotel) -> None:
     first, second = ready(demo_hotel, "LH6144"), ready(reopen(demo_hotel, "k2"), "LH6144")
     assert isinstance(first.check_in(), CheckedIn)
     assert second.check_in() == Rejected(Failure.ALREADY_CHECKED_IN)
-    assert len(reopen(demo_hotel).grants_for("LH6144")) == 1
+    assert len(reopen(demo_hotel).gateway.grants_of_booking("LH6144")) == 1
 
 
 def test_finish_and_wipe_forget_the_codes(demo_hotel: Hotel) -> None:
@@ -549,17 +549,17 @@ def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     (old,) = result.keys
     new_room = "308"
-    assert demo_hotel.occupant(new_room) is None
+    assert demo_hotel.gateway.occupant(new_room) is None
     new = session.reassign_room(AGENT, old.room.number, new_room, "guest wants a quiet room")
     assert new.room.number == new_room
-    assert not demo_hotel.verify_key(old.room.number, old.pin).opens
-    assert demo_hotel.verify_key(old.room.number, old.token).reason == "revoked"
-    assert not demo_hotel.verify_key(old.room.number, new.pin).opens
-    assert demo_hotel.verify_key(new_room, new.pin).opens
-    assert demo_hotel.verify_key(new_room, new.token).opens
+    assert not demo_hotel.door.verify(old.room.number, old.pin).opens
+    assert demo_hotel.door.verify(old.room.number, old.token).reason == "revoked"
+    assert not demo_hotel.door.verify(old.room.number, new.pin).opens
+    assert demo_hotel.door.verify(new_room, new.pin).opens
+    assert demo_hotel.door.verify(new_room, new.token).opens
     fresh = reopen(demo_hotel)
-    assert fresh.booking("LH6144").assigned_rooms == [new_room]
-    assert (fresh.occupant(old.room.number), fresh.occupant(new_room)) == (None, "LH6144")
+    assert fresh.gateway.booking("LH6144").assigned_rooms == [new_room]
+    assert (fresh.gateway.occupant(old.room.number), fresh.gateway.occupant(new_room)) == (None, "LH6144")
     assert [k.room.number for k in session.keys] == [new_room]
     assert staff_event(demo_hotel, "room_reassigned", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
     assert staff_event(demo_hotel, "key_revoked", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
@@ -568,15 +568,15 @@ def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
 def test_reassign_refuses_a_held_room_or_a_room_not_held(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
-    tanaka_room = demo_hotel.booking("LH8471").assigned_rooms[0]
+    tanaka_room = demo_hotel.gateway.booking("LH8471").assigned_rooms[0]
     with pytest.raises(StaffError, match="not free"):
         session.reassign_room(AGENT, key.room.number, tanaka_room, "mistake")
     with pytest.raises(StaffError, match="does not hold"):
         session.reassign_room(AGENT, "308", "307", "mistake")
     with pytest.raises(StaffError, match="no room"):
         session.reassign_room(AGENT, key.room.number, "999", "mistake")
-    assert demo_hotel.verify_key(key.room.number, key.pin).opens
-    assert demo_hotel.booking("LH6144").assigned_rooms == [key.room.number]
+    assert demo_hotel.door.verify(key.room.number, key.pin).opens
+    assert demo_hotel.gateway.booking("LH6144").assigned_rooms == [key.room.number]
 
 
 def test_reissue_key_replaces_the_codes(demo_hotel: Hotel) -> None:
@@ -585,11 +585,11 @@ def test_reissue_key_replaces_the_codes(demo_hotel: Hotel) -> None:
     room = old.room.number
     new = session.reissue_key(AGENT, room, "guest forgot the PIN")
     assert new.room.number == room
-    assert demo_hotel.verify_key(room, new.pin).opens
-    assert demo_hotel.verify_key(room, new.token).opens
-    assert demo_hotel.verify_key(room, old.token).reason == "revoked"
+    assert demo_hotel.door.verify(room, new.pin).opens
+    assert demo_hotel.door.verify(room, new.token).opens
+    assert demo_hotel.door.verify(room, old.token).reason == "revoked"
     if old.pin != new.pin:
-        assert not demo_hotel.verify_key(room, old.pin).opens
+        assert not demo_hotel.door.verify(room, old.pin).opens
     assert staff_event(demo_hotel, "key_reissued", "LH6144") == (f"staff:{AGENT.name}", "guest forgot the PIN")
     with pytest.raises(StaffError):
         session.reissue_key(AGENT, "308", "not their room")
@@ -599,9 +599,9 @@ def test_revoke_key(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH5930")
     first, second = result.keys
     assert session.revoke_key(MANAGER, first.room.number, "card reported lost") == 1
-    assert demo_hotel.verify_key(first.room.number, first.token).reason == "revoked"
-    assert not demo_hotel.verify_key(first.room.number, first.pin).opens
-    assert demo_hotel.verify_key(second.room.number, second.pin).opens  # the other room still opens
+    assert demo_hotel.door.verify(first.room.number, first.token).reason == "revoked"
+    assert not demo_hotel.door.verify(first.room.number, first.pin).opens
+    assert demo_hotel.door.verify(second.room.number, second.pin).opens  # the other room still opens
     assert staff_event(demo_hotel, "key_revoked", "LH5930") == (f"staff:{MANAGER.name}", "card reported lost")
 
 
@@ -612,15 +612,15 @@ def test_undo_check_in_is_for_managers_only(demo_hotel: Hotel) -> None:
     with pytest.raises(StaffError, match="manager"):
         session.undo_check_in(AGENT, "wrong guest")
     assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
-    assert demo_hotel.verify_key(key.room.number, key.pin).opens
+    assert demo_hotel.door.verify(key.room.number, key.pin).opens
 
     session.undo_check_in(MANAGER, "wrong guest")
     fresh = reopen(demo_hotel)
-    stored = fresh.booking("LH6144")
+    stored = fresh.gateway.booking("LH6144")
     assert (stored.status, stored.assigned_rooms, stored.checked_in_at) == (BookingStatus.RESERVED, [], None)
-    assert fresh.occupant(key.room.number) is None
-    assert demo_hotel.verify_key(key.room.number, key.token).reason == "revoked"
-    assert not demo_hotel.verify_key(key.room.number, key.pin).opens
+    assert fresh.gateway.occupant(key.room.number) is None
+    assert demo_hotel.door.verify(key.room.number, key.token).reason == "revoked"
+    assert not demo_hotel.door.verify(key.room.number, key.pin).opens
     assert staff_event(demo_hotel, "check_in_undone", "LH6144") == (f"staff:{MANAGER.name}", "wrong guest")
     # Identity was proven, so the guest can be checked in again straight away.
     assert session.step is Step.READY
@@ -670,29 +670,29 @@ def test_identity_by_german_id_card(demo_hotel: Hotel) -> None:
 def test_guest_help_request_reaches_staff(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH6144")
     request_id = session.request_help()
-    (request,) = demo_hotel.help_requests()
-    assert (request["id"], request["booking"], request["kiosk"], request["status"]) == (
+    (request,) = demo_hotel.help.requests()
+    assert (request.id, request.booking, request.kiosk, request.status) == (
         request_id, "LH6144", "k1", "open")
-    from kiosk.hotel import HelpStatus
+    from kiosk.models import HelpStatus
 
-    demo_hotel.update_help_request(AGENT, request_id, HelpStatus.TAKEN)
-    assert demo_hotel.help_requests()[0]["taken_by"] == AGENT.name
-    demo_hotel.update_help_request(AGENT, request_id, HelpStatus.CLOSED)
-    assert demo_hotel.help_requests() == []
-    assert len(demo_hotel.help_requests(open_only=False)) == 1
+    demo_hotel.help.update(AGENT, request_id, HelpStatus.TAKEN)
+    assert demo_hotel.help.requests()[0].taken_by == AGENT.name
+    demo_hotel.help.update(AGENT, request_id, HelpStatus.CLOSED)
+    assert demo_hotel.help.requests() == []
+    assert len(demo_hotel.help.requests(open_only=False)) == 1
 
 
 def test_closed_help_requests_leave_the_main_file_for_help_jsonl(demo_hotel: Hotel) -> None:
-    from kiosk.hotel import HelpStatus
+    from kiosk.models import HelpStatus
 
     kept = at_identify(demo_hotel, "LH6144").request_help()
     done = at_identify(demo_hotel, "LH4821").request_help()
-    demo_hotel.update_help_request(AGENT, done, HelpStatus.CLOSED)
+    demo_hotel.help.update(AGENT, done, HelpStatus.CLOSED)
 
-    demo_hotel.archive_departed()
+    demo_hotel.archive.departed()
 
-    assert [request["id"] for request in demo_hotel.help_requests(open_only=False)] == [kept]
-    (archived,) = demo_hotel.help_history.records()
+    assert [request.id for request in demo_hotel.help.requests(open_only=False)] == [kept]
+    (archived,) = demo_hotel.archive.help_history.records()
     assert (archived["request"]["booking"], archived["request"]["taken_by"]) == ("LH4821", AGENT.name)
     on_file = json.loads(demo_hotel.data_dir.database.read_bytes())["help_requests"]
     assert [request["booking"] for request in on_file.values()] == ["LH6144"]
@@ -707,17 +707,17 @@ def test_staff_pins_are_checked_without_holding_the_data_lock(
     import kiosk.staff
     from kiosk.staff import Role, pin_matches
 
-    demo_hotel.add_staff("Marta", Role.MANAGER, "482913")
-    demo_hotel.add_staff("Arne", Role.AGENT, "135791")
+    demo_hotel.staff.add("Marta", Role.MANAGER, "482913")
+    demo_hotel.staff.add("Arne", Role.AGENT, "135791")
     under_lock = []
 
     def watched(pin: str, hashed: str) -> bool:
-        under_lock.append(demo_hotel.store._lock.is_locked)
+        under_lock.append(demo_hotel.gateway.store._lock.is_locked)
         return pin_matches(pin, hashed)
 
     monkeypatch.setattr(kiosk.staff, "pin_matches", watched)
-    assert demo_hotel.staff_login("135791").member.name == "Arne"
-    assert demo_hotel.staff_login("000000").member is None
+    assert demo_hotel.staff.login("135791").member.name == "Arne"
+    assert demo_hotel.staff.login("000000").member is None
     assert under_lock and not any(under_lock)
 
 
@@ -727,16 +727,16 @@ def test_a_staff_pin_reset_while_a_login_is_checked_is_honoured(
     import kiosk.staff
     from kiosk.staff import Role, pin_matches
 
-    demo_hotel.add_staff("Arne", Role.AGENT, "135791")
+    demo_hotel.staff.add("Arne", Role.AGENT, "135791")
 
     def reset_meanwhile(pin: str, hashed: str) -> bool:
         monkeypatch.setattr(kiosk.staff, "pin_matches", pin_matches)
-        reopen(demo_hotel, "k2").reset_staff_pin("Arne", "246802")
+        reopen(demo_hotel, "k2").staff.reset_pin("Arne", "246802")
         return pin_matches(pin, hashed)
 
     monkeypatch.setattr(kiosk.staff, "pin_matches", reset_meanwhile)
-    assert demo_hotel.staff_login("135791").member is None  # the old PIN no longer opens
-    assert demo_hotel.staff_login("246802").member.name == "Arne"
+    assert demo_hotel.staff.login("135791").member is None  # the old PIN no longer opens
+    assert demo_hotel.staff.login("246802").member.name == "Arne"
 
 
 def test_a_better_room_chosen_by_staff_is_announced_as_an_upgrade(demo_hotel: Hotel) -> None:

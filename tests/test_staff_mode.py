@@ -41,8 +41,8 @@ from textual.widgets import DataTable, Digits, Static, TabbedContent
 
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
-from kiosk.hotel import HelpStatus, Hotel, open_hotel
-from kiosk.models import BookingStatus, RoomStatus
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import BookingStatus, HelpStatus, RoomStatus
 from kiosk.session import CheckInSession, Step
 from screens.staff.dashboard import StaffScreen
 from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker
@@ -158,7 +158,7 @@ async def test_another_kiosk_logs_in_at_once_while_this_one_waits(
     desk_hotel: Hotel, ticks
 ) -> None:
     for _ in range(desk_hotel.profile.staff_pin_attempts + 3):
-        desk_hotel.staff_login(WRONG_PIN)
+        desk_hotel.staff.login(WRONG_PIN)
     other = open_hotel(desk_hotel.data_dir, clock=desk_hotel.clock, kiosk_id="lobby-2")
     app = kiosk_app(other, ticks)
     async with app.run_test(size=SIZE) as pilot:
@@ -221,7 +221,7 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
 
         # The kiosk takes the guest on to their room, as after their own identity check.
         assert guest.on("RoomPage") and not app.help_pending
-    assert desk_hotel.booking("LH6144").status is BookingStatus.CHECKED_IN
+    assert desk_hotel.gateway.booking("LH6144").status is BookingStatus.CHECKED_IN
 
 
 async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, ticks) -> None:
@@ -254,7 +254,7 @@ async def test_approve_identity(desk_hotel: Hotel, ticks) -> None:
         assert text_of(app, "#session-outcome") == "Identity approved."
 
     assert session.step is Step.READY
-    identity = desk_hotel.booking("LH6144").identity
+    identity = desk_hotel.gateway.booking("LH6144").identity
     assert identity is not None and identity.approved_by == AGENT.name
     approved = last_event(desk_hotel, "identity_approved")
     assert by_staff(approved) == ("staff:Arne Agent", "Passport seen at the desk")
@@ -268,7 +268,7 @@ async def test_unlock_with_a_written_reason(desk_hotel: Hotel, ticks) -> None:
         await override(pilot, "unlock")
         await give_reason(pilot, choice=None, note="mail shown")
 
-    assert session.step is Step.IDENTIFY and not desk_hotel.booking("LH6144").locked
+    assert session.step is Step.IDENTIFY and not desk_hotel.gateway.booking("LH6144").locked
     assert by_staff(last_event(desk_hotel, "session_unlocked")) == (
         "staff:Arne Agent",
         "mail shown",
@@ -308,7 +308,7 @@ async def test_choose_rooms_for_a_guest_with_no_room_ready(desk_hotel: Hotel, ti
         assert app.screen.query_one(Digits).value == session.keys[0].pin
 
     assert session.step is Step.KEYS
-    booking = desk_hotel.booking("LH8290")
+    booking = desk_hotel.gateway.booking("LH8290")
     assert booking.status is BookingStatus.CHECKED_IN and booking.assigned_rooms == ["409"]
     assigned = last_event(desk_hotel, "rooms_assigned")
     assert by_staff(assigned) == ("staff:Arne Agent", "No room of the booked type ready")
@@ -327,8 +327,8 @@ async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, t
         assert isinstance(app.screen, KeysDialog)
 
     assert [key.room.number for key in session.keys] == ["305"]
-    assert desk_hotel.booking("LH6144").assigned_rooms == ["305"]
-    assert desk_hotel.occupant(old) is None and desk_hotel.occupant("305") == "LH6144"
+    assert desk_hotel.gateway.booking("LH6144").assigned_rooms == ["305"]
+    assert desk_hotel.gateway.occupant(old) is None and desk_hotel.gateway.occupant("305") == "LH6144"
     moved = last_event(desk_hotel, "room_reassigned")
     assert by_staff(moved) == ("staff:Arne Agent", "Guest asked for another room")
     assert moved["detail"]["previous"] == old
@@ -350,9 +350,9 @@ async def test_reissue_key_revokes_the_old_one_and_shows_the_new_pin(
         assert isinstance(app.screen, StaffScreen)
 
     assert new_pin == session.keys[0].pin
-    grants = desk_hotel.grants_for("LH6144")
-    assert [grant["revoked_at"] is None for grant in grants] == [False, True]
-    assert desk_hotel.verify_key(room, new_pin).opens
+    grants = desk_hotel.gateway.grants_of_booking("LH6144")
+    assert [grant.revoked_at is None for grant in grants] == [False, True]
+    assert desk_hotel.door.verify(room, new_pin).opens
     assert by_staff(last_event(desk_hotel, "key_reissued")) == (
         "staff:Arne Agent",
         "Guest forgot the PIN",
@@ -369,7 +369,7 @@ async def test_revoke_key(desk_hotel: Hotel, ticks) -> None:
         await give_reason(pilot, choice=0)
         assert text_of(app, "#session-outcome") == f"Key for room {room} revoked."
 
-    assert session.keys == () and not desk_hotel.active_grants(room)
+    assert session.keys == () and not desk_hotel.grants.active(desk_hotel.gateway, room)
     assert by_staff(last_event(desk_hotel, "key_revoked")) == (
         "staff:Arne Agent",
         "Key shared or lost",
@@ -385,9 +385,10 @@ async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, ticks) -> None:
         await override(pilot, "undo-check-in")
         await give_reason(pilot, choice=0)
 
-    booking = desk_hotel.booking("LH6144")
+    booking = desk_hotel.gateway.booking("LH6144")
     assert booking.status is BookingStatus.RESERVED and booking.assigned_rooms == []
-    assert desk_hotel.occupant(room) is None and not desk_hotel.active_grants(room)
+    assert desk_hotel.gateway.occupant(room) is None
+    assert not desk_hotel.grants.active(desk_hotel.gateway, room)
     assert session.step is Step.READY
     undone = last_event(desk_hotel, "check_in_undone")
     assert by_staff(undone) == ("staff:Marta Manager", "Wrong booking checked in")
@@ -404,7 +405,7 @@ async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, ticks) -> None
         assert str(outcome.render()) == "Only a manager can undo a check-in."
         assert outcome.has_class("-refused")
 
-    assert desk_hotel.booking("LH6144").status is BookingStatus.CHECKED_IN
+    assert desk_hotel.gateway.booking("LH6144").status is BookingStatus.CHECKED_IN
     assert session.step is Step.KEYS and not events(desk_hotel, "check_in_undone")
 
 
@@ -546,7 +547,7 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         assert rows(app, "help-table") == []
         assert str(app.screen.query_one(TabbedContent).get_tab("help").label) == "Help (0)"
 
-    assert desk_hotel.help_requests(open_only=False)[-1]["status"] == HelpStatus.CLOSED
+    assert desk_hotel.help.requests(open_only=False)[-1].status == HelpStatus.CLOSED
 
 
 async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ticks) -> None:
@@ -566,7 +567,7 @@ async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ti
         assert {row[0]: row for row in rows(app, "rooms-table")}["104"][3] == "out of order"
 
     assert (
-        next(room for room in desk_hotel.rooms() if room.number == "104").status
+        next(room for room in desk_hotel.gateway.rooms() if room.number == "104").status
         is RoomStatus.OUT_OF_ORDER
     )
     changed = last_event(desk_hotel, "room_status")
@@ -625,13 +626,13 @@ async def test_a_full_disk_during_an_override_shows_staff_the_file_and_the_reaso
             problem = f"{data_file}: cannot write data file: {os.strerror(errno.ENOSPC)}"
             assert notices(app) == [problem]  # (run_test draws no toasts: checked here)
             assert data_file.read_bytes() == before
-            assert desk_hotel.booking("LH6144").locked and session.step is Step.LOCKED
+            assert desk_hotel.gateway.booking("LH6144").locked and session.step is Step.LOCKED
 
         # The disk works again: the same override goes through.
         await override(pilot, "unlock")
         await give_reason(pilot, choice=0)
         assert text_of(app, "#session-outcome") == "Session unlocked."
-    assert session.step is Step.IDENTIFY and not desk_hotel.booking("LH6144").locked
+    assert session.step is Step.IDENTIFY and not desk_hotel.gateway.booking("LH6144").locked
 
 
 async def test_choose_room_goes_through_once_the_disk_works_again(
@@ -654,7 +655,7 @@ async def test_choose_room_goes_through_once_the_disk_works_again(
         await pick_rooms(pilot, "409")
         await give_reason(pilot, choice=0)
         assert isinstance(app.screen, KeysDialog)
-    assert desk_hotel.booking("LH8290").assigned_rooms == ["409"]
+    assert desk_hotel.gateway.booking("LH8290").assigned_rooms == ["409"]
 
 
 async def test_staff_mode_is_left_even_on_a_full_disk(
@@ -683,7 +684,7 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
 
     for _ in range(5):  # some stays are over; the desk wrote something every day
         desk_hotel.clock.advance(days=1)
-        desk_hotel.staff_logout(AGENT, "end of shift")
+        desk_hotel.staff.logout(AGENT, "end of shift")
     monkeypatch.setattr(os, "replace", no_space)
     app = kiosk_app(desk_hotel, ticks)
     async with app.run_test(size=SIZE) as pilot:
@@ -736,13 +737,13 @@ async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, ticks) 
         await give_reason(pilot, choice=0)
         assert isinstance(app.screen, KeysDialog)
         pin = app.screen.query_one(Digits).value
-        assert desk_hotel.verify_key("104", pin).opens
+        assert desk_hotel.door.verify("104", pin).opens
         await pilot.press("escape")
         await pilot.press("f2")  # log out
         await pilot.pause()
         assert app.session is None and type(app.screen.page).__name__ == "WelcomePage"
 
-    booking = desk_hotel.booking("LH7015")
+    booking = desk_hotel.gateway.booking("LH7015")
     assert booking.status is BookingStatus.CHECKED_IN and booking.assigned_rooms == ["104"]
     opened = last_event(desk_hotel, "session_opened_at_desk")
     assert opened["actor"] == "staff:Arne Agent" and opened["booking"] == "LH7015"

@@ -82,7 +82,7 @@ class StaffScreen(TroubleGuard, Screen[None]):
         self.session = session
         self._log_out = log_out
         self._quit_kiosk = quit_kiosk
-        self._help_requests: list[lobby.HelpRequest] | None = None  # as last shown
+        self._help_requests: list[lobby.WaitingRequest] | None = None  # as last shown
 
     def compose(self) -> ComposeResult:
         member, hotel = self.member, self.hotel

@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk import lobby
-from kiosk.hotel import HelpStatus, Hotel
-from kiosk.models import RoomStatus
+from kiosk.hotel import Hotel
+from kiosk.models import HelpStatus, RoomStatus
 from kiosk.session import CheckInSession
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
@@ -152,14 +152,14 @@ class HelpPanel(LobbyPanel):
             yield Button("Close", id="help-close")
         yield Static("", classes="panel-outcome", markup=False)
 
-    def show_latest(self, requests: Sequence[lobby.HelpRequest] | None = None) -> None:
+    def show_latest(self, requests: Sequence[lobby.WaitingRequest] | None = None) -> None:
         """Redraw from `requests` when the caller has just read them, else read them now."""
         if requests is None:
             requests = lobby.help_requests(self.hotel)
         refill(self.query_one(DataTable), (self._row(request) for request in requests))
 
     @staticmethod
-    def _row(request: lobby.HelpRequest) -> tuple[str, Sequence[Any]]:
+    def _row(request: lobby.WaitingRequest) -> tuple[str, Sequence[Any]]:
         return str(request.id), (
             request.id,
             f"{request.age_minutes} min",
@@ -183,7 +183,7 @@ class HelpPanel(LobbyPanel):
         if key is None:
             return
         try:
-            self.hotel.update_help_request(self.member, int(key), status)
+            self.hotel.help.update(self.member, int(key), status)
         except StaffError as refusal:
             self._say(str(refusal), refused=True)
         else:
@@ -236,7 +236,7 @@ class RoomBoard(LobbyPanel):
         if not reason:
             return
         try:
-            self.hotel.set_room_status(self.member, number, status, reason)
+            lobby.set_room_status(self.hotel, self.member, number, status, reason)
         except StaffError as refusal:
             self._say(str(refusal), refused=True)
         else:
@@ -251,7 +251,7 @@ class AuditPanel(LobbyPanel):
         with Horizontal(id="audit-filters"):
             yield Input(placeholder="Booking code", id="audit-booking")
             yield Select(
-                [(Text(member.name), member.name) for member in self.hotel.staff_members()],
+                [(Text(member.name), member.name) for member in self.hotel.staff.members()],
                 prompt="Any staff member",
                 id="audit-staff",
             )
@@ -270,7 +270,7 @@ class AuditPanel(LobbyPanel):
     def show_latest(self) -> None:
         booking = self.query_one("#audit-booking", Input).value.strip()
         staff = self.query_one("#audit-staff", Select).value
-        events = self.hotel.audit_events(
+        events = self.hotel.audit_trail.events(
             limit=AUDIT_LIMIT,
             booking=booking or None,
             actor=f"staff:{staff}" if isinstance(staff, str) else None,

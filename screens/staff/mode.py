@@ -125,7 +125,7 @@ class StaffMode:
             return
         staff_screen = self._close()
         try:
-            self.hotel.staff_logout(staff_screen.member, reason)
+            self.hotel.staff.logout(staff_screen.member, reason)
         except StorageError as error:
             # Leaving never waits for the disk, or a full one would keep staff mode open
             # (the idle log-out too). Staff are still at the desk and see why it is not in
@@ -145,7 +145,7 @@ class StaffMode:
             self.app.notify(str(refusal), title="Not allowed", severity="error", markup=False)
             return
         self._close()
-        self.hotel.staff_logout(member, "quit")
+        self.hotel.staff.logout(member, "quit")
         self.quit_by_manager = True
         self.app.exit()
 

@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.hotel import Hotel, StaffLogin
+from kiosk.hotel import Hotel
 from kiosk.staff import StaffMember, StaffPinCheck
+from kiosk.staff_accounts import StaffLogin
 from screens.staff.dialogs import STAFF_CSS
 from screens.trouble import TroubleGuard
 
@@ -33,7 +34,7 @@ class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
         self.hotel = hotel
 
     def compose(self) -> ComposeResult:
-        has_staff = bool(self.hotel.staff_members())
+        has_staff = bool(self.hotel.staff.members())
         with Vertical(classes="staff-dialog", id="staff-pin-dialog"):
             yield Label("Staff login", classes="staff-dialog-title")
             if has_staff:
@@ -58,7 +59,7 @@ class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
         if not pin:  # an empty Enter is a slip, not a guess worth counting
             return
         field.disabled = True  # one PIN at a time
-        self._check(self.hotel.prepare_staff_login(pin))
+        self._check(self.hotel.staff.prepare_login(pin))
 
     @work(thread=True, group="staff-pin")
     def _check(self, check: StaffPinCheck) -> None:
@@ -70,7 +71,7 @@ class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
         if not self.is_attached:  # cancelled meanwhile: the PIN goes unused
             return
         self.query_one("#staff-pin", Input).disabled = False
-        login = self.hotel.finish_staff_login(check)
+        login = self.hotel.staff.finish_login(check)
         if login.member is not None:
             self.dismiss(login.member)
         else:

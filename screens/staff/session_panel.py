@@ -237,7 +237,7 @@ class SessionPanel(TroubleGuard, Vertical):
             return None
         if len(booking.assigned_rooms) == 1:
             return booking.assigned_rooms[0]
-        held = [room for room in self.hotel.rooms() if room.number in booking.assigned_rooms]
+        held = [room for room in self.hotel.gateway.rooms() if room.number in booking.assigned_rooms]
         chosen = await self._pick(title, held, 1)
         return chosen[0] if chosen else None
 

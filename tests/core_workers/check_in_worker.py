@@ -35,7 +35,7 @@ def guest_pause() -> None:
 def check_in(hotel: Hotel, code: str) -> dict:
     session = CheckInSession(hotel)
     guest_pause()
-    found = session.find(code, hotel.booking(code).last_name)
+    found = session.find(code, hotel.gateway.booking(code).last_name)
     if not isinstance(found, Found):
         return {"code": code, "error": f"find: {found}"}
     session.confirm()

@@ -50,12 +50,12 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
     out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     if stall_at:
         stall_inside_write(stall_at, lambda: os.write(out, f"stalled {seed}\n".encode()))
-    codes = [b.code for b in hotel.bookings(status="reserved")]
+    codes = [b.code for b in hotel.gateway.bookings(status="reserved")]
     for number, code in enumerate(codes):
-        if hotel.booking(code).status is not BookingStatus.RESERVED:
+        if hotel.gateway.booking(code).status is not BookingStatus.RESERVED:
             continue  # checked in by an earlier life (whose line may never have been written)
         session = CheckInSession(hotel)
-        assert isinstance(session.find(code, hotel.booking(code).last_name), Found)
+        assert isinstance(session.find(code, hotel.gateway.booking(code).last_name), Found)
         session.confirm()
         if number % 2:
             session.approve_identity(DESK, "passport seen at the desk")

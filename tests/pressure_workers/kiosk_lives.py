@@ -37,10 +37,10 @@ def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
     hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
     rng.shuffle(codes)
     for code in codes:
-        if hotel.booking(code).status is not BookingStatus.RESERVED:
+        if hotel.gateway.booking(code).status is not BookingStatus.RESERVED:
             continue  # checked in by an earlier life or by another kiosk
         session = CheckInSession(hotel)
-        found = session.find(code, hotel.booking(code).last_name)
+        found = session.find(code, hotel.gateway.booking(code).last_name)
         say("lookup", session.id, code, "ok" if isinstance(found, Found) else str(found.failure))
         if not isinstance(found, Found):
             continue

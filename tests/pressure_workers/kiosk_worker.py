@@ -18,11 +18,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
-from kiosk.hotel import HelpStatus, open_hotel
-from kiosk.models import RoomStatus
+from kiosk.hotel import open_hotel
+from kiosk.models import HelpStatus, RoomStatus
 from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
 from kiosk.staff import Role, StaffMember
 
@@ -31,7 +32,7 @@ from lockstep import Lockstep  # noqa: E402  (tests/ is not a package)
 
 root, kiosk, now, go, done_dir, kiosks, codes = sys.argv[1:8]
 hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
-my_request = hotel.request_help(Actor("guest", f"lobby-{kiosk}"), f"help from {kiosk}")
+my_request = hotel.help.request(Actor("guest", f"lobby-{kiosk}"), f"help from {kiosk}")
 print("ready", flush=True)
 while not Path(go).exists():
     time.sleep(0.002)
@@ -42,7 +43,7 @@ for index, code in enumerate(codes.split(",")):
     lockstep.step(index)
     session = CheckInSession(hotel)
     entry: dict = {"code": code, "session": session.id}
-    found = session.find(code, hotel.booking(code).last_name)
+    found = session.find(code, hotel.gateway.booking(code).last_name)
     entry["find"] = "found" if isinstance(found, Found) else str(found.failure)
     if isinstance(found, Found):
         session.confirm()
@@ -64,18 +65,18 @@ staff_did = {}
 if kiosk == "k0":
     desk = StaffMember("Desk Dana", Role.AGENT)
     wanted = f"help from k{int(kiosks) - 1}"
-    (request,) = [r for r in hotel.help_requests() if r["reason"] == wanted]
-    hotel.update_help_request(desk, request["id"], HelpStatus.TAKEN)
-    room = hotel.rooms()[0].number
-    hotel.set_room_status(desk, room, RoomStatus.OUT_OF_ORDER, "leaking tap")
-    staff_did = {"request": request["id"], "room": room}
+    (request,) = [r for r in hotel.help.requests() if r.reason == wanted]
+    hotel.help.update(desk, request.id, HelpStatus.TAKEN)
+    room = hotel.gateway.rooms()[0].number
+    lobby.set_room_status(hotel, desk, room, RoomStatus.OUT_OF_ORDER, "leaking tap")
+    staff_did = {"request": request.id, "room": room}
 
 Path(done_dir, kiosk).touch()
 deadline = time.monotonic() + 60
 while len(list(Path(done_dir).iterdir())) < int(kiosks) and time.monotonic() < deadline:
     time.sleep(0.005)
 
-seen_requests = {r["reason"]: [r["status"], r["taken_by"]] for r in hotel.help_requests(open_only=False)}
-out_of_order = sorted(r.number for r in hotel.rooms() if r.status is RoomStatus.OUT_OF_ORDER)
+seen_requests = {r.reason: [r.status, r.taken_by] for r in hotel.help.requests(open_only=False)}
+out_of_order = sorted(r.number for r in hotel.gateway.rooms() if r.status is RoomStatus.OUT_OF_ORDER)
 json.dump({"kiosk": kiosk, "my_request": my_request, "results": results, "staff_did": staff_did,
            "seen_requests": seen_requests, "out_of_order": out_of_order}, sys.stdout)

@@ -18,4 +18,4 @@ data_dir, kiosk_id, booking, now = sys.argv[1:5]
 hotel = open_hotel(
     DataDir(Path(data_dir)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk_id
 )
-print(hotel.request_help(Actor("guest", "other-kiosk"), "guest", booking))
+print(hotel.help.request(Actor("guest", "other-kiosk"), "guest", booking))
