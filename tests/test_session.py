@@ -531,9 +531,9 @@ def test_the_same_booking_cannot_be_checked_in_twice(demo_hotel: Hotel) -> None:
 def test_finish_and_wipe_forget_the_codes(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     assert result.keys[0].pin
-    assert session.finish() is Step.DONE
+    assert session.put_away_keys() is Step.DONE
     assert all(key.pin == "" and key.token == "" for key in session.keys)
-    session.wipe()
+    session.forget()
     assert (session.booking, session.keys, session.step) == (None, (), Step.ENDED)
 
 
@@ -639,7 +639,7 @@ def test_staff_overrides_need_a_booking(demo_hotel: Hotel) -> None:
 
 def test_staff_end_a_session(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH6144")
-    session.end(AGENT, "guest walked away")
+    session.end_session(AGENT, "guest walked away")
     assert (session.step, session.booking) == (Step.ENDED, None)
     assert staff_event(demo_hotel, "session_ended", "LH6144") == (f"staff:{AGENT.name}", "guest walked away")
 
