@@ -215,7 +215,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self.housekeeping()
 
     def tick_idle(self) -> None:
-        """Once a second: warn an idle guest, then wipe their check-in. Staff at the kiosk
+        """Once a second: warn an idle guest, then forget their check-in. Staff at the kiosk
         (staff mode) keep the guest's check-in open; staff mode has its own idle log-out."""
         if not self.guest_mode_active:
             return

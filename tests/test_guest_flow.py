@@ -510,7 +510,7 @@ async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, hote
         assert shown(app, "Check in") and not shown(app, "Staff are on their way")
 
 
-async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
+async def test_idle_guest_is_warned_then_forgotten(app, hotel, idle_clock) -> None:
     profile = hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
@@ -537,7 +537,7 @@ async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
 async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
     app, hotel, idle_clock
 ) -> None:
-    """The door code page is built while the guest reads their room; wiped with the rest."""
+    """The door code page is built while the guest reads their room; forgotten with the rest."""
     profile = hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)

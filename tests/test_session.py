@@ -528,7 +528,7 @@ def test_the_same_booking_cannot_be_checked_in_twice(demo_hotel: Hotel) -> None:
     assert len(reopen(demo_hotel).grants_for("LH6144")) == 1
 
 
-def test_finish_and_wipe_forget_the_codes(demo_hotel: Hotel) -> None:
+def test_put_away_keys_and_forget_drop_the_codes(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     assert result.keys[0].pin
     assert session.put_away_keys() is Step.DONE
