@@ -7,10 +7,14 @@ full styling, two layouts and a frame's wait before it is drawn, some 30 ms befo
 its content (bench/ui.py "floor"), against 50 ms for a whole step (DESIGN.md). A page
 mounted into the running screen costs only its own widgets.
 
-Pages stack like screens: the next step is pushed; Back pops it and shows the page
-underneath as the guest left it (what they typed, where focus was). A page composes all its
-text from the catalog, so a language change recomposes it; what the guest typed and where
-focus was survive the change.
+Pages stack like screens: a step's further page goes over it (the scan over the choice of
+how to prove identity); Back pops it and shows the page underneath as the guest left it
+(what they typed, where focus was). A new step's page (screens/routes.py) closes the pages
+before it. A page composes all its text from the catalog, so a language change recomposes
+it; what the guest typed and where focus was survive the change.
+
+Pages reach the app only through `GuestApp`, what they may ask of it: they import neither
+the app nor each other.
 """
 
 from __future__ import annotations
