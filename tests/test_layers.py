@@ -16,7 +16,7 @@ CORE = Path(kiosk.__file__).parent
 SCREENS = Path(screens.__file__).parent
 UI_PACKAGES = {"textual", "textual_serve", "screens"}
 COMPOSITION_ROOT = "kiosk.cli"
-"""The one core module that may start the UI (`kiosk run`, `kiosk demo`), lazily."""
+"""The one core module that may start the UI (`kiosk run`, `kiosk demo`), from a function."""
 
 
 def module_name(path: Path, package: Path) -> str:
@@ -103,10 +103,12 @@ def guest_page_modules() -> set[str]:
     }
 
 
-def test_the_core_reaches_the_ui_only_from_its_composition_root() -> None:
+def test_the_core_reaches_the_ui_only_from_its_composition_root_and_lazily() -> None:
     for name, tree in modules(CORE).items():
         if name == COMPOSITION_ROOT:
-            continue
+            # Inside the functions that start the app: the command line stays quick.
+            top = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+            tree = ast.Module(body=top, type_ignores=[])
         reached = {other for other in imported(tree, set()) if other.split(".")[0] in UI_PACKAGES}
         assert not reached, f"{name} imports {sorted(reached)}"
 
