@@ -31,9 +31,8 @@ class WelcomePage(GuestPage):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="welcome"):
             with Vertical(id="welcome-main"):
-                yield plain(
-                    self.t("welcome.title", hotel=self.kiosk_app.hotel.profile.name), classes="title"
-                )
+                hotel = self.kiosk_app.hotel.profile.name
+                yield plain(self.t("welcome.title", hotel=hotel), classes="title")
                 yield plain(self.t("welcome.subtitle"), classes="hint")
                 yield PageButton(
                     self.t("welcome.check_in"),

@@ -212,7 +212,9 @@ class SessionPanel(TroubleGuard, Vertical):
 
     async def _end_session(self) -> None:
         if reason := await self._ask_reason(reasons.END_SESSION):
-            self._apply(lambda: self.session.end_session(self.member, reason), lambda _: "Session ended.")
+            self._apply(
+                lambda: self.session.end_session(self.member, reason), lambda _: "Session ended."
+            )
 
     # -- the steps they share ---------------------------------------------------------------
 
