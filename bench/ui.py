@@ -37,8 +37,9 @@ def count_core_time() -> None:
                 CORE[0] += time.perf_counter() - start
         return wrapper
 
-    steps = ("find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys")
-    for name in (*steps, "forget"):
+    for name in (
+        "find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys", "forget",
+    ):
         setattr(CheckInSession, name, timed(getattr(CheckInSession, name)))
 
 
