@@ -38,7 +38,8 @@ def count_core_time() -> None:
         return wrapper
 
     for name in (
-        "find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys", "forget",
+        "find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys",
+        "forget",
     ):
         setattr(CheckInSession, name, timed(getattr(CheckInSession, name)))
 
