@@ -537,6 +537,18 @@ def test_put_away_keys_and_forget_drop_the_codes(demo_hotel: Hotel) -> None:
     assert (session.booking, session.keys, session.step) == (None, (), Step.ENDED)
 
 
+def test_a_proven_identity_proceeds_to_the_rooms_and_is_not_checked_again(
+    demo_hotel: Hotel,
+) -> None:
+    """Proven, then the check-in could not be written (a full disk): the guest tries again
+    on the identity page, and the session goes on from the proof on file."""
+    session = ready(demo_hotel, "LH6144")
+    proof = session.booking.identity
+    assert session.identify_by_hand("1900-01-01", "0000") == Verified(proof)
+    assert isinstance(session.proceed(), CheckedIn) and session.step is Step.KEYS
+    assert session.proceed() is None  # the next step is the guest's
+
+
 # -- staff overrides ------------------------------------------------------------------------
 
 
