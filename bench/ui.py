@@ -37,7 +37,10 @@ def count_core_time() -> None:
                 CORE[0] += time.perf_counter() - start
         return wrapper
 
-    for name in ("find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "finish", "wipe"):
+    for name in (
+        "find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys",
+        "forget",
+    ):
         setattr(CheckInSession, name, timed(getattr(CheckInSession, name)))
 
 

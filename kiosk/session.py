@@ -34,10 +34,10 @@ class Step(StrEnum):
     IDENTIFY = "identify"  # waiting for a document zone or hand entry
     READY = "ready"  # identity proven; rooms and keys come next
     KEYS = "keys"  # checked in; the door codes are on screen
-    DONE = "done"  # codes put away; goodbye
+    DONE = "done"  # codes put away (put_away_keys); goodbye
     NO_ROOM = "no_room"  # identity proven but nothing ready; staff called
     LOCKED = "locked"  # the booking waits for staff (a refused document, too many failures)
-    ENDED = "ended"
+    ENDED = "ended"  # forgotten (the guest left, or staff ended it), or checked in elsewhere
 
 
 class Failure(StrEnum):
@@ -98,6 +98,10 @@ class RoomKey:
 class CheckedIn:
     keys: tuple[RoomKey, ...]
     upgraded_to: str | None = None
+
+
+Outcome = Found | Verified | CheckedIn | Rejected
+"""What a guest's step gave."""
 
 
 class CheckInSession:
@@ -217,6 +221,10 @@ class CheckInSession:
     def _identify(self, check: Callable[[Booking, date, int], IdentityCheck]) -> Verified | Rejected:
         if self.step is Step.LOCKED:
             return Rejected(Failure.LOCKED)
+        if self.step is Step.READY and self.booking is not None and self.booking.identity:
+            # Proven already; the check-in after it could not be written. Not asked again:
+            # `proceed` tries the check-in again.
+            return Verified(self.booking.identity)
         if self.step is not Step.IDENTIFY or self.booking is None:
             return Rejected(Failure.WRONG_STEP)
         result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
@@ -257,6 +265,15 @@ class CheckInSession:
             return Rejected(Failure.LOCKED)
         return Rejected(Failure(str(result.problem)), attempts_left=limit - failures)
 
+    def proceed(self) -> CheckedIn | Rejected | None:
+        """What follows by itself from where the session stands: a proven identity gets its
+        rooms and keys at once, whoever proved it (the guest, or staff who approved it or
+        unlocked the booking) and also when the check-in after it could not be written.
+        None: the next step is the guest's."""
+        if self.step is Step.READY:
+            return self.check_in()
+        return None
+
     def check_in(self, rooms: list[str] | None = None, *, staff: StaffMember | None = None,
                  reason: str = "") -> CheckedIn | Rejected:
         """Assign rooms and issue keys in one atomic write. Staff may name the rooms."""
@@ -296,7 +313,7 @@ class CheckInSession:
         self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
         return CheckedIn(issued, assignment.upgraded_to)
 
-    def finish(self) -> Step:
+    def put_away_keys(self) -> Step:
         """The guest has their codes: the plain PINs leave memory."""
         self.keys = tuple(replace(key, pin="", token="") for key in self.keys)
         if self.step is Step.KEYS:
@@ -307,8 +324,9 @@ class CheckInSession:
         code = self.booking.code if self.booking else None
         return self.hotel.help.request(self.actor, reason, code)
 
-    def wipe(self) -> None:
-        """Idle timeout: forget everything this session knew."""
+    def forget(self) -> None:
+        """The guest has left (done, gone idle, started over): forget everything this
+        session knew of them. Memory only; what is on file stays."""
         self.keys = ()
         self.booking = None
         self.upgraded_to = None
@@ -398,11 +416,12 @@ class CheckInSession:
         self.keys = ()
         self.step = Step.READY if booking.identity else Step.IDENTIFY
 
-    def end(self, staff: StaffMember, reason: str) -> None:
+    def end_session(self, staff: StaffMember, reason: str) -> None:
+        """Staff close the guest's check-in where it stands; the kiosk welcomes the next."""
         with self._transaction() as db:
             db.audit(Actor("staff", staff.name), "session_ended",
                      booking=self.booking.code if self.booking else None, reason=reason)
-        self.wipe()
+        self.forget()
         self.step = Step.ENDED
 
     def free_rooms(self) -> list[Room]:

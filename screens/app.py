@@ -1,7 +1,7 @@
 """The kiosk app: a thin shell of navigation, the language, the idle watch and global keys.
 
-What a guest sees lives in the guest screen and its pages (screens/base.py); what is
-allowed lives in `kiosk.session`.
+What a guest sees lives in the guest screen and its pages (screens/base.py), which page
+shows which step in screens/routes.py; what is allowed lives in `kiosk.session`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from math import ceil
 from typing import Any, ClassVar, cast
 
 from textual import events
-from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -25,14 +24,14 @@ from kiosk import error_report
 from kiosk.assets import asset_path
 from kiosk.hotel import Hotel
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
-from kiosk.session import CheckedIn, CheckInSession, Step
+from kiosk.session import CheckInSession, Outcome
 from kiosk.storage import StorageError
+from screens import routes
 from screens.base import GuestPage, GuestScreen
-from screens.identity import IdentityChoicePage
 from screens.idle import IdleTimer, IdleWarning
-from screens.recovery import LockedPage, NoRoomPage, StorageTroublePage, UnexpectedErrorPage
-from screens.rooms import RoomPage
+from screens.recovery import StorageTroublePage, UnexpectedErrorPage
 from screens.staff import StaffMode
+from screens.textual_seams import CatchBackgroundErrors, clear_style_caches
 from screens.theme import LOBBY_THEME
 from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
@@ -46,7 +45,7 @@ FREEZE_AFTER_SECONDS = 1.0
 ERROR_REPORTED_ONCE_IN = 60.0
 
 
-class KioskApp(TroubleGuard, App[None]):
+class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     CSS_PATH = str(asset_path("kiosk.tcss"))
     TITLE = "Lobby Kiosk"
     # A guest must not reach anything but the check-in: no palette, no quitting.
@@ -149,10 +148,30 @@ class KioskApp(TroubleGuard, App[None]):
 
     # -- navigation -------------------------------------------------------------------------
 
-    def start_check_in(self) -> CheckInSession:
+    def start_check_in(self) -> None:
         self.session = CheckInSession(self.hotel)
         self.idle.touch()
-        return self.session
+        self._open(routes.page_for(self.session, None))
+
+    def show_step(self, outcome: Outcome | None = None) -> None:
+        """After the guest's step (`outcome`: what the session answered): what follows by
+        itself follows (the rooms after a proven identity), and the page for where the
+        session stands now takes over, unless the page shown shows it (a rejection)."""
+        session = self.session
+        if session is None:  # forgotten meanwhile
+            return
+        outcome = session.proceed() or outcome
+        if not routes.shows_step(self.guest_screen.page, session):
+            self._open(routes.page_for(session, outcome))
+
+    def _open(self, page: GuestPage | None) -> None:
+        """A step's page in place of the flow's pages so far (screens/routes.py); None:
+        the check-in is over."""
+        if page is None:
+            self.welcome_next_guest()
+            return
+        self.guest_screen.close_pages()
+        self.guest_screen.push_page(page)
 
     @property
     def in_check_in(self) -> bool:
@@ -164,29 +183,20 @@ class KioskApp(TroubleGuard, App[None]):
         """False while staff mode is on top of the guest's screens."""
         return not self.staff_mode.active
 
-    def show(self, page: GuestPage, *, forget_earlier: bool = False) -> None:
-        """Show `page` as the next step. `forget_earlier` closes the flow's earlier pages
-        first, for steps that cannot be undone (checked in, locked): their inputs leave
-        memory, Back ends here."""
-        if forget_earlier:
-            self.guest_screen.close_pages()
-        self.guest_screen.push_page(page)
-
-    def return_to_welcome(self) -> None:
-        """End the check-in: the session forgets the guest, the idle warning goes and every
-        page but Welcome closes."""
+    def welcome_next_guest(self) -> None:
+        """The check-in is over (done, left idle, started over): the session forgets the
+        guest, the idle warning goes and every page but Welcome closes."""
         if self.session is not None:
-            self.session.wipe()
+            self.session.forget()
             self.session = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.guest_screen.close_pages()
         self.help_pending = False
         self.language = DEFAULT_LANGUAGE
-        # Textual caches StylesCache.get_inner_outer per styles cache (an lru_cache on a
-        # method), so it keeps the drawn lines of up to 1,024 removed widgets alive, some
-        # 50 a guest; between guests it goes. (Private; Textual is pinned.)
-        StylesCache.get_inner_outer.cache_clear()
+        # Textual keeps what up to 1,024 removed widgets drew, some 50 a guest; between
+        # guests it goes.
+        clear_style_caches()
 
     # -- help and idle ----------------------------------------------------------------------
 
@@ -205,7 +215,7 @@ class KioskApp(TroubleGuard, App[None]):
             self.housekeeping()
 
     def tick_idle(self) -> None:
-        """Once a second: warn an idle guest, then wipe their check-in. Staff at the kiosk
+        """Once a second: warn an idle guest, then forget their check-in. Staff at the kiosk
         (staff mode) keep the guest's check-in open; staff mode has its own idle log-out."""
         if not self.guest_mode_active:
             return
@@ -215,16 +225,16 @@ class KioskApp(TroubleGuard, App[None]):
             # Nothing private on Welcome: a language choice or help call left behind resets
             # quietly, so that the next guest finds the kiosk as new.
             if left <= 0 and (self.help_pending or self.language != DEFAULT_LANGUAGE):
-                self.return_to_welcome()
+                self.welcome_next_guest()
             return
         closes_after = self.guest_screen.page.CLOSES_AFTER
         if closes_after is not None:
             if self.idle.idle_for() >= min(closes_after, profile.idle_timeout):
-                self.return_to_welcome()
+                self.welcome_next_guest()
             return
         warning = self.screen if isinstance(self.screen, IdleWarning) else None
         if left <= 0:
-            self.return_to_welcome()
+            self.welcome_next_guest()
         elif left <= profile.idle_warning:
             if warning is None:
                 self.push_screen(IdleWarning(ceil(left)))
@@ -267,7 +277,7 @@ class KioskApp(TroubleGuard, App[None]):
         elif isinstance(page, StorageTroublePage):
             page.help_failed()  # on that page only Help writes
         else:
-            self.show(StorageTroublePage())
+            self.guest_screen.push_page(StorageTroublePage())
 
     async def run_action(
         self,
@@ -282,17 +292,18 @@ class KioskApp(TroubleGuard, App[None]):
             self.storage_failed(error)
             return True
 
-    def _handle_exception(self, error: Exception) -> None:
-        """Textual sends here what timers, workers and callbacks raise, and would end the app
-        with a traceback (its locals too: guests' data) and exit status 1. Disk trouble goes
-        to `storage_failed` instead, anything else to `unexpected_error`."""
+    def background_failed(self, error: Exception) -> bool:
+        """What timers, workers and callbacks raise, which would end the app with a
+        traceback (its locals too: guests' data) and exit status 1. Disk trouble goes to
+        `storage_failed` instead, anything else to `unexpected_error`."""
         cause = error.error if isinstance(error, WorkerFailed) else error
         if isinstance(cause, StorageError):
             self.storage_failed(cause)
         elif isinstance(cause, Exception):
             self.unexpected_error(cause)
         else:
-            super()._handle_exception(error)
+            return False
+        return True
 
     def unexpected_error(self, error: Exception) -> None:
         """A bug reached the person at the kiosk. A guest's check-in may be half done, so it
@@ -315,9 +326,9 @@ class KioskApp(TroubleGuard, App[None]):
             return
         try:
             language = self.language
-            self.return_to_welcome()
+            self.welcome_next_guest()
             self.language = language
-            self.show(UnexpectedErrorPage())
+            self.guest_screen.push_page(UnexpectedErrorPage())
         except Exception:  # noqa: BLE001  (the screens are beyond repair: restart the kiosk)
             self.exit(return_code=1)
 
@@ -351,30 +362,14 @@ class KioskApp(TroubleGuard, App[None]):
 
     def _back_from_staff(self, session_changed: bool) -> None:
         """Staff mode has ended. The guest's idle time starts afresh. If staff changed the
-        session, the guest sees where it stands now instead of a screen that no longer fits."""
+        session, the guest sees where it stands now instead of a page that no longer fits."""
         self.idle.touch()
         session = self.session
         if not session_changed or session is None:
             return
         self.help_pending = False  # staff have been
-        if session.step is Step.READY:
-            # Identity proven by staff: rooms come as after the guest's own identity check.
-            session.check_in()
-        match session.step:
-            case Step.IDENTIFY:
-                self.show(IdentityChoicePage(session), forget_earlier=True)
-            case Step.KEYS if session.keys:
-                self.show(
-                    RoomPage(session, CheckedIn(session.keys, session.upgraded_to)),
-                    forget_earlier=True,
-                )
-            case Step.NO_ROOM:
-                self.show(NoRoomPage(), forget_earlier=True)
-            case Step.LOCKED:
-                self.show(LockedPage(), forget_earlier=True)
-            case _:
-                # Ended, unlocked before a booking was found, or no key left to show.
-                self.return_to_welcome()
+        session.proceed()  # a refusal here is for the staff who just left, not the guest
+        self._open(routes.page_for(session, None))
 
 
 def make_app(

@@ -7,10 +7,14 @@ full styling, two layouts and a frame's wait before it is drawn, some 30 ms befo
 its content (bench/ui.py "floor"), against 50 ms for a whole step (DESIGN.md). A page
 mounted into the running screen costs only its own widgets.
 
-Pages stack like screens: the next step is pushed; Back pops it and shows the page
-underneath as the guest left it (what they typed, where focus was). A page composes all its
-text from the catalog, so a language change recomposes it; what the guest typed and where
-focus was survive the change.
+Pages stack like screens: a step's further page goes over it (the scan over the choice of
+how to prove identity); Back pops it and shows the page underneath as the guest left it
+(what they typed, where focus was). A new step's page (screens/routes.py) closes the pages
+before it. A page composes all its text from the catalog, so a language change recomposes
+it; what the guest typed and where focus was survive the change.
+
+Pages reach the app only through `GuestApp`, what they may ask of it: they import neither
+the app nor each other.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, Protocol, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,18 +36,48 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
+from kiosk.hotel import Hotel
 from kiosk.i18n import LANGUAGES, Catalog
-from kiosk.session import Rejected
+from kiosk.session import Outcome, Rejected
+from screens.textual_seams import lay_out_now
 from screens.trouble import TroubleGuard
-
-if TYPE_CHECKING:
-    from screens.app import KioskApp
 
 STEPS = 4  # booking, identity, room, door code
 HOLD_AT_MOST = 0.5  # seconds a new page may take to get its widgets before frames go on
 SETTLE_TURNS = 3  # turns of the event loop for widgets to post what they ask of the screen
 SWEEP_AFTER = 2.0  # seconds after a page change that the pages it closed are removed
 FEW_ATTEMPTS = 2  # from here on a rejection also says how many tries are left
+
+
+class GuestApp(Protocol):
+    """What the guest screen and its pages ask of the kiosk app (screens/app.py), which
+    owns the session and knows which page shows which step (screens/routes.py)."""
+
+    hotel: Hotel
+    demo: bool
+    language: str
+    help_pending: bool
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    def start_check_in(self) -> None:
+        """The guest starts: a new session, and the page for its first step, at once."""
+
+    def show_step(self, outcome: Outcome | None = None) -> None:
+        """The guest did what the page asked (`outcome`: what the session answered): the
+        page for where the session stands now, unless the one shown shows it."""
+
+    def welcome_next_guest(self) -> None:
+        """The guest is done, or leaves: the kiosk forgets them and shows Welcome."""
+
+    def call_staff(self) -> None: ...
+
+
+def is_typed(event: events.Key) -> bool:
+    """A character a guest or a scanner typed, as opposed to a key that moves or acts."""
+    character = event.character
+    return character is not None and character.isprintable() and not character.isspace()
 
 
 def plain(text: str = "", *, id: str | None = None, classes: str = "") -> Static:
@@ -102,12 +136,12 @@ class GuestPage(TroubleGuard, Vertical):
     """What had focus when another page went on top; it has it again on Back."""
 
     @property
-    def kiosk(self) -> KioskApp:
-        return cast("KioskApp", self.app)
+    def kiosk_app(self) -> GuestApp:
+        return cast(GuestApp, self.app)
 
     @property
     def catalog(self) -> Catalog:
-        return self.kiosk.catalog
+        return self.kiosk_app.catalog
 
     def t(self, key: str, **fields: object) -> str:
         return self.catalog.t(key, **fields)
@@ -125,7 +159,7 @@ class GuestPage(TroubleGuard, Vertical):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._composed_in = self.kiosk.language
+        self._composed_in = self.kiosk_app.language
         yield from self.compose_body()
 
     def compose_body(self) -> ComposeResult:
@@ -168,7 +202,7 @@ class GuestPage(TroubleGuard, Vertical):
 
     async def relabel(self) -> None:
         """Compose again in the guest's language, keeping what they typed and the focus."""
-        if self._composed_in == self.kiosk.language:
+        if self._composed_in == self.kiosk_app.language:
             return
         typed = {field.id: field.value for field in self.query(Input) if field.id}
         zones = {area.id: area.text for area in self.query(TextArea) if area.id}
@@ -200,6 +234,26 @@ class GuestPage(TroubleGuard, Vertical):
         """The page is closed and will not be shown again: forget what must not stay."""
 
 
+class StaffCalledPage(GuestPage):
+    """A page where the kiosk hands over to a person: the core has called staff already;
+    the page says so, and keeps Help, the language switch and a way back to the start."""
+
+    AUTO_FOCUS = "#start-over"
+
+    def on_mount(self) -> None:
+        # The core filed the help request; Help now only confirms it.
+        self.kiosk_app.help_pending = True
+
+    def compose_start_over(self) -> ComposeResult:
+        yield PageButton(
+            self.t("action.start_over"), id="start-over", variant="primary", classes="main-action"
+        )
+
+    @on(Button.Pressed, "#start-over")
+    def start_over(self) -> None:
+        self.kiosk_app.welcome_next_guest()
+
+
 class GuestScreen(TroubleGuard, Screen[None]):
     """The screen guests see, from Welcome to goodbye: the frame, and the pages in it."""
 
@@ -224,21 +278,21 @@ class GuestScreen(TroubleGuard, Screen[None]):
         self._hold_timer: Timer | None = None
 
     @property
-    def kiosk(self) -> KioskApp:
-        return cast("KioskApp", self.app)
+    def kiosk_app(self) -> GuestApp:
+        return cast(GuestApp, self.app)
 
     @property
     def page(self) -> GuestPage:
         return self.pages[-1]
 
     def t(self, key: str, **fields: object) -> str:
-        return self.kiosk.catalog.t(key, **fields)
+        return self.kiosk_app.catalog.t(key, **fields)
 
     # -- the frame --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._composed_in = self.kiosk.language
-        yield TopBar(self.kiosk.hotel.profile.name, self._progress(), id="top-bar")
+        self._composed_in = self.kiosk_app.language
+        yield TopBar(self.kiosk_app.hotel.profile.name, self._progress(), id="top-bar")
         with VerticalScroll(id="body", can_focus=False):
             yield from self.pages
         yield plain(self.t("help.on_the_way"), id="help-banner")
@@ -265,7 +319,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
 
     def _language_label(self, language: str) -> tuple[str, bool]:
         name = Catalog.load(language).t("language.name")
-        current = language == self.kiosk.language
+        current = language == self.kiosk_app.language
         # The tick says which language is on, for those who cannot tell by the colour.
         return (f"✓ {name}" if current else name), current
 
@@ -277,8 +331,8 @@ class GuestScreen(TroubleGuard, Screen[None]):
 
     def on_mount(self) -> None:
         # init=True: the language may have changed between compose and mount.
-        self.watch(self.kiosk, "language", self._relabel)
-        self.watch(self.kiosk, "help_pending", self._show_help_banner)
+        self.watch(self.app, "language", self._relabel)
+        self.watch(self.app, "help_pending", self._show_help_banner)
 
     # -- pages ------------------------------------------------------------------------------
     # A page change is drawn once, complete. A new page is mounted while the current one
@@ -422,8 +476,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
         they want once they have their sizes. Left to Textual, the first layout would wait
         for the screen's next frame and the second for one or two frames after that (1/60 s
         each): some 25 ms of waiting on every step. This way the second one comes with the
-        very next frame. `Screen._refresh_layout` and `Screen._dirty_widgets` are Textual's
-        own (private; Textual is pinned to an exact version)."""
+        very next frame (through Textual's internals: screens/textual_seams.py)."""
         if not self.is_current:
             return
         for _ in range(SETTLE_TURNS):  # what the change itself asked for arrives
@@ -431,8 +484,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
         # The top bar's new step asks this screen for a repaint by a message, which the
         # screen cannot read while it runs this: without this line the step showed a frame
         # after the page (bench/ui.py compares the frames cell by cell).
-        self._dirty_widgets.add(self.query_one(TopBar))
-        self._refresh_layout()
+        lay_out_now(self, self.query_one(TopBar))
         for _ in range(SETTLE_TURNS):  # the new widgets' own requests arrive
             await asyncio.sleep(0)
 
@@ -463,11 +515,11 @@ class GuestScreen(TroubleGuard, Screen[None]):
     @on(Button.Pressed, ".language")
     def choose_language(self, event: Button.Pressed) -> None:
         assert event.button.name is not None
-        self.kiosk.language = event.button.name
+        self.kiosk_app.language = event.button.name
 
     @on(Button.Pressed, "#help")
     def action_help(self) -> None:
-        self.kiosk.call_staff()
+        self.kiosk_app.call_staff()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -3,7 +3,6 @@ confirm it is theirs. Nothing of a booking is shown before both match it (kiosk/
 
 from __future__ import annotations
 
-from datetime import datetime
 from math import ceil
 
 from textual import events, on
@@ -11,19 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
-from kiosk.models import Booking
-from kiosk.session import CheckInSession, Failure, Found, Rejected
-from screens.base import GuestPage, PageButton, plain
-from screens.identity import IdentityChoicePage
-from screens.recovery import LockedPage, StaffCalledPage
+from kiosk.session import CheckInSession, Failure, Rejected
+from screens.base import GuestPage, PageButton, StaffCalledPage, is_typed, plain
 from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
-
-
-def is_typed(event: events.Key) -> bool:
-    """A character a guest or a scanner typed, as opposed to a key that moves or acts."""
-    character = event.character
-    return character is not None and character.isprintable() and not character.isspace()
 
 
 class FindBookingPage(GuestPage):
@@ -92,25 +82,19 @@ class FindBookingPage(GuestPage):
     def find(self) -> None:
         code = self.query_one("#find-text", Input)
         name = self.query_one("#find-name", Input)
-        match self.session.find(code.value, name.value):
-            case Found(booking=booking):
-                code.value = name.value = ""
-                self.rejected = None
-                self.query_one("#problem").display = False
-                self.screen.set_focus(code)  # where a guest who comes back starts again
-                self.kiosk.show(ConfirmPage(self.session, booking))
-            case Rejected(failure=Failure.LOCKED):
-                self.kiosk.show(LockedPage(), forget_earlier=True)
-            case Rejected(failure=Failure.TOO_MANY_TRIES, wait_until=wait_until):
-                assert wait_until is not None
-                self.kiosk.show(WaitPage(self.session, wait_until), forget_earlier=True)
-            case Rejected() as rejected:
-                self.show_rejection(rejected)
-                # Back to the code, selected, so that the next scan or typing replaces it
-                # (arrows still edit it); the name is typed again after it.
-                name.value = ""
-                code.focus()
-                code.select_all()
+        outcome = self.session.find(code.value, name.value)
+        self.kiosk_app.show_step(outcome)
+        if not isinstance(outcome, Rejected) or not self.is_current:
+            return  # on to the booking found, or the locked one
+        if outcome.failure is Failure.TOO_MANY_TRIES:
+            self.guest_screen.replace_page(WaitPage(self.session))
+            return
+        self.show_rejection(outcome)
+        # Back to the code, selected, so that the next scan or typing replaces it (arrows
+        # still edit it); the name is typed again after it.
+        name.value = ""
+        code.focus()
+        code.select_all()
 
     def describe(self, rejected: Rejected) -> str:
         fields = {"date": self.catalog.date(rejected.arrival)} if rejected.arrival else {}
@@ -119,7 +103,7 @@ class FindBookingPage(GuestPage):
         )
 
     def go_back(self) -> None:
-        self.kiosk.return_to_welcome()
+        self.kiosk_app.welcome_next_guest()
 
 
 class ConfirmPage(GuestPage):
@@ -127,13 +111,13 @@ class ConfirmPage(GuestPage):
     CAN_GO_BACK = True
     AUTO_FOCUS = "#yes"
 
-    def __init__(self, session: CheckInSession, booking: Booking) -> None:
+    def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
-        self.booking = booking
 
     def compose_body(self) -> ComposeResult:
-        booking, catalog = self.booking, self.catalog
+        booking, catalog = self.session.booking, self.catalog
+        assert booking is not None  # found, or the session would not stand here
         stay = self.t(
             "confirm.stay_value",
             nights=catalog.plural("nights", booking.nights),
@@ -161,22 +145,21 @@ class ConfirmPage(GuestPage):
     @on(Button.Pressed, "#yes")
     def this_is_me(self) -> None:
         self.session.confirm()
-        self.guest_screen.replace_page(IdentityChoicePage(self.session))
+        self.kiosk_app.show_step()
 
     @on(Button.Pressed, "#no")
     def go_back(self) -> None:
         self.session.not_mine()
-        self.close()
+        self.kiosk_app.show_step()
 
 
 class WaitPage(StaffCalledPage):
     """Too many failed lookups on this kiosk: the next one waits (kiosk/lookup.py). The
     page counts down by the hotel's clock, then lets whoever stands here try again."""
 
-    def __init__(self, session: CheckInSession, wait_until: datetime) -> None:
+    def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
-        self.wait_until = wait_until
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("wait.title"), classes="title")
@@ -196,7 +179,9 @@ class WaitPage(StaffCalledPage):
 
     def count_down(self) -> None:
         """Once a second: the time left, and the way on once it is over."""
-        left = max(0, ceil((self.wait_until - self.kiosk.hotel.now()).total_seconds()))
+        wait_until = self.session.waiting_until()
+        now = self.kiosk_app.hotel.now()
+        left = max(0, ceil((wait_until - now).total_seconds())) if wait_until else 0
         minutes, seconds = divmod(left, 60)
         text = self.t("wait.left", time=f"{minutes}:{seconds:02d}") if left else self.t("wait.over")
         self.query_one("#wait-left", Static).update(text)

@@ -20,7 +20,7 @@ class DonePage(GuestPage):
         self.session = session
 
     def compose_body(self) -> ComposeResult:
-        booking, profile, catalog = self.session.booking, self.kiosk.hotel.profile, self.catalog
+        booking, profile, catalog = self.session.booking, self.kiosk_app.hotel.profile, self.catalog
         assert booking is not None
         check_out = self.t(
             "done.check_out_value",
@@ -57,9 +57,9 @@ class DonePage(GuestPage):
         # key means "done". Stopped, so that it does not also act on the Welcome page.
         if event.key == "escape" or event.key not in self.screen.active_bindings:
             event.stop()
-            self.finish()
+            self.leave()
 
     @on(Button.Pressed, "#finish")
-    def finish(self) -> None:
+    def leave(self) -> None:
         if self.is_current:
-            self.kiosk.return_to_welcome()
+            self.kiosk_app.welcome_next_guest()

@@ -1,7 +1,8 @@
 """Step 4: each room's door PIN in large digits and its QR key, one room at a time.
 
-The plain PIN and the token exist only here. Leaving the page, by "I have my code" or
-by the idle timeout, tells the session to forget them and empties the widgets.
+The plain PIN and the token are shown only here. "I have my code" on the last room is the
+guest putting the keys away: the session forgets them (`session.put_away_keys()`). Closed
+any way (that, the idle timeout, staff), the page empties its widgets.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Digits
 
-from kiosk.session import CheckedIn, CheckInSession, RoomKey
+from kiosk.session import CheckInSession, RoomKey
 from screens.base import GuestPage, PageButton, plain
-from screens.done import DonePage
 from screens.widgets.qr import Matrix, QRCode, qr_matrix
 
 
@@ -21,32 +21,32 @@ class DoorCodePage(GuestPage):
     STEP = 4
     AUTO_FOCUS = "#next"
 
-    def __init__(self, session: CheckInSession, checked_in: CheckedIn) -> None:
+    def __init__(self, session: CheckInSession) -> None:
         """Made while the guest reads the room page (RoomPage prepares it): the QR codes
         take a few milliseconds each."""
         super().__init__()
         self.session = session
-        self.keys: tuple[RoomKey, ...] = checked_in.keys
         self.matrices: dict[str, Matrix] = {
-            key.room.number: qr_matrix(key.token) for key in self.keys if key.token
+            key.room.number: qr_matrix(key.token) for key in session.keys if key.token
         }
-        self.shown = 0  # index into keys of the room on screen
+        self.shown = 0  # index into the session's keys of the room on screen
 
     @property
-    def key(self) -> RoomKey:
-        return self.keys[self.shown]
+    def keys(self) -> tuple[RoomKey, ...]:
+        return self.session.keys
 
     def compose_body(self) -> ComposeResult:
-        if not self.keys:
+        keys = self.keys
+        if not keys:
             return
-        key, catalog = self.key, self.catalog
+        key, catalog = keys[self.shown], self.catalog
         valid_until = key.valid_until
-        last_room = self.shown == len(self.keys) - 1
+        last_room = self.shown == len(keys) - 1
         with Horizontal(id="door-code"):
             with Vertical(id="pin-column"):
-                if len(self.keys) > 1:
+                if len(keys) > 1:
                     yield plain(
-                        self.t("key.room_of", index=self.shown + 1, count=len(self.keys)),
+                        self.t("key.room_of", index=self.shown + 1, count=len(keys)),
                         classes="hint",
                     )
                 yield plain(
@@ -77,19 +77,11 @@ class DoorCodePage(GuestPage):
             await self.recompose()
             self.query_one("#next").focus()
         else:
-            self.forget_codes()
-            self.guest_screen.replace_page(DonePage(self.session))
+            self.session.put_away_keys()
+            self.kiosk_app.show_step()
 
     def closed(self) -> None:
-        self.forget_codes()
-
-    def on_unmount(self) -> None:
-        self.forget_codes()
-
-    def forget_codes(self) -> None:
-        """The plain PINs and tokens leave the session, this screen and its widgets."""
-        self.session.finish()
-        self.keys = ()
+        """The codes leave this page and its widgets."""
         self.matrices.clear()
         for pin in self.query(Digits):
             pin.update("")

@@ -1,7 +1,6 @@
 """Step 2: the guest proves who they are, by scanning their document or by hand entry.
 
-Once the core accepts them the rooms are assigned at once (`session.check_in()`); from
-there on the flow's earlier pages are closed, since nothing before can be undone.
+Once the core accepts them the session proceeds to the rooms at once (`session.proceed()`).
 """
 
 from __future__ import annotations
@@ -14,10 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
-from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Step, Verified
+from kiosk.session import CheckInSession, Rejected, Verified
 from screens.base import GuestPage, PageButton, plain
-from screens.recovery import LockedPage, NoRoomPage
-from screens.rooms import RoomPage
 from screens.widgets.fields import GuestInput, ZoneInput
 
 # How guests write a date of birth: 17.05.1980, 17/05/1980, 17-05-1980 or 17 05 1980.
@@ -59,16 +56,16 @@ class IdentityChoicePage(GuestPage):
 
     @on(Button.Pressed, "#scan")
     def scan(self) -> None:
-        self.kiosk.show(ScanPage(self.session))
+        self.guest_screen.push_page(ScanPage(self.session))
 
     @on(Button.Pressed, "#by-hand")
     def by_hand(self) -> None:
-        self.kiosk.show(HandEntryPage(self.session))
+        self.guest_screen.push_page(HandEntryPage(self.session))
 
     def go_back(self) -> None:
         """Back to finding the booking: the guest may have picked someone else's."""
         self.session.not_mine()
-        self.close()
+        self.kiosk_app.show_step()
 
 
 class IdentityCheckPage(GuestPage):
@@ -82,32 +79,12 @@ class IdentityCheckPage(GuestPage):
         self.session = session
 
     def verify(self, identify: Callable[[], Verified | Rejected]) -> None:
-        """Identity first, then the rooms. A guest whose identity is already proven goes on
-        to the rooms: their check-in could not be written (disk trouble) and is tried again."""
-        if self.session.step is Step.READY:
-            self._check_in()
-        else:
-            self.judge(identify())
-
-    def judge(self, outcome: Verified | Rejected) -> None:
-        match outcome:
-            case Verified():
-                self._check_in()
-            case Rejected(failure=Failure.LOCKED, because=because):
-                self.kiosk.show(LockedPage(because), forget_earlier=True)
-            case Rejected() as rejected:
-                self.show_rejection(rejected)
-
-    def _check_in(self) -> None:
-        match self.session.check_in():
-            case CheckedIn() as checked_in:
-                self.kiosk.show(RoomPage(self.session, checked_in), forget_earlier=True)
-            case Rejected(failure=Failure.NO_ROOM_READY):
-                self.kiosk.show(NoRoomPage(), forget_earlier=True)
-            case Rejected():
-                # Checked in meanwhile elsewhere, or staff ended the session: a person sorts it out.
-                self.kiosk.call_staff()
-                self.kiosk.show(LockedPage(), forget_earlier=True)
+        """The core's verdict on what the guest gave; a rejection that leaves them here is
+        explained here."""
+        outcome = identify()
+        self.kiosk_app.show_step(outcome)
+        if isinstance(outcome, Rejected) and self.is_current:
+            self.show_rejection(outcome)
 
     def describe(self, rejected: Rejected) -> str:
         text = self.t(f"identity.failure.{rejected.failure}")

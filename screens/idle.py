@@ -1,9 +1,9 @@
-"""Idle time, and the warning a guest sees before an abandoned check-in is wiped."""
+"""Idle time, and the warning a guest sees before an abandoned check-in is forgotten."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -12,8 +12,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Static
 
-if TYPE_CHECKING:
-    from screens.app import KioskApp
+from screens.base import GuestApp
 
 
 class IdleTimer:
@@ -41,7 +40,7 @@ class IdleWarning(ModalScreen[None]):
         self.set_reactive(IdleWarning.seconds_left, seconds_left)
 
     def compose(self) -> ComposeResult:
-        catalog = cast("KioskApp", self.app).catalog
+        catalog = cast(GuestApp, self.app).catalog
         with Vertical(id="idle-dialog"):
             yield Static(catalog.t("idle.title"), markup=False, classes="title")
             yield Digits(str(self.seconds_left), id="idle-countdown")
@@ -49,7 +48,7 @@ class IdleWarning(ModalScreen[None]):
             yield Button(catalog.t("idle.continue"), id="idle-continue", variant="primary")
 
     def _body(self) -> str:
-        return cast("KioskApp", self.app).catalog.t("idle.body", seconds=self.seconds_left)
+        return cast(GuestApp, self.app).catalog.t("idle.body", seconds=self.seconds_left)
 
     def watch_seconds_left(self) -> None:
         self.query_one("#idle-countdown", Digits).update(str(self.seconds_left))

@@ -14,40 +14,31 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 
 from kiosk.session import Failure
-from screens.base import GuestPage, PageButton, plain
-
-
-class StaffCalledPage(GuestPage):
-    AUTO_FOCUS = "#start-over"
-
-    def on_mount(self) -> None:
-        # The core filed the help request; Help now only confirms it.
-        self.kiosk.help_pending = True
-
-    def compose_start_over(self) -> ComposeResult:
-        yield PageButton(
-            self.t("action.start_over"), id="start-over", variant="primary", classes="main-action"
-        )
-
-    @on(Button.Pressed, "#start-over")
-    def start_over(self) -> None:
-        self.kiosk.return_to_welcome()
+from screens.base import GuestPage, PageButton, StaffCalledPage, plain
 
 
 class LockedPage(StaffCalledPage):
     """The booking waits for staff: too many failed tries, or, `because`, a document (or an
-    age) was refused just now, which no other way of proving identity may stand in for."""
+    age) was refused just now, which no other way of proving identity may stand in for.
+    Also where a guest waits whose booking was checked in meanwhile elsewhere: then the
+    core has not called staff (`staff_called`), and the page does."""
 
-    def __init__(self, because: Failure | None = None) -> None:
+    def __init__(self, because: Failure | None = None, *, staff_called: bool = True) -> None:
         super().__init__()
         self.because = because
+        self.staff_called = staff_called
+
+    def on_mount(self) -> None:
+        # Before StaffCalledPage.on_mount: Textual calls each class's own, this one first.
+        if not self.staff_called:
+            self.kiosk_app.call_staff()
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("locked.title"), classes="title")
         if self.because is None:
             yield plain(self.t("locked.body"), classes="hint")
         else:
-            age = self.kiosk.hotel.profile.minimum_age
+            age = self.kiosk_app.hotel.profile.minimum_age
             yield plain(self.t(f"locked.because.{self.because}", age=age), id="refused")
             yield plain(self.t("locked.refused_body"), classes="hint")
         yield from self.compose_start_over()
@@ -111,4 +102,4 @@ class StorageTroublePage(GuestPage):
 
     @on(Button.Pressed, "#start-over")
     def start_over(self) -> None:
-        self.kiosk.return_to_welcome()
+        self.kiosk_app.welcome_next_guest()

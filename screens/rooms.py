@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button
 
-from kiosk.session import CheckedIn, CheckInSession
+from kiosk.session import CheckInSession
 from screens.base import GuestPage, PageButton, plain
-from screens.door_code import DoorCodePage
 
 
 class RoomPage(GuestPage):
     STEP = 3
     AUTO_FOCUS = "#show-key"
 
-    def __init__(self, session: CheckInSession, checked_in: CheckedIn) -> None:
+    def __init__(self, session: CheckInSession, *, door_code: Callable[[], GuestPage]) -> None:
+        """`door_code` makes the page that follows, with the door codes (screens/routes.py)."""
         super().__init__()
         self.session = session
-        self.checked_in = checked_in
-        self.door_code: DoorCodePage | None = None
+        self._make_door_code = door_code
+        self._door_code: GuestPage | None = None
 
     def on_mount(self) -> None:
         # The door code page, QR codes and all, is built while the guest reads this one.
@@ -27,14 +29,14 @@ class RoomPage(GuestPage):
 
     def _prepare_door_code(self) -> None:
         if self.is_current:
-            self.door_code = DoorCodePage(self.session, self.checked_in)
-            self.guest_screen.prepare_page(self.door_code)
+            self._door_code = self._make_door_code()
+            self.guest_screen.prepare_page(self._door_code)
 
     def compose_body(self) -> ComposeResult:
-        catalog, keys = self.catalog, self.checked_in.keys
+        catalog, keys = self.catalog, self.session.keys
         yield plain(catalog.plural("room.title", len(keys)), classes="title")
-        if self.checked_in.upgraded_to:
-            upgrade = catalog.room_type(self.checked_in.upgraded_to)
+        if self.session.upgraded_to:
+            upgrade = catalog.room_type(self.session.upgraded_to)
             yield plain(self.t("room.upgrade", room_type=upgrade), id="upgrade")
         yield plain(
             "\n".join(
@@ -54,4 +56,4 @@ class RoomPage(GuestPage):
 
     @on(Button.Pressed, "#show-key")
     def show_key(self) -> None:
-        self.guest_screen.replace_page(self.door_code or DoorCodePage(self.session, self.checked_in))
+        self.guest_screen.replace_page(self._door_code or self._make_door_code())

@@ -12,12 +12,12 @@ tells a guest calmly and staff exactly) or `KioskApp.unexpected_error`:
   `TroubleGuard`, which catches the error around Textual's dispatch, so that the widget
   keeps running (Textual would end its message loop and then the app);
 * actions, that is key bindings: `KioskApp.run_action`;
-* timers, workers and screen callbacks: `KioskApp._handle_exception`, where Textual sends
-  what they raise (Textual has no public hook for it).
+* timers, workers and screen callbacks: `KioskApp.background_failed`, where Textual sends
+  what they raise.
 
-The guard wraps `MessagePump._on_message`, a private method of Textual; Textual is pinned
-to an exact version (pyproject.toml), and the Pilot tests of disk trouble and of injected
-errors (tests/test_crash_recovery.py) go through it.
+The first and the last go through Textual's private internals (screens/textual_seams.py); the
+Pilot tests of disk trouble and of injected errors (tests/test_crash_recovery.py) go
+through them.
 """
 
 from __future__ import annotations
@@ -25,22 +25,21 @@ from __future__ import annotations
 from textual.message import Message
 
 from kiosk.storage import StorageError
+from screens.textual_seams import CatchHandlerErrors
 
 
-class TroubleGuard:
+class TroubleGuard(CatchHandlerErrors):
     """Mixed into an App, Screen or Widget class (listed before it): an error from any of
     its handlers goes to the app's `storage_failed` or `unexpected_error` instead of
     ending the app."""
 
-    async def _on_message(self, message: Message) -> None:
-        try:
-            await super()._on_message(message)  # type: ignore[misc]
-        except Exception as error:
-            app = self.app  # type: ignore[attr-defined]
-            if not hasattr(app, "unexpected_error"):
-                raise
-            message.stop()
-            if isinstance(error, StorageError):
-                app.storage_failed(error)
-            else:
-                app.unexpected_error(error)
+    def handler_failed(self, message: Message, error: Exception) -> bool:
+        app = self.app  # type: ignore[attr-defined]
+        if not hasattr(app, "unexpected_error"):
+            return False
+        message.stop()
+        if isinstance(error, StorageError):
+            app.storage_failed(error)
+        else:
+            app.unexpected_error(error)
+        return True

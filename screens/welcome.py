@@ -8,8 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button
 
 from kiosk import demo
-from screens.base import GuestPage, PageButton, plain
-from screens.booking import FindBookingPage, WaitPage, is_typed
+from screens.base import GuestPage, PageButton, is_typed, plain
 
 
 def demo_hints() -> list[demo.DemoHint]:
@@ -32,9 +31,8 @@ class WelcomePage(GuestPage):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="welcome"):
             with Vertical(id="welcome-main"):
-                yield plain(
-                    self.t("welcome.title", hotel=self.kiosk.hotel.profile.name), classes="title"
-                )
+                hotel = self.kiosk_app.hotel.profile.name
+                yield plain(self.t("welcome.title", hotel=hotel), classes="title")
                 yield plain(self.t("welcome.subtitle"), classes="hint")
                 yield PageButton(
                     self.t("welcome.check_in"),
@@ -42,7 +40,7 @@ class WelcomePage(GuestPage):
                     variant="primary",
                     classes="main-action",
                 )
-            if self.kiosk.demo:
+            if self.kiosk_app.demo:
                 with VerticalScroll(id="demo-panel", can_focus=False):
                     yield plain(self.t("demo.title"), classes="panel-title")
                     for hint in demo_hints():
@@ -51,10 +49,7 @@ class WelcomePage(GuestPage):
 
     @on(Button.Pressed, "#check-in")
     def check_in(self) -> None:
-        session = self.kiosk.start_check_in()
-        # Too many failed lookups on this kiosk: the next one waits a while.
-        wait_until = session.waiting_until()
-        self.kiosk.show(WaitPage(session, wait_until) if wait_until else FindBookingPage(session))
+        self.kiosk_app.start_check_in()
 
     def any_key(self, event: events.Key) -> None:
         # A guest who types, or scans their booking confirmation, straight away is looking

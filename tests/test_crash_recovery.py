@@ -156,7 +156,7 @@ async def test_a_kiosk_that_cannot_show_the_calm_page_exits_with_status_1(
         raise RuntimeError("the screen itself is broken")
 
     async with app.run_test(size=SIZE) as pilot:
-        monkeypatch.setattr(app, "return_to_welcome", broken_welcome)
+        monkeypatch.setattr(app, "welcome_next_guest", broken_welcome)
         app.call_later(a_bug_that_knows_the_guest, CheckInSession(hotel))
         await pilot.pause()
     assert not app.is_running and app.exit_status == 1

@@ -216,8 +216,9 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
 
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
-        await guest.confirm("LH7388")
+        await guest.click("#check-in")
         note_fields()
+        await guest.confirm("LH7388")
         await guest.click("#by-hand")
         note_fields()
         await guest.by_hand("17.05.1980", "4711")
@@ -229,7 +230,7 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
         note_fields()
         await guest.scan(zone_for(hotel, "LH6144"))
         assert guest.on("RoomPage")
-        app.return_to_welcome()
+        app.welcome_next_guest()
         assert len(fields) >= 4
 
         def all_gone() -> bool:
@@ -508,7 +509,7 @@ async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, hote
         assert shown(app, "Check in") and not shown(app, "Staff are on their way")
 
 
-async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
+async def test_idle_guest_is_warned_then_forgotten(app, hotel, idle_clock) -> None:
     profile = hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
@@ -535,7 +536,7 @@ async def test_idle_guest_is_warned_then_wiped(app, hotel, idle_clock) -> None:
 async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
     app, hotel, idle_clock
 ) -> None:
-    """The door code page is built while the guest reads their room; wiped with the rest."""
+    """The door code page is built while the guest reads their room; forgotten with the rest."""
     profile = hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)

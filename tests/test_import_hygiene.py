@@ -3,7 +3,6 @@ without a screen (DESIGN.md, Layout)."""
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
@@ -45,17 +44,3 @@ def test_no_core_module_loads_textual_or_the_screens() -> None:
 def test_the_probe_would_see_textual_if_it_were_loaded() -> None:
     # Guards the two tests above against passing because the probe is blind.
     assert "textual" in loaded_ui_modules("textual")
-
-
-def test_core_imports_the_ui_only_inside_functions() -> None:
-    """Only the composition root (cli.py) may reach the UI, and only lazily."""
-    for path in CORE.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in tree.body:  # module level only
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            for name in names:
-                assert name.split(".")[0] not in UI_PACKAGES, f"{path.name} imports {name} at module level"

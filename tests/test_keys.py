@@ -376,7 +376,7 @@ def test_the_data_directory_never_holds_a_pin_a_document_number_or_a_zone(demo_h
     checked = session.check_in()
     assert isinstance(checked, CheckedIn)
     pins += [key.pin for key in checked.keys]
-    session.finish()
+    session.put_away_keys()
 
     session = CheckInSession(demo_hotel)
     session.find("LH7388", "Weiss")

@@ -618,7 +618,7 @@ def test_wrong_booking_codes_are_slowed_down_and_stay_slowed_down(demo_hotel: Ho
     waiting = outcomes[-1]
     assert waiting.failure is Failure.TOO_MANY_TRIES
     assert Failure.TOO_MANY_TRIES not in [outcome.failure for outcome in outcomes[:-1]]
-    session.wipe()  # the idle timeout
+    session.forget()  # the idle timeout
     assert CheckInSession(demo_hotel).find("LH4821", "Eriksson") == waiting
     assert CheckInSession(reopen(demo_hotel)).find("LH4821", "Eriksson") == waiting  # a restart
     demo_hotel.clock.current = waiting.wait_until  # the wait is over: open for the next guest
@@ -652,7 +652,7 @@ def test_wrong_identity_data_is_cut_off_and_stays_cut_off(demo_hotel: Hotel) -> 
     outcomes = [session.identify_by_hand(f"1980-01-{n + 1:02d}", "AB12").failure for n in range(limit)]
     assert outcomes == [Failure.BIRTH_DATE_MISMATCH] * (limit - 1) + [Failure.LOCKED]
     assert session.identify_by_hand("1974-08-12", "AB12") == Rejected(Failure.LOCKED)  # even the right one
-    session.wipe()
+    session.forget()
     assert CheckInSession(demo_hotel).find("LH4821", "Eriksson") == Rejected(Failure.LOCKED)
     restarted = CheckInSession(reopen(demo_hotel))
     assert restarted.find("lh4821", "Eriksson") == Rejected(Failure.LOCKED)
@@ -831,7 +831,7 @@ def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk
             moved = session.reassign_room(MANAGER, room, target, "noise")
             pins.add(moved.pin)
             tokens.add(moved.token)
-        session.finish()
+        session.put_away_keys()
     assert hotel.staff.login("73519046").member is not None
     hotel.staff.login("12345678")
     CheckInSession(hotel).find("ZZ9999", "Nobody")

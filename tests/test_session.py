@@ -528,13 +528,25 @@ def test_the_same_booking_cannot_be_checked_in_twice(demo_hotel: Hotel) -> None:
     assert len(reopen(demo_hotel).gateway.grants_of_booking("LH6144")) == 1
 
 
-def test_finish_and_wipe_forget_the_codes(demo_hotel: Hotel) -> None:
+def test_put_away_keys_and_forget_drop_the_codes(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     assert result.keys[0].pin
-    assert session.finish() is Step.DONE
+    assert session.put_away_keys() is Step.DONE
     assert all(key.pin == "" and key.token == "" for key in session.keys)
-    session.wipe()
+    session.forget()
     assert (session.booking, session.keys, session.step) == (None, (), Step.ENDED)
+
+
+def test_a_proven_identity_proceeds_to_the_rooms_and_is_not_checked_again(
+    demo_hotel: Hotel,
+) -> None:
+    """Proven, then the check-in could not be written (a full disk): the guest tries again
+    on the identity page, and the session goes on from the proof on file."""
+    session = ready(demo_hotel, "LH6144")
+    proof = session.booking.identity
+    assert session.identify_by_hand("1900-01-01", "0000") == Verified(proof)
+    assert isinstance(session.proceed(), CheckedIn) and session.step is Step.KEYS
+    assert session.proceed() is None  # the next step is the guest's
 
 
 # -- staff overrides ------------------------------------------------------------------------
@@ -639,7 +651,7 @@ def test_staff_overrides_need_a_booking(demo_hotel: Hotel) -> None:
 
 def test_staff_end_a_session(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH6144")
-    session.end(AGENT, "guest walked away")
+    session.end_session(AGENT, "guest walked away")
     assert (session.step, session.booking) == (Step.ENDED, None)
     assert staff_event(demo_hotel, "session_ended", "LH6144") == (f"staff:{AGENT.name}", "guest walked away")
 

@@ -715,7 +715,7 @@ async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, ticks) 
     """The guest gave up at the kiosk and came to the desk: staff open their booking from
     Arrivals, unlock it, approve the document and give a room; the kiosk's own guest (here
     on Welcome) is left as they were."""
-    locked(desk_hotel, "LH7015").wipe()  # the guest walked away from the kiosk
+    locked(desk_hotel, "LH7015").forget()  # the guest walked away from the kiosk
     app = kiosk_app(desk_hotel, ticks)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)

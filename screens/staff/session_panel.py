@@ -117,7 +117,7 @@ class SessionPanel(TroubleGuard, Vertical):
 
     def on_unmount(self) -> None:
         if self.at_the_desk:
-            self.session.wipe()  # the desk's guest has their codes; nobody comes back to it
+            self.session.forget()  # the desk's guest has their codes; nobody comes back to it
 
     def show_facts(self) -> None:
         facts = session_facts(self.session)
@@ -212,7 +212,9 @@ class SessionPanel(TroubleGuard, Vertical):
 
     async def _end_session(self) -> None:
         if reason := await self._ask_reason(reasons.END_SESSION):
-            self._apply(lambda: self.session.end(self.member, reason), lambda _: "Session ended.")
+            self._apply(
+                lambda: self.session.end_session(self.member, reason), lambda _: "Session ended."
+            )
 
     # -- the steps they share ---------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from screens.textual_seams import stop_watching
+
 # ICAO 9303: a TD1 card has three lines of 30 characters; TD2 and TD3 have two lines.
 _TD1_LINE = 30
 
@@ -24,8 +26,8 @@ class LetsGoWhenRemoved:
     TextArea to the app's theme, and unties them only when those fire: on a kiosk, never.
     The guest screen lives as long as the kiosk, so every field a guest typed in stayed in
     memory, with all it had drawn, until the kiosk stopped (some 7,000 objects a guest,
-    and every full garbage collection walked them). A field of ours lets go when removed.
-    `"__watchers"` is Textual's own (private; Textual is pinned to an exact version)."""
+    and every full garbage collection walked them). A field of ours lets go when removed
+    (the theme's watch through screens/textual_seams.py: Textual has no way to unwatch)."""
 
     _tied_to: Screen[object] | None = None
 
@@ -36,8 +38,7 @@ class LetsGoWhenRemoved:
         if self._tied_to is not None:
             self._tied_to.text_selection_started_signal.unsubscribe(self)  # type: ignore[arg-type]
             self._tied_to = None
-        for watchers in getattr(self.app, "__watchers", {}).values():  # type: ignore[attr-defined]
-            watchers[:] = [(node, callback) for node, callback in watchers if node is not self]
+        stop_watching(self.app, self)  # type: ignore[attr-defined]
 
 
 class KeysInOrder:
@@ -89,8 +90,9 @@ class ZoneInput(KeysInOrder, LetsGoWhenRemoved, TextArea):
     def submit(self) -> None:
         self.post_message(self.Submitted(self, self.text))
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Other keys go on to KeysInOrder and TextArea, in that order (Textual's dispatch).
+    async def on_key(self, event: events.Key) -> None:
+        # Textual calls the key handler of each class in the MRO, this one first: other keys
+        # go on to KeysInOrder's and then TextArea's, which a prevented default skips.
         if event.key not in ("enter", "ctrl+j"):
             return
         event.stop()

@@ -71,5 +71,5 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
             room = result.keys[0].room.number
             session.reissue_key(DESK, room, "guest lost the code")
             os.write(out, f"reissued {code} {room}\n".encode())
-        session.finish()
+        session.put_away_keys()
     os.write(out, b"exhausted\n")

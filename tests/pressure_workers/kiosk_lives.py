@@ -60,7 +60,7 @@ def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
         if rng.random() < 0.2:
             session.reissue_key(DESK, room, f"lost by the guest of {session.id}")
             say("reissued", session.id, code, room)
-        session.finish()
+        session.put_away_keys()
     say("exhausted")
 
 
