@@ -8,17 +8,7 @@ from datetime import timedelta
 
 import orjson
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    NOW,
-    at_identify,
-    clock,
-    demo_hotel,
-    hotel,
-    reopen,
-    root,
-    zone,
-)
+from helpers import AGENT, NOW, at_identify, reopen, zone
 
 from kiosk import audit
 from kiosk.audit import SYSTEM, Actor

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from core_helpers import data_files
+from helpers import data_files
 
 from kiosk import datadir
 from kiosk.cli import cli

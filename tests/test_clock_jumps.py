@@ -10,21 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    NOW,
-    TODAY,
-    booking,
-    check_in,
-    clock,
-    demo_hotel,
-    events,
-    furnish,
-    hotel,
-    reopen,
-    root,
-    set_profile,
-)
+from helpers import AGENT, NOW, TODAY, booking, check_in, events, furnish, reopen, set_profile
 
 from kiosk import demo
 from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from core_helpers import NOW, booking, clock, furnish, hotel, reopen, root  # noqa: F401  (fixtures are used by name)
+from helpers import NOW, booking, furnish, reopen
 
 from kiosk.hotel import Hotel, grant_is_active
 from kiosk.models import BookingStatus, Room

@@ -17,20 +17,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    check_in,
-    clock,
-    demo_hotel,
-    events,
-    reopen,
-    root,
-)
+from helpers import check_in, events, reopen
 
-from kiosk import demo, door
+from kiosk import door
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
-from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.session import RoomKey
 
@@ -182,14 +174,6 @@ def test_a_lock_held_by_another_process_does_not_keep_the_door_shut(
     assert pending_files(demo_hotel) == []
     assert door_events(demo_hotel, room) == ["open", "wrong_code", "open"]
     assert wrong_pins_on_file(demo_hotel, room) == 1
-
-
-@pytest.fixture
-def real_time_house(root: Path) -> Hotel:
-    """The demo on today's real date: the command line's Hotel reads the system clock."""
-    hotel = open_hotel(DataDir(root), kiosk_id="k1")
-    demo.seed(hotel)
-    return hotel
 
 
 def test_key_verify_decides_while_another_process_holds_the_lock(

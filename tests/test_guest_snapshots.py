@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
-from conftest import Guest
+from helpers import Guest
 
 from kiosk import demo
 

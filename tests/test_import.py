@@ -11,18 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    TODAY,
-    check_in,
-    clock,
-    events,
-    furnish,
-    hotel,
-    ready,
-    reopen,
-    root,
-    set_profile,
-)
+from helpers import TODAY, check_in, events, furnish, ready, reopen, set_profile
 
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli

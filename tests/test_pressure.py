@@ -21,25 +21,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    MANAGER,
-    NOW,
-    TODAY,
-    booking,
-    clock,
-    demo_hotel,
-    furnish,
-    hotel,
-    reopen,
-    root,
-    set_profile,
-    zone,
-)
+from helpers import MANAGER, NOW, TODAY, booking, furnish, reopen, zone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import demo, importer, keys
+from kiosk import importer, keys
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir

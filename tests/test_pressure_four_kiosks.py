@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from core_helpers import NOW, clock, root  # noqa: F401  (fixtures are used by name)
+from helpers import NOW
 from test_pressure import check_consistency, house, open_at, trail
 
 from kiosk.clock import FixedClock

@@ -8,23 +8,19 @@ from datetime import date, timedelta
 
 import pytest
 from tinydb import where
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
+from helpers import (
     AGENT,
     MANAGER,
     TODAY,
     at_identify,
     booking,
     check_in,
-    clock,
     data_files,
-    demo_hotel,
     events,
     found,
     furnish,
-    hotel,
     ready,
     reopen,
-    root,
     set_profile,
     zone,
 )

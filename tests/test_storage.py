@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import filelock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
