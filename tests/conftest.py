@@ -22,8 +22,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import GUEST_NOW, KIOSK, NOW, PINS, IdleClock
 
+from helpers import GUEST_NOW, KIOSK, NOW, PINS, IdleClock
 from kiosk import demo, keys
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir

@@ -238,8 +238,8 @@ class Guest:
         from textual import events
         from textual.keys import _character_to_key
 
-        for char in text:
-            key, char = ("enter", "\r") if char == "\n" else (_character_to_key(char), char)
+        for typed in text:
+            key, char = ("enter", "\r") if typed == "\n" else (_character_to_key(typed), typed)
             self.app.post_message(events.Key(key, char))
         await self.pilot.pause()
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import AGENT, NOW, TODAY, booking, check_in, events, furnish, reopen, set_profile
 
+from helpers import AGENT, NOW, TODAY, booking, check_in, events, furnish, reopen, set_profile
 from kiosk import demo
 from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
-from kiosk.hotel import Hotel, HelpStatus, open_hotel
+from kiosk.hotel import HelpStatus, Hotel, open_hotel
 from kiosk.models import BookingStatus, Room
 from kiosk.profile import ProfileError
 from kiosk.session import CheckInSession
@@ -161,6 +161,7 @@ def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkey
 
 async def test_staff_see_the_paused_archive_when_they_log_in(demo_hotel: Hotel, clock: FixedClock) -> None:
     from conftest import IdleClock
+
     from screens.app import make_app
 
     demo_hotel.add_staff("Marta Manager", Role.MANAGER, "246810")
@@ -217,7 +218,7 @@ def test_history_restore_brings_a_stay_back_with_its_keys(demo_hotel: Hotel, clo
 def test_history_restore_refuses_an_unknown_or_open_stay(demo_hotel: Hotel, clock: FixedClock) -> None:
     hotel, _ = archived_guest(demo_hotel, clock)
     kiosk_json = hotel.data_dir.database.read_bytes()
-    with pytest.raises(RestoreError, match="There is no stay NOSUCH in .*history.jsonl"):
+    with pytest.raises(RestoreError, match=r"There is no stay NOSUCH in .*history\.jsonl"):
         hotel.restore_stay("NOSUCH")
     with pytest.raises(RestoreError, match="LH8719 is open, not in history"):
         hotel.restore_stay("LH8719")  # four nights: not over yet

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import MANAGER, Guest, kiosk_app, log_in, shown
 
+from helpers import MANAGER, Guest, kiosk_app, log_in, shown
 from kiosk import cli, error_report, lobby
 from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession

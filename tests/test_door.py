@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import check_in, events, reopen
 
+from helpers import check_in, events, reopen
 from kiosk import door
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
@@ -65,8 +65,8 @@ def wrong_pins_on_file(hotel: Hotel, room: str) -> int:
 def lock_held_elsewhere(hotel: Hotel) -> Iterator[None]:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()", f"{hotel.data_dir.database}.lock"],
+         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+         "print('locked', flush=True); sys.stdin.readline()"), f"{hotel.data_dir.database}.lock"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -209,7 +209,8 @@ def test_key_verify_on_a_damaged_grant_stays_shut_without_a_traceback(demo_hotel
     with demo_hotel.transaction() as db:  # a hand-edited file: the grant lost its end
         db.table("grants").update({"valid_until": "soon"}, doc_ids=[demo_hotel.grants_for("LH6144")[0].doc_id])
     done = verify(demo_hotel.data_dir.root, key.room.number, key.pin)
-    assert (done.exit_code, done.stdout) == (1, "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n")
+    shut = "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n"
+    assert (done.exit_code, done.stdout) == (1, shut)
     assert "Traceback" not in done.output
 
 

@@ -10,10 +10,9 @@ import weakref
 from datetime import date
 
 import pytest
-from helpers import Guest, screen_text, shown, until
-
 from textual import events
 
+from helpers import Guest, screen_text, shown, until
 from kiosk import demo
 from kiosk.models import BookingStatus
 from kiosk.session import CheckInSession, Failure, Step

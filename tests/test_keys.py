@@ -15,6 +15,7 @@ import pytest
 import qrcode
 import qrcode.util
 from click.testing import CliRunner
+
 from helpers import (
     AGENT,
     MANAGER,
@@ -28,7 +29,6 @@ from helpers import (
     set_profile,
     zone,
 )
-
 from kiosk import demo, keys
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import AGENT, MANAGER, TODAY, at_identify, booking, check_in, events, furnish
 
+from helpers import AGENT, MANAGER, TODAY, at_identify, booking, check_in, events, furnish
 from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock

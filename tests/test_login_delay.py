@@ -9,8 +9,8 @@ import bisect
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import NOW, events, reopen
 
+from helpers import NOW, events, reopen
 from kiosk.assets import asset_path
 from kiosk.clock import FixedClock
 from kiosk.hotel import Hotel

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import Guest, IdleClock, give_reason, kiosk_app, override, pick_rooms, shown, type_pin
 
+from helpers import Guest, IdleClock, give_reason, kiosk_app, override, pick_rooms, shown, type_pin
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room, RoomStatus

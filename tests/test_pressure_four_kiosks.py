@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import NOW
 from test_pressure import check_consistency, house, open_at, trail
 
+from helpers import NOW
 from kiosk.clock import FixedClock
 from kiosk.models import BookingStatus
 

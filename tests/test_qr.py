@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from helpers import Guest
 from PIL import Image
 
+from helpers import Guest
 from kiosk import cli
 from kiosk.hotel import open_hotel
 

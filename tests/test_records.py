@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import Guest, shown
 
+from helpers import Guest, shown
 from kiosk import cli
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.storage import CorruptDataError

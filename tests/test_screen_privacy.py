@@ -3,9 +3,9 @@ key saved as a picture on the kiosk's disk (issue 10)."""
 
 from __future__ import annotations
 
-from helpers import Guest, screen_text, shown
 from textual.widgets import Digits
 
+from helpers import Guest, screen_text, shown
 from kiosk.datadir import DataDir
 from kiosk.hotel import open_hotel
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from tinydb import where
+
 from helpers import (
     AGENT,
     MANAGER,
@@ -24,7 +25,6 @@ from helpers import (
     set_profile,
     zone,
 )
-
 from kiosk import demo
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
@@ -113,7 +113,8 @@ def test_once_code_and_name_match_the_guest_hears_what_is_the_matter(demo_hotel:
 
 def test_a_stay_that_is_over_is_the_wrong_day(hotel: Hotel) -> None:
     furnish(hotel, bookings=[booking("OLD123", arrival=TODAY - timedelta(days=3), nights=3)])
-    assert CheckInSession(hotel).find("OLD123", "Meyer") == Rejected(Failure.WRONG_DAY, arrival=TODAY - timedelta(days=3))
+    wrong_day = Rejected(Failure.WRONG_DAY, arrival=TODAY - timedelta(days=3))
+    assert CheckInSession(hotel).find("OLD123", "Meyer") == wrong_day
 
 
 def test_empty_or_junk_input_is_invalid_and_not_counted(demo_hotel: Hotel) -> None:
@@ -142,7 +143,8 @@ def test_past_the_limit_the_kiosk_waits_longer_each_time_and_calls_staff_once(
     # do not count; nothing says whether they were right.
     for session in (CheckInSession(demo_hotel), CheckInSession(reopen(demo_hotel))):
         assert session.waiting_until() == clock.current + timedelta(seconds=30)
-        assert session.find("LH4821", "Eriksson") == Rejected(Failure.TOO_MANY_TRIES, wait_until=outcomes[-1].wait_until)
+        waits = Rejected(Failure.TOO_MANY_TRIES, wait_until=outcomes[-1].wait_until)
+        assert session.find("LH4821", "Eriksson") == waits
         assert session.step is Step.FIND
 
     waits = []
@@ -425,7 +427,7 @@ def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
 
 
 def test_two_room_booking_gets_two_rooms_and_two_keys(demo_hotel: Hotel) -> None:
-    session, result = check_in(demo_hotel, "LH5930")
+    _, result = check_in(demo_hotel, "LH5930")
     numbers = [key.room.number for key in result.keys]
     assert len(set(numbers)) == 2
     assert all(key.room.type == "double" for key in result.keys)
@@ -505,7 +507,7 @@ def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch
         return real_issue(*args, **kwargs)
 
     monkeypatch.setattr(demo_hotel, "issue_grant", failing_issue)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="door system hiccup"):
         session.check_in()
     assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
     for view in (demo_hotel, reopen(demo_hotel)):

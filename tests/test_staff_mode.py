@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Digits, Static, TabbedContent
+
 from helpers import (
     AGENT,
     KIOSK,
@@ -36,9 +39,6 @@ from helpers import (
     type_pin,
     until,
 )
-from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Digits, Static, TabbedContent
-
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import HelpStatus, Hotel, open_hotel
@@ -515,7 +515,8 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
         assert rows(app, "help-table") == []
 
         filed_at = desk_hotel.now()
-        other_kiosk = subprocess.run(
+        # Blocking on purpose: the app stands still while the other kiosk files its request.
+        other_kiosk = subprocess.run(  # noqa: ASYNC221
             [
                 sys.executable,
                 str(WORKERS / "file_help_request.py"),

@@ -24,7 +24,6 @@ from helpers import (
     pick_rooms,
     type_pin,
 )
-
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
@@ -70,7 +69,7 @@ def test_free_room_picker(snap_compare, desk_hotel: Hotel, idle_clock) -> None:
     assert snap_compare(app, run_before=choose_room, terminal_size=SIZE)
 
 
-def test_new_key_dialog(snap_compare, desk_hotel: Hotel, idle_clock, fixed_codes) -> None:  # noqa: F811
+def test_new_key_dialog(snap_compare, desk_hotel: Hotel, idle_clock, fixed_codes) -> None:
     async def give_room(pilot) -> None:  # type: ignore[no-untyped-def]
         await log_in(pilot, MANAGER)
         await override(pilot, "choose-room")

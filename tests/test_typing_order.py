@@ -7,10 +7,10 @@ burst of "14", Backspace, Backspace, "56" left "14" or "16" instead of "56"."""
 
 from __future__ import annotations
 
-from helpers import Guest
-
 from textual import events
 from textual.keys import _character_to_key
+
+from helpers import Guest
 
 SIZE = (100, 30)
 

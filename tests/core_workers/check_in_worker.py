@@ -23,7 +23,7 @@ from kiosk.hotel import Hotel, open_hotel
 from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from lockstep import Lockstep  # noqa: E402  (tests/ is not a package)
+from lockstep import Lockstep
 
 
 def guest_pause() -> None:
@@ -40,7 +40,7 @@ def check_in(hotel: Hotel, code: str) -> dict:
         return {"code": code, "error": f"find: {found}"}
     session.confirm()
     guest_pause()
-    verified = session.identify_by_hand("1985-02-03", "1234")  # core_helpers.GUEST_BIRTH
+    verified = session.identify_by_hand("1985-02-03", "1234")  # helpers.GUEST_BIRTH
     if not isinstance(verified, Verified):
         return {"code": code, "error": f"identify: {verified}"}
     guest_pause()
