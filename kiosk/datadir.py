@@ -75,7 +75,7 @@ class DataDir:
         if not self.profile.exists():
             shutil.copyfile(asset_path("hotel.toml"), self.profile)
 
-    def remove_saved_qr_pictures(self) -> None:
+    def remove_saved_qr_pictures(self) -> int:
         """Delete the QR pictures that older kiosks saved in outbox/: each one opens a door
         for whoever reads the folder until the stay ends. Returns how many went; the folder
         goes too once it is empty."""
