@@ -62,7 +62,10 @@ class DataDir:
         """For a command that only looks, which creates nothing: the folder and these
         files of it must be there."""
         if not self.root.is_dir():
-            raise DataDirError(f"{self.root}: no kiosk data directory here; `kiosk run` or `kiosk import` sets one up")
+            raise DataDirError(
+                f"{self.root}: no kiosk data directory here; "
+                "`kiosk run` or `kiosk import` sets one up"
+            )
         missing = [path.name for path in files if not path.is_file()]
         if missing:
             raise DataDirError(f"{self.root}: not a kiosk data directory, or an incomplete one: "

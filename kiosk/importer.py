@@ -281,7 +281,10 @@ def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list
     for where, values in rows:
         record = make(_Row(path, where, values))
         if key(record) in seen:
-            raise ImportFileError(f"{path}: {where}, column {key_column}: {key(record)} already on {seen[key(record)]}")
+            raise ImportFileError(
+                f"{path}: {where}, column {key_column}: {key(record)} "
+                f"already on {seen[key(record)]}"
+            )
         seen[key(record)] = where
         records.append(record)
     ignored = sorted(columns - set(required) - set(optional))

@@ -78,7 +78,8 @@ GUEST_BIRTH = date(1985, 2, 3)
 
 def booking(code: str, last_name: str = "Meyer", room_type: str = "double", *, nights: int = 2,
             arrival: date = TODAY, **fields) -> Booking:
-    """A booking with a date of birth on file (GUEST_BIRTH) unless `date_of_birth` says otherwise."""
+    """A booking with a date of birth on file (GUEST_BIRTH) unless `date_of_birth` says
+    otherwise."""
     fields.setdefault("date_of_birth", GUEST_BIRTH)
     return Booking(code=code, last_name=last_name, first_name="Kim", arrival=arrival,
                    departure=arrival + timedelta(days=nights), room_type=room_type, **fields)

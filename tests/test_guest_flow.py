@@ -76,7 +76,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, guest_ho
         assert guest.on("WelcomePage") and app.session is None
 
 
-async def test_typing_on_the_welcome_page_looks_for_the_booking(app, guest_hotel) -> None:
+async def test_typing_on_the_welcome_page_looks_for_the_booking(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         assert guest.on("WelcomePage")
@@ -88,7 +88,7 @@ async def test_typing_on_the_welcome_page_looks_for_the_booking(app, guest_hotel
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
-async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, guest_hotel) -> None:
+async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app) -> None:
     """A scanner types the whole code and Enter before the next page is built."""
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
@@ -103,7 +103,7 @@ async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, guest_hotel) 
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
-async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app, guest_hotel) -> None:
+async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
@@ -159,7 +159,7 @@ async def test_scanned_zone_can_be_submitted_with_the_button(app, guest_hotel) -
         assert guest.on("RoomPage")
 
 
-async def test_two_rooms_are_shown_one_after_the_other(app, guest_hotel) -> None:
+async def test_two_rooms_are_shown_one_after_the_other(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH5930")
@@ -243,7 +243,7 @@ async def test_a_finished_guests_fields_leave_memory(app, guest_hotel) -> None:
 # -- finding the booking fails -------------------------------------------------------------
 
 
-async def test_find_failures_are_explained_and_the_guest_can_go_on(app, guest_hotel) -> None:
+async def test_find_failures_are_explained_and_the_guest_can_go_on(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         for code, message in [
@@ -322,7 +322,7 @@ async def test_two_guests_of_one_name_are_asked_for_their_code(app, guest_hotel)
 @pytest.mark.parametrize(("code", "part", "guest_name"), [("LH7262", "Weber", "Katrin Schmidt-Weber"),
                                                          ("LH7262", "schmidt", "Katrin Schmidt-Weber"),
                                                          ("LH8845", "Lorca", "Inés García Lorca")])
-async def test_any_part_of_a_double_surname_finds_it(app, guest_hotel, code: str, part: str, guest_name: str) -> None:
+async def test_any_part_of_a_double_surname_finds_it(app, code: str, part: str, guest_name: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find(code, part)
@@ -458,7 +458,7 @@ async def test_identity_failures_lock_the_booking_and_call_staff(app, guest_hote
         assert help_reasons(guest_hotel) == ["identity_locked"]
 
 
-async def test_back_goes_where_it_is_safe(app, guest_hotel) -> None:
+async def test_back_goes_where_it_is_safe(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH4821")
@@ -561,7 +561,7 @@ async def test_a_click_also_keeps_the_session(app, guest_hotel, idle_clock) -> N
         assert guest.on("FindBookingPage")
 
 
-async def test_language_switch_mid_flow_changes_every_screen(app, guest_hotel) -> None:
+async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
@@ -584,7 +584,7 @@ async def test_language_switch_mid_flow_changes_every_screen(app, guest_hotel) -
         assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
 
 
-async def test_language_switched_on_the_room_page_reaches_the_door_code(app, guest_hotel) -> None:
+async def test_language_switched_on_the_room_page_reaches_the_door_code(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.to_room("LH7388", "17.05.1980")
@@ -595,7 +595,7 @@ async def test_language_switched_on_the_room_page_reaches_the_door_code(app, gue
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
 
 
-async def test_quit_keys_and_the_command_palette_do_nothing(app, guest_hotel) -> None:
+async def test_quit_keys_and_the_command_palette_do_nothing(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH4821")
@@ -606,7 +606,7 @@ async def test_quit_keys_and_the_command_palette_do_nothing(app, guest_hotel) ->
         assert not app.use_command_palette and app.return_code is None
 
 
-async def test_done_screen_closes_by_itself_without_a_warning(app, guest_hotel, idle_clock) -> None:
+async def test_done_screen_closes_by_itself_without_a_warning(app, idle_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.to_door_code("LH4821", "12.08.1974")
@@ -618,7 +618,7 @@ async def test_done_screen_closes_by_itself_without_a_warning(app, guest_hotel, 
         assert guest.on("WelcomePage") and app.session is None and session.keys == ()
 
 
-async def test_small_terminal_still_shows_the_whole_qr_code(app, guest_hotel) -> None:
+async def test_small_terminal_still_shows_the_whole_qr_code(app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         guest = Guest(pilot)
         await guest.to_door_code("LH4821", "12.08.1974")
@@ -699,7 +699,7 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
 
 
-async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app, guest_hotel) -> None:
+async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app) -> None:
     """Help on the room page with a full disk: the trouble page comes and goes, and the
     door code page built meanwhile still shows the guest's PIN."""
     async with app.run_test(size=SIZE) as pilot:

@@ -215,7 +215,8 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
     printed = read_log(log)
     checked_in = {code for code, stay in state["bookings"].items() if stay.status is BookingStatus.CHECKED_IN}
     assert len(printed["checked_in"]) >= kills - stalled, "a check-in reported before each free kill"
-    print(f"{kills} kills, {mid_write} inside a write, {len(printed['checked_in'])} check-ins returned")
+    returned = len(printed["checked_in"])
+    print(f"{kills} kills, {mid_write} inside a write, {returned} check-ins returned")
     assert set(printed["checked_in"]) <= checked_in
     # Each check-in and each key is in the trail exactly once, and nothing else is.
     events = trail(final)

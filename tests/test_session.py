@@ -648,7 +648,9 @@ def td1_zone(surname: str, given: str, *, state: str, number: str, birth: date, 
 
     top = f"ID{state:<<3}{number:<<9}{check_digit(number)}".ljust(30, "<")
     birth_text, expiry_text = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
-    mid = f"{birth_text}{check_digit(birth_text)}F{expiry_text}{check_digit(expiry_text)}{state:<<3}".ljust(29, "<")
+    birth_field = f"{birth_text}{check_digit(birth_text)}"
+    expiry_field = f"{expiry_text}{check_digit(expiry_text)}"
+    mid = f"{birth_field}F{expiry_field}{state:<<3}".ljust(29, "<")
     composite = top[5:30] + mid[0:7] + mid[8:15] + mid[18:29]
     mid += str(check_digit(composite))
     bottom = f"{surname}<<{given}".ljust(30, "<")

@@ -1,7 +1,8 @@
 """One kiosk process for tests/test_core_concurrency.py: checks in the given bookings on a
 shared data directory, as a guest would, and prints what it got as JSON.
 
-usage: check_in_worker.py DATA_DIR KIOSK_ID NOW_ISO GO_FILE STEPS_DIR KIOSK[,KIOSK...] CODE[,CODE...]
+usage: check_in_worker.py DATA_DIR KIOSK_ID NOW_ISO GO_FILE STEPS_DIR KIOSK[,KIOSK...]
+                          CODE[,CODE...]
 
 It prints "ready" once its Hotel is open, waits until GO_FILE exists (so that every worker
 starts at the same moment), then prints one JSON object: {"results": [...]}. The kiosks
