@@ -29,15 +29,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import orjson  # noqa: E402
+import orjson
 
-from bench import dataset  # noqa: E402
-from kiosk import demo, keys  # noqa: E402
-from kiosk.audit import SYSTEM  # noqa: E402
-from kiosk.datadir import DataDir  # noqa: E402
-from kiosk.hotel import Hotel, open_hotel  # noqa: E402
-from kiosk.models import Booking  # noqa: E402
-from kiosk.session import CheckedIn, CheckInSession, Failure, Verified  # noqa: E402
+from bench import dataset
+from kiosk import demo, keys
+from kiosk.audit import SYSTEM
+from kiosk.datadir import DataDir
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import Booking
+from kiosk.session import CheckedIn, CheckInSession, Failure, Verified
 
 clock = time.perf_counter
 

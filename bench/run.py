@@ -49,7 +49,9 @@ def log(text: str) -> None:
 def child(script: str, *args: object, timeout: float = 600) -> dict:
     """Run bench/SCRIPT in a fresh interpreter; its last stdout line is JSON."""
     command = [sys.executable, str(BENCH / script), *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=timeout)
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=ENV, timeout=timeout, check=False
+    )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         return {"error": f"{script} {' '.join(map(str, args))}: {last}"}
@@ -171,7 +173,7 @@ def main() -> None:
     log("memory with 10,000 open bookings ...")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         built = subprocess.run([sys.executable, str(BENCH / "core.py"), "build", str(Path(tmp) / "d"), "10000"],
-                               env=ENV, capture_output=True, text=True)
+                               env=ENV, capture_output=True, text=True, check=False)
         memory = child("ui.py", "memory", Path(tmp) / "d", 10_000) if built.returncode == 0 else {
             "error": built.stderr.strip().splitlines()[-1]}
     raw["memory"] = memory
@@ -279,9 +281,9 @@ def main() -> None:
             verdict(memory["rss_mb"], 150))
 
     header = ["what", "size", "kiosk", "sqlite3", "kiosk/sqlite3", "budget", "ok"]
-    widths = [max(len(r[i]) for r in [header] + rows if not r[0].startswith("-- ") or i == 0)
+    widths = [max(len(r[i]) for r in [header, *rows] if not r[0].startswith("-- ") or i == 0)
               for i in range(len(header))]
-    widths[0] = max(len(r[0]) for r in [header] + rows if not r[0].startswith("-- "))
+    widths[0] = max(len(r[0]) for r in [header, *rows] if not r[0].startswith("-- "))
     line = "  ".join("-" * w for w in widths)
     print(f"Lobby Kiosk benchmark{' (--quick)' if quick else ''}: medians of repeated runs")
     print(f"machine: {raw['machine']}")

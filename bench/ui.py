@@ -28,8 +28,8 @@ def count_core_time() -> None:
     """Wrap the session's steps so each flow step can say how much of it was the core."""
     from kiosk.session import CheckInSession
 
-    def timed(method):  # noqa: ANN001, ANN202
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def timed(method):
+        def wrapper(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return method(*args, **kwargs)
@@ -50,7 +50,7 @@ def rss_mb() -> float:
     return measure()
 
 
-async def drawn(app) -> None:  # noqa: ANN001
+async def drawn(app) -> None:
     """Until the current screen has processed its messages and been painted."""
     done = asyncio.Event()
     app.screen.call_after_refresh(done.set)
@@ -71,7 +71,7 @@ def cold(spawn: float, data_dir: str) -> None:
         print(json.dumps({"missing": "screens.app.make_app"}))
         return
 
-    def start(hotel, *, demo: bool) -> None:  # noqa: ANN001
+    def start(hotel, *, demo: bool) -> None:
         app = app_module.make_app(hotel, demo=demo, freeze_when_ready=True)  # as start() does
 
         async def run() -> None:
@@ -100,7 +100,7 @@ def cold(spawn: float, data_dir: str) -> None:
 GUESTS = ["LH4821", "LH6144", "LH7015", "LH7388", "LH7423", "LH8602", "LH8845", "LH5930", "LH8719"]
 
 
-def shown(app):  # noqa: ANN001, ANN201
+def shown(app):
     """What the guest sees: the page of the guest screen (screens/base.py), or a screen."""
     screen = app.screen
     return getattr(screen, "page", screen)
@@ -123,7 +123,7 @@ class Frames:
     on screen no longer change, which this checks cell by cell rather than assumes.
     """
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         from rich.console import Console
 
         self.times: list[float] = []
@@ -132,7 +132,7 @@ class Frames:
         self._cells = [[(" ", None)] * SIZE[0] for _ in range(SIZE[1])]
         display = app._display
 
-        def noted(screen, renderable) -> None:  # noqa: ANN001
+        def noted(screen, renderable) -> None:
             if renderable is not None and not app._batch_count:  # else Textual shows nothing
                 now = time.perf_counter()
                 self.times.append(now)
@@ -143,9 +143,14 @@ class Frames:
 
     async def last(self, since: float) -> float:
         """The time of the last frame after `since`, once the screen has stayed still."""
-        while not self.times or self.times[-1] <= since or time.perf_counter() - self.times[-1] < QUIET:
+        # Polled: what ends the wait is QUIET seconds without a frame, and no event marks that.
+        while not self._still_since(since):  # noqa: ASYNC110
             await asyncio.sleep(0.005)
         return self.times[-1]
+
+    def _still_since(self, since: float) -> bool:
+        """Whether a frame came after `since` and none for QUIET seconds since then."""
+        return bool(self.times) and since < self.times[-1] <= time.perf_counter() - QUIET
 
     def first_final(self, since: float) -> float:
         """The time of the first frame after `since` from which the screen looked as it does
@@ -159,7 +164,7 @@ class Frames:
         final = pictures[-1][1]
         return next(moment for moment, picture in pictures if picture == final)
 
-    def _paint(self, update) -> None:  # noqa: ANN001
+    def _paint(self, update) -> None:
         from rich.segment import ControlType
 
         x = y = 0
@@ -175,7 +180,7 @@ class Frames:
                 x += 1
 
 
-async def step(pilot, app, key: str, timings: dict, name: str) -> None:  # noqa: ANN001
+async def step(pilot, app, key: str, timings: dict, name: str) -> None:
     """Press `key` and time it until another page (or screen) is on and drawn: the first
     frame from which the screen stays as it ends up (`Frames`). The last repaint the key
     caused is noted too, as "name [settled]".
@@ -204,7 +209,7 @@ async def note_drawn(timings: dict, name: str, start: float) -> None:
     timings.setdefault(f"{name} [settled]", []).append(settled - start)
 
 
-async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) -> None:  # noqa: ANN001
+async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) -> None:
     from datetime import date
 
     from kiosk import demo
@@ -263,7 +268,7 @@ def flow(runs: int) -> None:
         hotel = open_hotel(DataDir(Path(tmp) / "data"), kiosk_id="bench")
         demo.seed(hotel)
         app = app_module.make_app(hotel, demo=True, freeze_when_ready=True)  # as start() does
-        global FRAMES
+        global FRAMES  # noqa: PLW0603  (one app is measured per process)
         FRAMES = Frames(app)
 
         heap: dict[str, list[float]] = {"rss_mb": [], "objects": []}
@@ -286,7 +291,7 @@ def flow(runs: int) -> None:
 
         try:
             asyncio.run(run())
-        except Exception as error:  # a screen still being built: report what was measured
+        except Exception as error:  # noqa: BLE001  (a screen still being built: report what was measured)
             print(json.dumps({"timings": timings, "error": f"{type(error).__name__}: {error}"}))
             return
     print(json.dumps({"timings": timings, "heap": {"guests": min(runs, len(GUESTS)), **heap}}))

@@ -62,7 +62,10 @@ class DataDir:
         """For a command that only looks, which creates nothing: the folder and these
         files of it must be there."""
         if not self.root.is_dir():
-            raise DataDirError(f"{self.root}: no kiosk data directory here; `kiosk run` or `kiosk import` sets one up")
+            raise DataDirError(
+                f"{self.root}: no kiosk data directory here; "
+                "`kiosk run` or `kiosk import` sets one up"
+            )
         missing = [path.name for path in files if not path.is_file()]
         if missing:
             raise DataDirError(f"{self.root}: not a kiosk data directory, or an incomplete one: "
@@ -75,7 +78,7 @@ class DataDir:
         if not self.profile.exists():
             shutil.copyfile(asset_path("hotel.toml"), self.profile)
 
-    def remove_saved_qr_pictures(self) -> None:
+    def remove_saved_qr_pictures(self) -> int:
         """Delete the QR pictures that older kiosks saved in outbox/: each one opens a door
         for whoever reads the folder until the stay ends. Returns how many went; the folder
         goes too once it is empty."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.audit import SYSTEM
 from kiosk.gateway import Writer
@@ -45,6 +45,7 @@ class ImportResult:
 
 
 Row = tuple[str, dict[str, Any]]  # where ("line 4" or "item 3"), values by column
+Record = TypeVar("Record")  # what one row becomes: a Booking or a Room
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # What str.isprintable() refuses, by Unicode category, in the words of the message.
 _UNPRINTABLE = {"Cc": "a control character", "Cf": "an invisible formatting character", "Zs": "a special space",
@@ -75,7 +76,7 @@ def read_rows(path: Path, limits: ImportLimits) -> list[Row]:
             raise _too_many_rows(path, limits)
         return [(f"item {number}", item) for number, item in enumerate(items, start=1)]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
+    rows: list[Row] = []
     try:
         header = reader.fieldnames or []
         twice = sorted({name for name in header if header.count(name) > 1})
@@ -261,7 +262,8 @@ def _features(row: _Row) -> list[str]:
 
 
 def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list[str],
-           make: Callable[[_Row], Any], key: Callable[[Any], str], key_column: str) -> tuple[list[Any], list[str]]:
+           make: Callable[[_Row], Record], key: Callable[[Record], str],
+           key_column: str) -> tuple[list[Record], list[str]]:
     rows = read_rows(path, limits)
     if not rows:
         raise ImportFileError(f"{path}: no rows to import")
@@ -273,11 +275,15 @@ def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list
     missing = [column for column in required if column not in columns]
     if missing:
         raise ImportFileError(f"{path}: {header}missing column(s): {', '.join(missing)}")
-    records, seen = [], {}
+    records: list[Record] = []
+    seen: dict[str, str] = {}  # key -> where it was first
     for where, values in rows:
         record = make(_Row(path, where, values))
         if key(record) in seen:
-            raise ImportFileError(f"{path}: {where}, column {key_column}: {key(record)} already on {seen[key(record)]}")
+            raise ImportFileError(
+                f"{path}: {where}, column {key_column}: {key(record)} "
+                f"already on {seen[key(record)]}"
+            )
         seen[key(record)] = where
         records.append(record)
     ignored = sorted(columns - set(required) - set(optional))

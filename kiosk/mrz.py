@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["MrzError", "MrzDocument", "parse_mrz", "transliterate", "surname_matches"]
+__all__ = ["MrzDocument", "MrzError", "parse_mrz", "surname_matches", "transliterate"]
 
 # Real zones are at most 92 characters plus separators; anything far longer is not a
 # zone, and refusing it early keeps fuzzed or pasted junk cheap.

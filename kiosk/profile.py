@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.assets import asset_path
@@ -15,6 +15,7 @@ from kiosk.assets import asset_path
 # What only the hotel can say. Every other setting a hotel.toml leaves out takes the
 # template's value, so that a kiosk upgraded to a version with new settings still starts.
 OWN_SECTIONS = ("hotel",)
+Value = TypeVar("Value", str, int, float, bool)  # what a hotel.toml key may hold
 
 
 class ProfileError(Exception):
@@ -90,7 +91,7 @@ class _Reader:
         where = f"line {line}" if line else "missing"
         return ProfileError(f"{self.path}: [{section}] {key} ({where}): {reason}")
 
-    def get(self, section: str, key: str, kind: type) -> Any:
+    def get(self, section: str, key: str, kind: type[Value]) -> Value:
         table = self.data.get(section, {})
         if key not in table and section not in OWN_SECTIONS:
             table = self.defaults.get(section, {})

@@ -28,9 +28,9 @@ import os
 import re
 import secrets
 import weakref
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import filelock
 import orjson
@@ -48,7 +48,11 @@ CHANGES_FIELD = "changes"
 # so this process and the next reload would disagree; reject them instead.
 _DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
-KeyFunc = Callable[[dict], "str | Iterable[str] | None"]
+Doc = dict[str, Any]  # one document as stored: field -> JSON value
+Tables = dict[str, dict[str, Doc]]  # the whole file: table -> document id (a string) -> document
+# What TinyDB hands a table write: the table by integer id (here a `_Rows` view instead).
+TableUpdater = Callable[[dict[int, Mapping[str, Any]]], None]
+KeyFunc = Callable[[Doc], "str | Iterable[str] | None"]
 # value -> ids of the documents holding it (a dict as an ordered set)
 Index = dict[str, dict[str, None]]
 
@@ -78,20 +82,20 @@ class CorruptDataError(StorageError):
 class _MemoryStorage(Storage):
     """What TinyDB sees: one generation of the in-memory data, no I/O at all."""
 
-    def __init__(self, store: Store, data: dict) -> None:
+    def __init__(self, store: Store, data: Tables) -> None:
         self.store = store
         self.data = data
 
-    def read(self) -> dict:
+    def read(self) -> Tables:
         # No copy: TinyDB copies the documents it hands out, and its write path
         # replaces whole table dicts rather than editing the ones we gave it.
         return self.data
 
-    def write(self, data: dict) -> None:
+    def write(self, data: Tables) -> None:
         self.store._on_tinydb_write(self, data)
 
 
-class _Rows(MutableMapping):
+class _Rows(MutableMapping[Any, Doc]):
     """One table as TinyDB's write path sees it (integer ids), edited in place.
 
     TinyDB's own `_update_table` copies the whole table twice per write (to integer ids
@@ -99,7 +103,7 @@ class _Rows(MutableMapping):
     and notes which documents those were, with their index values from before the change.
     """
 
-    def __init__(self, raw: dict[str, dict], id_class: type, before_change: Callable[[str], Any]) -> None:
+    def __init__(self, raw: dict[str, Doc], id_class: type, before_change: Callable[[str], Any]) -> None:
         self.raw = raw
         self.id_class = id_class
         self.before_change = before_change
@@ -110,13 +114,13 @@ class _Rows(MutableMapping):
         if key not in self.touched:
             self.touched[key] = self.before_change(key)
 
-    def __getitem__(self, doc_id: Any) -> dict:
+    def __getitem__(self, doc_id: Any) -> Doc:
         key = str(doc_id)
         doc = self.raw[key]
         self._touch(key)  # the caller may change it in place
         return doc
 
-    def __setitem__(self, doc_id: Any, doc: dict) -> None:
+    def __setitem__(self, doc_id: Any, doc: Doc) -> None:
         key = str(doc_id)
         self._touch(key)
         self.raw[key] = doc
@@ -143,7 +147,7 @@ class _Rows(MutableMapping):
 
 
 class _Table(Table):
-    def _update_table(self, updater: Callable[[dict], None]) -> None:
+    def _update_table(self, updater: TableUpdater) -> None:
         storage = self._storage
         assert isinstance(storage, _MemoryStorage)
         storage.store._table_write(storage, self.name, self.document_id_class, updater)
@@ -163,7 +167,7 @@ class Store:
     """
 
     def __init__(self, path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-                 check: Callable[[Path, dict, dict | None], None] | None = None) -> None:
+                 check: Callable[[Path, Tables, Tables | None], None] | None = None) -> None:
         """`check` sees every parsed file before it is used (at start and after another
         process wrote), with the data it last passed (or None), and raises
         CorruptDataError for records it refuses."""
@@ -241,7 +245,7 @@ class Store:
         return set(self._indexes[(table, index)])
 
     @staticmethod
-    def _values(key: KeyFunc, doc: dict) -> Iterable[str]:
+    def _values(key: KeyFunc, doc: Doc) -> Iterable[str]:
         values = key(doc)
         if values is None:
             return ()
@@ -250,7 +254,7 @@ class Store:
         return dict.fromkeys(values)  # a doc listed once per value, even if repeated
 
     @classmethod
-    def _build_index(cls, docs: dict[str, dict], key: KeyFunc) -> Index:
+    def _build_index(cls, docs: dict[str, Doc], key: KeyFunc) -> Index:
         idx: Index = {}
         for doc_id, doc in docs.items():
             for v in cls._values(key, doc):
@@ -357,7 +361,7 @@ class Store:
             )
 
     @staticmethod
-    def _schema_doc(data: dict) -> dict:
+    def _schema_doc(data: Tables) -> Doc:
         """The meta document holding the schema version, or {} when there is none."""
         for doc in data.get(META_TABLE, {}).values():
             schema = doc.get("schema")
@@ -365,7 +369,7 @@ class Store:
                 return doc
         return {}
 
-    def _set_data(self, data: dict) -> None:
+    def _set_data(self, data: Tables) -> None:
         # A fresh TinyDB per load: its tables cache the next document id and query
         # results, which are wrong once another process has written.
         storage = _MemoryStorage(self, data)
@@ -401,7 +405,7 @@ class Store:
                 self._in_transaction = self._dirty = False
 
     def _table_write(self, storage: _MemoryStorage, name: str, id_class: type,
-                     updater: Callable[[dict], None]) -> None:
+                     updater: TableUpdater) -> None:
         """A TinyDB table write, done in place on our data, indexes kept up to date."""
         if storage is not self._storage or not self._in_transaction:
             raise StorageError(f"{self.path}: writes must happen inside Store.transaction()")
@@ -421,7 +425,9 @@ class Store:
         # transaction's end, so the file stays the truth.
         self._dirty = True
         try:
-            updater(rows)
+            # TinyDB declares a dict; its updaters only get, set and delete documents by id,
+            # which the view does.
+            updater(cast("dict[int, Mapping[str, Any]]", rows))
         finally:
             if rows.cleared:
                 for index, _, _ in built:
@@ -440,7 +446,7 @@ class Store:
                             for v in self._values(key, doc):
                                 idx.setdefault(v, {})[doc_id] = None
 
-    def _on_tinydb_write(self, storage: _MemoryStorage, data: dict) -> None:
+    def _on_tinydb_write(self, storage: _MemoryStorage, data: Tables) -> None:
         # Whole-database writes only (drop_table, drop_tables); table writes go through
         # _table_write.
         if storage is not self._storage or not self._in_transaction:
@@ -452,14 +458,14 @@ class Store:
         self._dirty = True
         self._indexes.clear()
 
-    def _commit(self, data: dict) -> None:
+    def _commit(self, data: Tables) -> None:
         if not self._schema_doc(data):
             # Every later start would refuse the file, so refuse to write it.
             raise StorageError(f"{self.path}: refusing to write data without a schema version")
         assert self._confirmed is not None  # read under the lock as the transaction began
         self._write_file(data, self._confirmed)
 
-    def _write_file(self, data: dict, seen: int) -> None:
+    def _write_file(self, data: Tables, seen: int) -> None:
         """Atomically and durably replace the file. Caller holds the lock and has read the
         change counter `seen` under it."""
         # Above both the sidecar and the file: after a power cut the sidecar, never

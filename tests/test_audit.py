@@ -8,18 +8,8 @@ from datetime import timedelta
 
 import orjson
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    NOW,
-    at_identify,
-    clock,
-    demo_hotel,
-    hotel,
-    reopen,
-    root,
-    zone,
-)
 
+from helpers import AGENT, NOW, at_identify, reopen, zone
 from kiosk import audit
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import FixedClock
@@ -58,11 +48,11 @@ def test_each_kiosk_records_its_own_id(demo_hotel: Hotel) -> None:
 @pytest.mark.parametrize("key", ["pin", "code", "token", "mrz", "zone", "document_number", "secret"])
 def test_record_refuses_secret_detail_keys(hotel: Hotel, key: str) -> None:
     before = hotel.data_dir.database.read_bytes()
-    with pytest.raises(ValueError, match=key):
-        with hotel.transaction() as db:
-            db.audit(SYSTEM, "room_status", room="101", reason="fine")
-            db.add_audit_event(audit.event(at=hotel.now(), kiosk="k1", actor=SYSTEM, action="oops",
-                               **{key: "123456"}))
+    with pytest.raises(ValueError, match=key), hotel.transaction() as db:
+        db.audit(SYSTEM, "room_status", room="101", reason="fine")
+        db.add_audit_event(
+            audit.event(at=hotel.now(), kiosk="k1", actor=SYSTEM, action="oops", **{key: "123456"})
+        )
     # Nothing of the failed write reached the file, not even the harmless event before it.
     assert hotel.data_dir.database.read_bytes() == before
     assert reopen(hotel).audit_trail.events() == []

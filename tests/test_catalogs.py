@@ -77,7 +77,7 @@ def test_every_failure_and_computed_key_has_a_text(catalog: Catalog) -> None:
 
 def test_a_missing_key_or_field_fails_loudly() -> None:
     english = Catalog.load("en")
-    with pytest.raises(MissingMessage, match="no.such.key"):
+    with pytest.raises(MissingMessage, match=r"no\.such\.key"):
         english.t("no.such.key")
     with pytest.raises(KeyError):
         english.t("welcome.title")  # needs {hotel}

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from core_helpers import data_files
 
+from helpers import data_files
 from kiosk import datadir
 from kiosk.cli import cli
 from kiosk.datadir import DataDir
@@ -76,10 +76,10 @@ EXPECTED_COMMANDS = {("run",), ("demo",), ("serve",), ("import",), ("import", "b
 
 
 def test_every_command_of_the_issue_exists() -> None:
-    assert EXPECTED_COMMANDS <= set(command_paths())
+    assert set(command_paths()) >= EXPECTED_COMMANDS
 
 
-@pytest.mark.parametrize("path", command_paths(), ids=lambda path: " ".join(path))
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
 def test_every_subcommand_describes_itself(path: tuple[str, ...]) -> None:
     command = command_at(path)
     assert command.help and command.help.strip(), f"kiosk {' '.join(path)} has no help text"
@@ -97,7 +97,7 @@ def test_every_subcommand_describes_itself(path: tuple[str, ...]) -> None:
 def test_console_script_and_module_entry_points() -> None:
     script = Path(sys.executable).parent / "kiosk"
     for command in ([str(script), "--help"], [sys.executable, "-m", "kiosk", "import", "--help"]):
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("Usage: kiosk")
 
@@ -172,8 +172,8 @@ def test_bookings_json_with_filters(demo_dir: Path) -> None:
     assert len(every) == 15
     assert {"code", "last_name", "first_name", "arrival", "departure", "room_type", "status",
             "assigned_rooms"} <= set(every[0])
-    müller = next(b for b in every if b["code"] == "LH6144")
-    assert (müller["last_name"], müller["first_name"]) == ("Müller", "Jürgen")
+    mueller = next(b for b in every if b["code"] == "LH6144")
+    assert (mueller["last_name"], mueller["first_name"]) == ("Müller", "Jürgen")
 
     tomorrow = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json",
                                  "--arrival", str(today + timedelta(days=1))).output)

@@ -11,22 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    NOW,
-    TODAY,
-    booking,
-    check_in,
-    clock,
-    demo_hotel,
-    events,
-    furnish,
-    hotel,
-    reopen,
-    root,
-    set_profile,
-)
 
+from helpers import AGENT, NOW, TODAY, booking, check_in, events, furnish, reopen, set_profile
 from kiosk import demo
 from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError
 from kiosk.cli import cli
@@ -175,7 +161,7 @@ def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkey
 
 
 async def test_staff_see_the_paused_archive_when_they_log_in(demo_hotel: Hotel, clock: FixedClock) -> None:
-    from conftest import IdleClock
+    from helpers import IdleClock
 
     from screens.app import make_app
 
@@ -233,7 +219,7 @@ def test_history_restore_brings_a_stay_back_with_its_keys(demo_hotel: Hotel, clo
 def test_history_restore_refuses_an_unknown_or_open_stay(demo_hotel: Hotel, clock: FixedClock) -> None:
     hotel, _ = archived_guest(demo_hotel, clock)
     kiosk_json = hotel.data_dir.database.read_bytes()
-    with pytest.raises(RestoreError, match="There is no stay NOSUCH in .*history.jsonl"):
+    with pytest.raises(RestoreError, match=r"There is no stay NOSUCH in .*history\.jsonl"):
         hotel.archive.restore("NOSUCH")
     with pytest.raises(RestoreError, match="LH8719 is open, not in history"):
         hotel.archive.restore("LH8719")  # four nights: not over yet

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -10,8 +11,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from core_helpers import NOW, booking, clock, furnish, hotel, reopen, root  # noqa: F401  (fixtures are used by name)
 
+from helpers import NOW, booking, furnish, reopen
 from kiosk.hotel import Hotel
 from kiosk.models import BookingStatus, Grant, Room
 
@@ -31,7 +32,7 @@ def run_kiosks(hotel: Hotel, tmp_path: Path, shares: dict[str, list[str]]) -> di
         for kiosk, codes in shares.items()
     }
     try:
-        for kiosk, process in processes.items():
+        for process in processes.values():
             assert process.stdout.readline().strip() == "ready", process.stderr.read()
         go.touch()
         outputs = {}
@@ -92,11 +93,11 @@ def test_two_kiosks_check_in_different_bookings_at_once(hotel: Hotel, tmp_path: 
 
     events = fresh.audit_trail.events(limit=10**6)
     checked_in = Counter(e["booking"] for e in events if e["action"] == "checked_in")
-    assert checked_in == Counter({code: 1 for code in codes})
+    assert checked_in == Counter(dict.fromkeys(codes, 1))
     order = [e["kiosk"] for e in events if e["action"] == "checked_in"]
     assert Counter(order) == Counter({"east": 20, "west": 20})
     # The two really ran at the same time: their check-ins interleave (tests/lockstep.py).
-    assert sum(a != b for a, b in zip(order, order[1:])) >= 4, order
+    assert sum(a != b for a, b in itertools.pairwise(order)) >= 4, order
     assert Counter(e["booking"] for e in events if e["action"] == "key_issued") == checked_in
 
 

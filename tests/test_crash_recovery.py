@@ -14,16 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Guest, shown
-from staff_helpers import (  # noqa: F401  (fixtures are used by name)
-    MANAGER,
-    desk_hotel,
-    kiosk_app,
-    log_in,
-    staffed_template,
-    ticks,
-)
 
+from helpers import MANAGER, Guest, kiosk_app, log_in, shown
 from kiosk import cli, error_report, lobby
 from kiosk.gateway import Gateway
 from kiosk.hotel import Hotel
@@ -48,7 +40,7 @@ def error_events(hotel: Hotel) -> list[dict]:
 
 
 async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name(
-    app, hotel, monkeypatch: pytest.MonkeyPatch
+    app, guest_hotel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(CheckInSession, "confirm", a_bug_that_knows_the_guest)
     async with app.run_test(size=SIZE) as pilot:
@@ -58,7 +50,7 @@ async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name
         assert app.is_running and guest.on("UnexpectedErrorPage")
         assert shown(app, "Sorry, something went wrong on our side") and shown(app, "front desk")
         assert app.session is None and not shown(app, GUEST)
-        assert [request.reason for request in hotel.help.requests()] == ["unexpected_error"]
+        assert [request.reason for request in guest_hotel.help.requests()] == ["unexpected_error"]
 
         monkeypatch.undo()  # the next guest finds the kiosk working
         await guest.click("#start-over")
@@ -66,18 +58,18 @@ async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name
         await guest.confirm("LH4821")
         assert guest.on("IdentityChoicePage")
 
-    log = error_report.log_path(hotel).read_text()
+    log = error_report.log_path(guest_hotel).read_text()
     assert "Anna" not in log and "Eriksson" not in log and "cannot confirm" not in log
-    (entry,) = log_lines(hotel)
+    (entry,) = log_lines(guest_hotel)
     (raised,) = entry["error"]
     assert raised["type"] == "RuntimeError"
     assert raised["frames"][-1]["function"] == "a_bug_that_knows_the_guest"
-    (event,) = error_events(hotel)
+    (event,) = error_events(guest_hotel)
     assert event["detail"]["error"] == "RuntimeError" and event["detail"]["log_id"] == entry["id"]
     assert "a_bug_that_knows_the_guest" in event["detail"]["where"]
 
 
-async def test_an_error_in_a_callback_is_caught_too(app, hotel) -> None:
+async def test_an_error_in_a_callback_is_caught_too(app, guest_hotel) -> None:
     """Timers, workers and callbacks reach Textual's exception handler, not a widget's."""
 
     def failing_callback() -> None:
@@ -90,12 +82,12 @@ async def test_an_error_in_a_callback_is_caught_too(app, hotel) -> None:
         await pilot.pause()
 
         assert app.is_running and guest.on("UnexpectedErrorPage")
-    assert GUEST not in error_report.log_path(hotel).read_text()
-    assert [event["detail"]["error"] for event in error_events(hotel)] == ["KeyError"]
+    assert GUEST not in error_report.log_path(guest_hotel).read_text()
+    assert [event["detail"]["error"] for event in error_events(guest_hotel)] == ["KeyError"]
 
 
 async def test_an_error_that_recurs_is_reported_once_a_minute_and_staff_called_once(
-    app, hotel, idle_clock
+    app, guest_hotel, idle_clock
 ) -> None:
     """A widget that fails on every frame must not fill the log, the audit trail and the
     help list."""
@@ -108,23 +100,23 @@ async def test_an_error_that_recurs_is_reported_once_a_minute_and_staff_called_o
             app.call_later(failing_callback)
             await pilot.pause()
         assert Guest(pilot).on("UnexpectedErrorPage")
-        assert len(error_events(hotel)) == 1
+        assert len(error_events(guest_hotel)) == 1
 
         idle_clock.advance(60)
         app.call_later(failing_callback)
         await pilot.pause()
-    assert len(error_events(hotel)) == len(log_lines(hotel)) == 2
-    assert len(hotel.help.requests()) == 1  # staff are on their way already
+    assert len(error_events(guest_hotel)) == len(log_lines(guest_hotel)) == 2
+    assert len(guest_hotel.help.requests()) == 1  # staff are on their way already
 
 
 async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
-    desk_hotel: Hotel, ticks, monkeypatch: pytest.MonkeyPatch
+    desk_hotel: Hotel, idle_clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_arrivals(hotel: Hotel) -> list:
         raise ValueError(GUEST)
 
     monkeypatch.setattr(lobby, "arrivals", failing_arrivals)
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, MANAGER)
         await pilot.click("#--content-tab-arrivals")
@@ -138,9 +130,9 @@ async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
     assert len(error_events(desk_hotel)) == 1
 
 
-async def test_the_exit_status_is_not_0_unless_a_manager_quits(desk_hotel: Hotel, ticks) -> None:
+async def test_the_exit_status_is_not_0_unless_a_manager_quits(desk_hotel: Hotel, idle_clock) -> None:
     """A manager's quit gives 0 (tests/test_staff_mode.py); nothing else does."""
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         app.exit()  # anything else that ends it: Textual, a signal, a bug
         await pilot.pause()
@@ -148,7 +140,7 @@ async def test_the_exit_status_is_not_0_unless_a_manager_quits(desk_hotel: Hotel
 
 
 async def test_a_kiosk_that_cannot_show_the_calm_page_exits_with_status_1(
-    app, hotel, monkeypatch: pytest.MonkeyPatch
+    app, guest_hotel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Then the service manager restarts it (deploy/); never a shell with status 0."""
 
@@ -157,19 +149,19 @@ async def test_a_kiosk_that_cannot_show_the_calm_page_exits_with_status_1(
 
     async with app.run_test(size=SIZE) as pilot:
         monkeypatch.setattr(app, "welcome_next_guest", broken_welcome)
-        app.call_later(a_bug_that_knows_the_guest, CheckInSession(hotel))
+        app.call_later(a_bug_that_knows_the_guest, CheckInSession(guest_hotel))
         await pilot.pause()
     assert not app.is_running and app.exit_status == 1
 
 
 def test_the_command_line_prints_no_traceback_for_a_bug(
-    hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    guest_hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     def failing_bookings(self: Gateway, **filters: object) -> list:
         raise KeyError(GUEST)
 
     monkeypatch.setattr(Gateway, "bookings", failing_bookings)
-    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(hotel.data_dir.root), "bookings"])
+    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
 

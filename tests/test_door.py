@@ -17,20 +17,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    check_in,
-    clock,
-    demo_hotel,
-    events,
-    reopen,
-    root,
-)
 
-from kiosk import demo, door
+from helpers import check_in, events, reopen
+from kiosk import door
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
-from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.session import RoomKey
 
@@ -71,8 +63,8 @@ def wrong_pins_on_file(hotel: Hotel, room: str) -> int:
 def lock_held_elsewhere(hotel: Hotel) -> Iterator[None]:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()", f"{hotel.data_dir.database}.lock"],
+         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+         "print('locked', flush=True); sys.stdin.readline()"), f"{hotel.data_dir.database}.lock"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -182,14 +174,6 @@ def test_a_lock_held_by_another_process_does_not_keep_the_door_shut(
     assert wrong_pins_on_file(demo_hotel, room) == 1
 
 
-@pytest.fixture
-def real_time_house(root: Path) -> Hotel:
-    """The demo on today's real date: the command line's Hotel reads the system clock."""
-    hotel = open_hotel(DataDir(root), kiosk_id="k1")
-    demo.seed(hotel)
-    return hotel
-
-
 def test_key_verify_decides_while_another_process_holds_the_lock(
     real_time_house: Hotel, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,7 +208,8 @@ def test_key_verify_on_a_damaged_grant_stays_shut_without_a_traceback(demo_hotel
     with demo_hotel.gateway.store.transaction() as db:  # a hand-edited file: the grant lost its end
         db.table("grants").update({"valid_until": "soon"}, doc_ids=[grant.doc_id])
     done = verify(demo_hotel.data_dir.root, key.room.number, key.pin)
-    assert (done.exit_code, done.stdout) == (1, "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n")
+    shut = "SHUT: cannot check the code: ValueError: Invalid isoformat string: 'soon'\n"
+    assert (done.exit_code, done.stdout) == (1, shut)
     assert "Traceback" not in done.output
 
 

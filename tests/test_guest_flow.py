@@ -10,9 +10,9 @@ import weakref
 from datetime import date
 
 import pytest
-from conftest import Guest, screen_text, shown, until
 from textual import events
 
+from helpers import Guest, screen_text, shown, until
 from kiosk import demo
 from kiosk.models import BookingStatus
 from kiosk.session import CheckInSession, Failure, Step
@@ -47,13 +47,13 @@ def help_reasons(hotel) -> list[str]:
 # -- the happy paths -----------------------------------------------------------------------
 
 
-async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -> None:
+async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
         assert guest.on("IdentityChoicePage")
         await guest.by_hand("17.05.1980", "4711")
-        (room,) = hotel.gateway.booking("LH7388").assigned_rooms
+        (room,) = guest_hotel.gateway.booking("LH7388").assigned_rooms
         assert guest.on("RoomPage") and shown(app, f"Room {room} · floor 1 · Double room")
 
         await guest.click("#show-key")
@@ -61,7 +61,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
         (key,) = session.keys
         assert guest.on("DoorCodePage")
         assert app.screen.query_one("#pin").value == key.pin
-        booking = hotel.gateway.booking("LH7388")
+        booking = guest_hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and key.room.number == room
         assert booking.identity.method == "hand" and booking.identity.number_last4 == "4711"
 
@@ -76,7 +76,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, hotel) -
         assert guest.on("WelcomePage") and app.session is None
 
 
-async def test_typing_on_the_welcome_page_looks_for_the_booking(app, hotel) -> None:
+async def test_typing_on_the_welcome_page_looks_for_the_booking(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         assert guest.on("WelcomePage")
@@ -88,7 +88,7 @@ async def test_typing_on_the_welcome_page_looks_for_the_booking(app, hotel) -> N
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
-async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, hotel) -> None:
+async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app) -> None:
     """A scanner types the whole code and Enter before the next page is built."""
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
@@ -103,7 +103,7 @@ async def test_a_code_scanned_on_the_welcome_page_is_not_lost(app, hotel) -> Non
         assert guest.on("ConfirmPage") and shown(app, "Thomas Weiß")
 
 
-async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app, hotel) -> None:
+async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
@@ -119,7 +119,7 @@ async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app, hotel)
         assert app.screen.query_one("#find-text").value == app.screen.query_one("#find-name").value == ""
 
 
-async def test_by_code_and_last_name_in_any_case(app, hotel) -> None:
+async def test_by_code_and_last_name_in_any_case(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("lh4821", "eriksson")
@@ -132,23 +132,23 @@ async def test_by_code_and_last_name_in_any_case(app, hotel) -> None:
         await guest.click("#yes")
         await guest.by_hand("12/08/1974")
         assert guest.on("RoomPage")
-        assert hotel.gateway.booking("LH4821").status is BookingStatus.CHECKED_IN
+        assert guest_hotel.gateway.booking("LH4821").status is BookingStatus.CHECKED_IN
 
 
-async def test_by_passport_zone_typed_by_a_reader(app, hotel) -> None:
-    zone = zone_for(hotel, "LH6144")  # Müller, read as MUELLER
+async def test_by_passport_zone_typed_by_a_reader(app, guest_hotel) -> None:
+    zone = zone_for(guest_hotel, "LH6144")  # Müller, read as MUELLER
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
         await guest.scan(zone)
         assert guest.on("RoomPage")
-        identity = hotel.gateway.booking("LH6144").identity
+        identity = guest_hotel.gateway.booking("LH6144").identity
         assert identity.method == "mrz" and identity.number_last4 == "006H"
         assert "MUELLER" not in screen_text(app)
 
 
-async def test_scanned_zone_can_be_submitted_with_the_button(app, hotel) -> None:
-    line1, line2 = zone_for(hotel, "LH7015").splitlines()
+async def test_scanned_zone_can_be_submitted_with_the_button(app, guest_hotel) -> None:
+    line1, line2 = zone_for(guest_hotel, "LH7015").splitlines()
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7015")
@@ -159,7 +159,7 @@ async def test_scanned_zone_can_be_submitted_with_the_button(app, hotel) -> None
         assert guest.on("RoomPage")
 
 
-async def test_two_rooms_are_shown_one_after_the_other(app, hotel) -> None:
+async def test_two_rooms_are_shown_one_after_the_other(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH5930")
@@ -178,17 +178,17 @@ async def test_two_rooms_are_shown_one_after_the_other(app, hotel) -> None:
         assert shown(app, f"Room {first.room.number}") and shown(app, f"Room {second.room.number}")
 
 
-async def test_free_upgrade_is_told_as_good_news(app, hotel) -> None:
+async def test_free_upgrade_is_told_as_good_news(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH8107")
         await guest.by_hand("03.03.1983")
         assert shown(app, "Good news: we have upgraded you to a Double room, free of charge.")
-        room = hotel.gateway.booking("LH8107").assigned_rooms[0]
+        room = guest_hotel.gateway.booking("LH8107").assigned_rooms[0]
         assert shown(app, f"Room {room}")
 
 
-async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None:
+async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH8290")
@@ -198,15 +198,15 @@ async def test_no_room_ready_calls_staff_and_offers_a_way_on(app, hotel) -> None
             app, "take a seat in the lounge"
         )
         assert shown(app, "Staff are on their way")
-        assert help_reasons(hotel) == ["no_room"]
-        assert hotel.gateway.booking("LH8290").status is BookingStatus.RESERVED
+        assert help_reasons(guest_hotel) == ["no_room"]
+        assert guest_hotel.gateway.booking("LH8290").status is BookingStatus.RESERVED
         await guest.click("#help")  # already called: no second request
-        assert help_reasons(hotel) == ["no_room"]
+        assert help_reasons(guest_hotel) == ["no_room"]
         await guest.click("#start-over")
         assert guest.on("WelcomePage") and not shown(app, "Staff are on their way")
 
 
-async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
+async def test_a_finished_guests_fields_leave_memory(app, guest_hotel) -> None:
     """What a guest typed (booking code, birth date, document digits, the zone) must not
     outlive their check-in in memory, on a kiosk that runs for months."""
     fields: list[weakref.ref] = []
@@ -228,7 +228,7 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
         await guest.confirm("LH6144")
         await guest.click("#scan")
         note_fields()
-        await guest.scan(zone_for(hotel, "LH6144"))
+        await guest.scan(zone_for(guest_hotel, "LH6144"))
         assert guest.on("RoomPage")
         app.welcome_next_guest()
         assert len(fields) >= 4
@@ -244,7 +244,7 @@ async def test_a_finished_guests_fields_leave_memory(app, hotel) -> None:
 # -- finding the booking fails -------------------------------------------------------------
 
 
-async def test_find_failures_are_explained_and_the_guest_can_go_on(app, hotel) -> None:
+async def test_find_failures_are_explained_and_the_guest_can_go_on(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         for code, message in [
@@ -260,7 +260,7 @@ async def test_find_failures_are_explained_and_the_guest_can_go_on(app, hotel) -
         assert guest.on("ConfirmPage")
 
 
-async def test_another_guests_code_without_their_name_tells_nothing(app, hotel) -> None:
+async def test_another_guests_code_without_their_name_tells_nothing(app, guest_hotel) -> None:
     """A made-up code, and the real codes of a cancelled, a checked-in and tomorrow's
     booking: one screen, each counted, no name, no date."""
     catalog = app.catalog
@@ -271,7 +271,7 @@ async def test_another_guests_code_without_their_name_tells_nothing(app, hotel) 
         for count, code in enumerate(["ZZ9999", "LH8356", "LH8471", "LH8533"], start=1):
             await guest.find(code, "Meier")
             assert guest.on("FindBookingPage")
-            assert hotel.gateway.counter("lookup:test-kiosk").failures == count
+            assert guest_hotel.gateway.counter("lookup:test-kiosk").failures == count
             seen.append(problem(app))
             for name in ("Claire", "Dubois", "Yuki", "Tanaka", "Lars", "Andersen", "13 June"):
                 assert name not in screen_text(app), (code, name)
@@ -280,7 +280,7 @@ async def test_another_guests_code_without_their_name_tells_nothing(app, hotel) 
                         f"{not_found} {catalog.plural('find.attempts_left', 1)}"]
 
 
-async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, hotel) -> None:
+async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, guest_hotel) -> None:
     """Today a surname and any adult's date of birth checked someone in."""
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
@@ -289,32 +289,32 @@ async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, hotel) -> 
             assert guest.on("FindBookingPage"), (code, name)
             assert "Jürgen" not in screen_text(app) and "nights" not in screen_text(app)
         assert not app.screen.query("#by-hand")
-        booking = hotel.gateway.booking("LH6144")
+        booking = guest_hotel.gateway.booking("LH6144")
         assert booking.status is BookingStatus.RESERVED and booking.identity is None
-        assert hotel.gateway.grants_of_booking("LH6144") == []
+        assert guest_hotel.gateway.grants_of_booking("LH6144") == []
 
 
-async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, hotel) -> None:
+async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7015")  # O'Brien: no date of birth on file
         assert guest.on("IdentityChoicePage") and not app.screen.query("#by-hand")
         assert shown(app, "Your booking has no date of birth on file")
-        await guest.scan(zone_for(hotel, "LH7015"))
-        assert guest.on("RoomPage") and hotel.gateway.booking("LH7015").identity.method == "mrz"
+        await guest.scan(zone_for(guest_hotel, "LH7015"))
+        assert guest.on("RoomPage") and guest_hotel.gateway.booking("LH7015").identity.method == "mrz"
 
 
-async def test_two_guests_of_one_name_are_asked_for_their_code(app, hotel) -> None:
-    other = demo.demo_bookings(hotel.today())[0]
+async def test_two_guests_of_one_name_are_asked_for_their_code(app, guest_hotel) -> None:
+    other = demo.demo_bookings(guest_hotel.today())[0]
     other.code, other.last_name, other.first_name = "LH9990", "Smith", "Jane"
-    with hotel.transaction() as db:
+    with guest_hotel.transaction() as db:
         db.add_bookings([other])
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("Smith", "")
         assert guest.on("FindBookingPage")
         assert problem(app) == app.catalog.t("find.failure.invalid_input")  # both, please
-        assert hotel.gateway.counter("lookup:test-kiosk").failures == 0
+        assert guest_hotel.gateway.counter("lookup:test-kiosk").failures == 0
         assert "John" not in screen_text(app) and "Jane" not in screen_text(app)
         await guest.find("LH8602", "Smith")
         assert guest.on("ConfirmPage") and shown(app, "John Smith") and not shown(app, "Jane")
@@ -323,7 +323,7 @@ async def test_two_guests_of_one_name_are_asked_for_their_code(app, hotel) -> No
 @pytest.mark.parametrize(("code", "part", "guest_name"), [("LH7262", "Weber", "Katrin Schmidt-Weber"),
                                                          ("LH7262", "schmidt", "Katrin Schmidt-Weber"),
                                                          ("LH8845", "Lorca", "Inés García Lorca")])
-async def test_any_part_of_a_double_surname_finds_it(app, hotel, code: str, part: str, guest_name: str) -> None:
+async def test_any_part_of_a_double_surname_finds_it(app, code: str, part: str, guest_name: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find(code, part)
@@ -331,9 +331,9 @@ async def test_any_part_of_a_double_surname_finds_it(app, hotel, code: str, part
 
 
 async def test_past_the_limit_a_growing_wait_and_the_next_guest_checks_in(
-    app, hotel, clock, idle_clock
+    app, guest_hotel, guest_clock, idle_clock
 ) -> None:
-    attempts = hotel.profile.lookup_attempts
+    attempts = guest_hotel.profile.lookup_attempts
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         for _ in range(attempts - 3):
@@ -346,26 +346,26 @@ async def test_past_the_limit_a_growing_wait_and_the_next_guest_checks_in(
         await guest.find("ZZ9999")
         assert guest.on("WaitPage") and shown(app, "You can try again in 0:30.")
         assert shown(app, "A colleague has been called") and shown(app, "Staff are on their way")
-        assert help_reasons(hotel) == ["lookup_locked"]
+        assert help_reasons(guest_hotel) == ["lookup_locked"]
         assert app.screen.query_one("#try-again").disabled and app.screen.query("#help")
         assert len(app.guest_screen.pages) == 2  # the earlier pages are closed
 
         # The guest leaves; the next one meets the rest of the wait, then the kiosk again.
-        await guest.walk_away(hotel.profile.idle_timeout)
+        await guest.walk_away(guest_hotel.profile.idle_timeout)
         assert guest.on("WelcomePage")
-        clock.advance(seconds=10)
+        guest_clock.advance(seconds=10)
         await guest.click("#check-in")
         assert guest.on("WaitPage") and shown(app, "You can try again in 0:20.")
-        clock.advance(seconds=20)
+        guest_clock.advance(seconds=20)
         app.guest_screen.page.count_down()  # the page's once-a-second timer
         await pilot.pause()
         assert shown(app, "You can try again now.") and not app.screen.query_one("#try-again").disabled
         await guest.click("#try-again")
         await guest.find("ZZ9999")  # one more failure: a longer wait
         assert guest.on("WaitPage") and shown(app, "You can try again in 1:00.")
-        assert help_reasons(hotel) == ["lookup_locked"]  # staff were called once
+        assert help_reasons(guest_hotel) == ["lookup_locked"]  # staff were called once
 
-        clock.advance(minutes=1)
+        guest_clock.advance(minutes=1)
         app.guest_screen.page.count_down()
         await pilot.pause()
         await guest.click("#try-again")
@@ -376,15 +376,15 @@ async def test_past_the_limit_a_growing_wait_and_the_next_guest_checks_in(
 # -- proving identity fails ----------------------------------------------------------------
 
 
-async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, hotel) -> None:
+async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
-        for _ in range(hotel.profile.identity_attempts + 1):
+        for _ in range(guest_hotel.profile.identity_attempts + 1):
             await guest.scan("P<UTOHELLO\nWORLD")
             assert guest.on("ScanPage") and shown(app, "We could not read the document. Please scan it again")
             assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
-        await guest.scan(zone_for(hotel, "LH6144"))
+        await guest.scan(zone_for(guest_hotel, "LH6144"))
         assert guest.on("RoomPage")
 
 
@@ -397,15 +397,15 @@ async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, hotel)
     ],
     ids=["expired", "other_name", "other_birth_date"],
 )
-async def test_a_refused_document_then_hand_entry_gets_no_key(app, hotel, document, message) -> None:
+async def test_a_refused_document_then_hand_entry_gets_no_key(app, guest_hotel, document, message) -> None:
     """Today: an expired passport refused, then Back, then hand entry checked the guest in."""
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")  # Weiß: date of birth on file, so hand entry is offered
-        await guest.scan(zone_for(hotel, "LH7388", **document))
+        await guest.scan(zone_for(guest_hotel, "LH7388", **document))
         assert guest.on("LockedPage") and shown(app, message)
         assert shown(app, "Your check-in now waits for a colleague") and shown(app, "Staff are on their way")
-        assert help_reasons(hotel) == ["document_refused"]
+        assert help_reasons(guest_hotel) == ["document_refused"]
         assert not app.screen.query_one("#back").display  # no way back to hand entry
         await pilot.press("escape")
         await pilot.pause()
@@ -415,27 +415,27 @@ async def test_a_refused_document_then_hand_entry_gets_no_key(app, hotel, docume
         await guest.click("#start-over")
         await guest.find("LH7388")
         assert guest.on("LockedPage")
-        other = CheckInSession(hotel)
+        other = CheckInSession(guest_hotel)
         other.find("LH7388", "Weiß")
         assert other.identify_by_hand("1980-05-17", "4711").failure is Failure.LOCKED
-        booking = hotel.gateway.booking("LH7388")
+        booking = guest_hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.RESERVED and booking.identity is None and booking.locked
-        assert hotel.gateway.grants_of_booking("LH7388") == []
+        assert guest_hotel.gateway.grants_of_booking("LH7388") == []
 
 
-async def test_a_guest_under_age_is_helped_by_staff_at_once(app, hotel) -> None:
+async def test_a_guest_under_age_is_helped_by_staff_at_once(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7015")
-        await guest.scan(zone_for(hotel, "LH7015", birth=date(2010, 1, 1)))
+        await guest.scan(zone_for(guest_hotel, "LH7015", birth=date(2010, 1, 1)))
         assert guest.on("LockedPage") and shown(app, "Guests under 18 check in with a colleague.")
         assert shown(app, "There is no need to try again") and shown(app, "Staff are on their way")
-        assert help_reasons(hotel) == ["too_young"]
+        assert help_reasons(guest_hotel) == ["too_young"]
         assert not app.screen.query("#scan") and not app.screen.query_one("#back").display
-        assert hotel.gateway.booking("LH7015").locked
+        assert guest_hotel.gateway.booking("LH7015").locked
 
 
-async def test_mistyped_details_say_what_to_do(app, hotel) -> None:
+async def test_mistyped_details_say_what_to_do(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
@@ -443,23 +443,23 @@ async def test_mistyped_details_say_what_to_do(app, hotel) -> None:
         assert shown(app, "Please enter your date of birth as DD.MM.YYYY")
         await guest.by_hand("17.05.1980", "47")
         assert guest.on("HandEntryPage") and shown(app, "exactly 4 letters or digits")
-        assert hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
+        assert guest_hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
 
 
-async def test_identity_failures_lock_the_booking_and_call_staff(app, hotel) -> None:
+async def test_identity_failures_lock_the_booking_and_call_staff(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
         await guest.by_hand("01.01.1980")
         assert shown(app, "2 more tries")
-        for _ in range(hotel.profile.identity_attempts - 1):
+        for _ in range(guest_hotel.profile.identity_attempts - 1):
             await guest.by_hand("01.01.1980")
         assert guest.on("LockedPage")
-        assert hotel.gateway.booking("LH7388").locked
-        assert help_reasons(hotel) == ["identity_locked"]
+        assert guest_hotel.gateway.booking("LH7388").locked
+        assert help_reasons(guest_hotel) == ["identity_locked"]
 
 
-async def test_back_goes_where_it_is_safe(app, hotel) -> None:
+async def test_back_goes_where_it_is_safe(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH4821")
@@ -483,34 +483,34 @@ async def test_back_goes_where_it_is_safe(app, hotel) -> None:
 # -- help, idle, language, quitting --------------------------------------------------------
 
 
-async def test_help_calls_staff_once_and_says_they_are_coming(app, hotel) -> None:
+async def test_help_calls_staff_once_and_says_they_are_coming(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH4821")
         assert not shown(app, "Staff are on their way")
         await guest.click("#help")
         assert shown(app, "Staff are on their way")
-        requests = hotel.help.requests()
+        requests = guest_hotel.help.requests()
         assert [(r.reason, r.booking) for r in requests] == [("guest", "LH4821")]
         await pilot.press("f1")
         await guest.click("#yes")
-        assert shown(app, "Staff are on their way") and len(hotel.help.requests()) == 1
+        assert shown(app, "Staff are on their way") and len(guest_hotel.help.requests()) == 1
 
 
-async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, hotel, idle_clock):
+async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, guest_hotel, idle_clock):
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.click("#help")
         await guest.click("#language-de")
-        assert shown(app, "Unser Team ist unterwegs") and help_reasons(hotel) == ["guest"]
-        await guest.walk_away(hotel.profile.idle_timeout - 1)
+        assert shown(app, "Unser Team ist unterwegs") and help_reasons(guest_hotel) == ["guest"]
+        await guest.walk_away(guest_hotel.profile.idle_timeout - 1)
         assert shown(app, "Unser Team ist unterwegs")  # no countdown: nothing private here
         await guest.walk_away(1)
         assert shown(app, "Check in") and not shown(app, "Staff are on their way")
 
 
-async def test_idle_guest_is_warned_then_forgotten(app, hotel, idle_clock) -> None:
-    profile = hotel.profile
+async def test_idle_guest_is_warned_then_forgotten(app, guest_hotel, idle_clock) -> None:
+    profile = guest_hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.to_door_code("LH7388", "17.05.1980")
@@ -534,10 +534,10 @@ async def test_idle_guest_is_warned_then_forgotten(app, hotel, idle_clock) -> No
 
 
 async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
-    app, hotel, idle_clock
+    app, guest_hotel, idle_clock
 ) -> None:
     """The door code page is built while the guest reads their room; forgotten with the rest."""
-    profile = hotel.profile
+    profile = guest_hotel.profile
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.to_room("LH7388", "17.05.1980")
@@ -552,17 +552,17 @@ async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
         assert not app.guest_screen.query("DoorCodePage") and not app.guest_screen.query("Digits")
 
 
-async def test_a_click_also_keeps_the_session(app, hotel, idle_clock) -> None:
+async def test_a_click_also_keeps_the_session(app, guest_hotel, idle_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.find("LH4821")
-        idle_clock.advance(hotel.profile.idle_timeout - 1)
+        idle_clock.advance(guest_hotel.profile.idle_timeout - 1)
         await guest.click("#no")
         await guest.walk_away(1)
         assert guest.on("FindBookingPage")
 
 
-async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None:
+async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
@@ -585,7 +585,7 @@ async def test_language_switch_mid_flow_changes_every_screen(app, hotel) -> None
         assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
 
 
-async def test_language_switched_on_the_room_page_reaches_the_door_code(app, hotel) -> None:
+async def test_language_switched_on_the_room_page_reaches_the_door_code(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.to_room("LH7388", "17.05.1980")
@@ -596,7 +596,7 @@ async def test_language_switched_on_the_room_page_reaches_the_door_code(app, hot
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
 
 
-async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:
+async def test_quit_keys_and_the_command_palette_do_nothing(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH4821")
@@ -607,7 +607,7 @@ async def test_quit_keys_and_the_command_palette_do_nothing(app, hotel) -> None:
         assert not app.use_command_palette and app.return_code is None
 
 
-async def test_done_screen_closes_by_itself_without_a_warning(app, hotel, idle_clock) -> None:
+async def test_done_screen_closes_by_itself_without_a_warning(app, idle_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.to_door_code("LH4821", "12.08.1974")
@@ -619,7 +619,7 @@ async def test_done_screen_closes_by_itself_without_a_warning(app, hotel, idle_c
         assert guest.on("WelcomePage") and app.session is None and session.keys == ()
 
 
-async def test_small_terminal_still_shows_the_whole_qr_code(app, hotel) -> None:
+async def test_small_terminal_still_shows_the_whole_qr_code(app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         guest = Guest(pilot)
         await guest.to_door_code("LH4821", "12.08.1974")
@@ -667,9 +667,9 @@ def disk_fills_up_during(monkeypatch, owner, name: str, data_file) -> dict[str, 
 
 
 async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_later(
-    app, hotel
+    app, guest_hotel
 ) -> None:
-    data_file = hotel.data_dir.database
+    data_file = guest_hotel.data_dir.database
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
@@ -683,8 +683,8 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
             assert shown(app, "Nothing was lost. Please ask at the front desk")
             assert str(data_file.parent) not in screen_text(app)  # file names are for staff
             assert data_file.read_bytes() == seen["before"]
-            assert hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
-            assert hotel.gateway.grants_of_booking("LH7388") == []
+            assert guest_hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
+            assert guest_hotel.gateway.grants_of_booking("LH7388") == []
             await guest.click("#language-de")
             assert shown(app, "Bei uns ist etwas schiefgegangen")
             await guest.click("#language-en")
@@ -694,13 +694,13 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
         assert guest.on("HandEntryPage")
         await guest.click("#check-details")
         assert guest.on("RoomPage")
-        booking = hotel.gateway.booking("LH7388")
+        booking = guest_hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and booking.identity.method == "hand"
         await guest.click("#show-key")
         assert app.screen.query_one("#pin").value == app.session.keys[0].pin
 
 
-async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app, hotel) -> None:
+async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app) -> None:
     """Help on the room page with a full disk: the trouble page comes and goes, and the
     door code page built meanwhile still shows the guest's PIN."""
     async with app.run_test(size=SIZE) as pilot:
@@ -717,7 +717,7 @@ async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app
         assert guest.on("DoorCodePage") and app.screen.query_one("#pin").value == pin != ""
 
 
-async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, hotel) -> None:
+async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
@@ -728,12 +728,12 @@ async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, hote
         await guest.click("#try-again")
         await guest.click("#check-details")
         assert guest.on("RoomPage")
-        assert hotel.gateway.booking("LH7388").identity is not None
+        assert guest_hotel.gateway.booking("LH7388").identity is not None
 
 
 @pytest.mark.parametrize("trouble", ["full disk", "read-only data folder"], ids=["enospc", "erofs"])
-async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, hotel, trouble: str) -> None:
-    data_file = hotel.data_dir.database
+async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, guest_hotel, trouble: str) -> None:
+    data_file = guest_hotel.data_dir.database
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH4821")
@@ -753,9 +753,9 @@ async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, hotel, trouble
             assert shown(
                 app, "We could not call a colleague from here. Please go to the front desk."
             )
-            assert data_file.read_bytes() == before and hotel.help.requests() == []
+            assert data_file.read_bytes() == before and guest_hotel.help.requests() == []
 
         await guest.click("#help")
-        assert shown(app, "Staff are on their way") and help_reasons(hotel) == ["guest"]
+        assert shown(app, "Staff are on their way") and help_reasons(guest_hotel) == ["guest"]
         await guest.click("#start-over")
         assert guest.on("WelcomePage") and app.session is None

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
-from conftest import Guest
 
+from helpers import Guest
 from kiosk import demo
 
 SIZE = (100, 30)

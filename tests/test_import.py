@@ -11,19 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    TODAY,
-    check_in,
-    clock,
-    events,
-    furnish,
-    hotel,
-    ready,
-    reopen,
-    root,
-    set_profile,
-)
 
+from helpers import TODAY, check_in, events, furnish, ready, reopen, set_profile
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
@@ -57,8 +46,10 @@ EXPECTED = {
                    rooms=1, adults=1, children=0, date_of_birth=date(1990, 12, 24), nationality="VNM",
                    email="lan@example.vn", status=BookingStatus.CANCELLED),
 }
-ROOMS_CSV = "number,floor,type,status,features\n101,1,double,clean,\n102,1,double,inspected,balcony;courtyard\n" \
-            "103,1,double,dirty,\n104,1,single,out_of_order,\n201,2,double,,\nb01,-1,junior_suite,clean,sauna\n"
+ROOMS_CSV = (
+    "number,floor,type,status,features\n101,1,double,clean,\n102,1,double,inspected,balcony;courtyard\n"
+    "103,1,double,dirty,\n104,1,single,out_of_order,\n201,2,double,,\nb01,-1,junior_suite,clean,sauna\n"
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -234,7 +225,7 @@ def test_a_missing_column_changes_nothing_and_is_named(hotel: Hotel, tmp_path: P
 
 
 def test_a_row_with_more_values_than_columns(hotel: Hotel, tmp_path: Path) -> None:
-    with pytest.raises(ImportFileError, match="line 4.*more values than columns"):
+    with pytest.raises(ImportFileError, match=r"line 4.*more values than columns"):
         import_bookings(hotel, bookings_csv(tmp_path, [ROWS[0], ROWS[1], ROWS[2] + ",extra"]))
     assert hotel.gateway.bookings() == []
 
@@ -551,11 +542,9 @@ def test_cli_import_error_exits_non_zero_and_names_line_and_column(root: Path, t
 
 def test_cli_imported_guest_can_check_in(root: Path, tmp_path: Path) -> None:
     """The path an operator takes: import rooms and today's arrivals, then the kiosk finds them."""
-    today = date.today()
     run(root, "import", "rooms", str(write(tmp_path / "rooms.csv", ROOMS_CSV)))
+    # Today in the hotel's time zone, as the command line sees it (not the machine's date).
+    today = open_hotel(DataDir(root)).today()
     row = f"LH2001,Nguyễn,Lan,{today},{today + timedelta(days=1)},double,,,,,,,"
     assert run(root, "import", "bookings", str(bookings_csv(tmp_path, [row]))).exit_code == 0
-    from kiosk.datadir import DataDir
-    from kiosk.hotel import open_hotel
-
     assert isinstance(CheckInSession(open_hotel(DataDir(root))).find("LH2001", "nguyen"), Found)

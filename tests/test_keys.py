@@ -8,31 +8,27 @@ import hashlib
 import hmac
 import re
 import stat
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import qrcode
 import qrcode.util
 from click.testing import CliRunner
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
+
+from helpers import (
     AGENT,
     MANAGER,
     booking,
     check_in,
-    clock,
     data_files,
-    demo_hotel,
     events,
     furnish,
-    hotel,
     ready,
     reopen,
-    root,
     set_profile,
     zone,
 )
-
 from kiosk import demo, keys
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
@@ -312,14 +308,6 @@ def test_a_truncated_secret_refuses_to_start(hotel: Hotel) -> None:
 
 
 # -- the door side on the command line ------------------------------------------------------
-
-
-@pytest.fixture
-def real_time_house(root: Path) -> Hotel:
-    """The demo on today's real date: the CLI's Hotel uses the system clock."""
-    hotel = open_hotel(DataDir(root), kiosk_id="k1")
-    demo.seed(hotel)
-    return hotel
 
 
 def verify(root: Path, room: str, code: str):

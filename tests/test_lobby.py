@@ -6,21 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    MANAGER,
-    TODAY,
-    at_identify,
-    booking,
-    check_in,
-    clock,
-    demo_hotel,
-    events,
-    furnish,
-    hotel,
-    root,
-)
 
+from helpers import AGENT, MANAGER, TODAY, at_identify, booking, check_in, events, furnish
 from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock

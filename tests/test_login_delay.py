@@ -9,8 +9,8 @@ import bisect
 from datetime import datetime, timedelta
 
 import pytest
-from core_helpers import NOW, events, hotel, reopen, root  # noqa: F401  (fixtures are used by name)
 
+from helpers import NOW, events, reopen
 from kiosk.assets import asset_path
 from kiosk.attempts import FailureWindow
 from kiosk.clock import FixedClock
@@ -23,11 +23,6 @@ WRONG = "000000"
 # The README's "For staff" section states these figures for the shipped hotel.toml.
 MOST_IN_ANY_HOUR = 24
 MOST_IN_A_DAY = 330
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
 
 
 @pytest.fixture

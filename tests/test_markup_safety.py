@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import Guest, shown
-from staff_helpers import Ticks, give_reason, kiosk_app, override, pick_rooms, type_pin
 
 from kiosk import lobby
+from helpers import Guest, IdleClock, give_reason, kiosk_app, override, pick_rooms, shown, type_pin
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room, RoomStatus
@@ -37,10 +36,10 @@ SIZE = (160, 50)
 
 
 @pytest.fixture
-def marked(hotel: Hotel) -> Hotel:
+def marked(guest_hotel: Hotel) -> Hotel:
     """The demo house with markup in the profile's texts, one such guest and room, and a
     staff member with such a name."""
-    profile = hotel.data_dir.profile
+    profile = guest_hotel.data_dir.profile
     text = profile.read_text(encoding="utf-8")
     for line, value in (
         ('name = "Hotel Lindenhof"', HOTEL_NAME),
@@ -51,7 +50,7 @@ def marked(hotel: Hotel) -> Hotel:
         assert line in text
         text = text.replace(line, f'{line.split(" = ")[0]} = "{value}"')
     profile.write_text(text, encoding="utf-8")
-    marked = open_hotel(hotel.data_dir, clock=hotel.clock, kiosk_id="test-kiosk")
+    marked = open_hotel(guest_hotel.data_dir, clock=guest_hotel.clock, kiosk_id="test-kiosk")
     today = marked.today()
     guest = Booking(CODE, LAST, FIRST, today, today + timedelta(days=1), ROOM_TYPE,
                     date_of_birth=today.replace(year=today.year - 40))
@@ -99,7 +98,7 @@ async def test_every_staff_tab_and_dialog_shows_data_as_plain_text(marked: Hotel
     session.confirm()
     marked.help.request(Actor("guest"), HELP_REASON, CODE)
     lobby.set_room_status(marked, STAFF, "101", RoomStatus.INSPECTED, ROOM_REASON)
-    app = kiosk_app(marked, Ticks(), session)
+    app = kiosk_app(marked, IdleClock(), session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await pilot.pause()

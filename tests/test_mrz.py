@@ -161,7 +161,7 @@ CHECK_DIGITS = [
 ]
 
 
-@pytest.mark.parametrize("zone, line, pos, field", CHECK_DIGITS)
+@pytest.mark.parametrize(("zone", "line", "pos", "field"), CHECK_DIGITS)
 def test_each_check_digit_off_by_one_is_rejected(zone, line, pos, field):
     with pytest.raises(MrzError) as err:
         parse_mrz(_bumped(zone, line, pos), today=TODAY)
@@ -185,7 +185,7 @@ TD1_LINES = TD1_UTO.split("\n")
     "",
     "  \n\t\n",
     TD3_LINES[0],                                   # one line of 44
-    "\n".join(TD1_LINES + [TD1_LINES[2]]),          # four lines
+    "\n".join([*TD1_LINES, TD1_LINES[2]]),          # four lines
     TD3_LINES[0][:-1] + "\n" + TD3_LINES[1],        # 43 + 44
     TD3_LINES[0][:-1] + "\n" + TD3_LINES[1][:-1],   # 2 x 43
     TD3_LINES[0][:36] + "\n" + TD3_LINES[1],        # 36 + 44
@@ -244,7 +244,7 @@ def test_single_line_for_td1_and_td2(zone):
 
 # --- centuries ---------------------------------------------------------------
 
-@pytest.mark.parametrize("dob, today, expected", [
+@pytest.mark.parametrize(("dob", "today", "expected"), [
     ("740812", TODAY, date(1974, 8, 12)),
     ("200101", TODAY, date(2020, 1, 1)),
     ("250601", TODAY, date(2025, 6, 1)),    # born today: not in the future
@@ -258,7 +258,7 @@ def test_date_of_birth_century(dob, today, expected):
     assert parse_mrz(td3(dob=dob), today=today).date_of_birth == expected
 
 
-@pytest.mark.parametrize("expiry, today, expected", [
+@pytest.mark.parametrize(("expiry", "today", "expected"), [
     ("300101", TODAY, date(2030, 1, 1)),
     ("120415", TODAY, date(2012, 4, 15)),
     ("750101", TODAY, date(2075, 1, 1)),    # exactly 50 years on: still 20YY
@@ -285,7 +285,7 @@ def test_names_with_filler_become_spaces():
 
 # --- transliteration and surname matching -------------------------------------
 
-@pytest.mark.parametrize("name, expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("Müller", "MUELLER"), ("Weiß", "WEISS"), ("WEISS", "WEISS"),
     ("O'Brien", "OBRIEN"), ("O’Brien", "OBRIEN"), ("O`Brien", "OBRIEN"),
     ("Smith-Jones", "SMITH<JONES"), ("Smith Jones", "SMITH<JONES"),
@@ -303,7 +303,7 @@ def test_transliterate(name, expected):
 LONG = "Wolfeschlegelsteinhausenbergerdorff"   # 35 letters
 
 
-@pytest.mark.parametrize("booking, mrz, expected", [
+@pytest.mark.parametrize(("booking", "mrz", "expected"), [
     ("Müller", "MUELLER", True),
     ("Müller", "MULLER", True),
     ("müller", "mueller", True),

@@ -8,6 +8,7 @@ you work; `.ci/run` runs everything).
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import random
@@ -18,29 +19,16 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
-    AGENT,
-    MANAGER,
-    NOW,
-    TODAY,
-    booking,
-    clock,
-    demo_hotel,
-    furnish,
-    hotel,
-    reopen,
-    root,
-    set_profile,
-    zone,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import demo, importer, keys
+from helpers import MANAGER, NOW, TODAY, booking, furnish, reopen, zone
+from kiosk import importer, keys
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
@@ -230,7 +218,8 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
     printed = read_log(log)
     checked_in = {code for code, stay in state["bookings"].items() if stay.status is BookingStatus.CHECKED_IN}
     assert len(printed["checked_in"]) >= kills - stalled, "a check-in reported before each free kill"
-    print(f"{kills} kills, {mid_write} inside a write, {len(printed['checked_in'])} check-ins returned")
+    returned = len(printed["checked_in"])
+    print(f"{kills} kills, {mid_write} inside a write, {returned} check-ins returned")
     assert set(printed["checked_in"]) <= checked_in
     # Each check-in and each key is in the trail exactly once, and nothing else is.
     events = trail(final)
@@ -322,7 +311,7 @@ def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp
     assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(checked_in)
     # ...and the kiosks really took turns at the file (tests/lockstep.py keeps them in step).
     turns = [e["kiosk"] for e in events if e["action"] == "rooms_assigned"]
-    assert sum(a != b for a, b in zip(turns, turns[1:], strict=False)) >= 20, turns
+    assert sum(a != b for a, b in itertools.pairwise(turns)) >= 20, turns
 
     # Help requests and staff actions of one process are seen by every other one.
     staff = reports["k0"]["staff_did"]
@@ -357,7 +346,7 @@ def mutate(rng: random.Random, text: str) -> str:
     if choice == 0:
         return text[:at]
     if choice == 1:
-        return text[:at] + rng.choice(NASTY + ["A", "0", "<", "\n"]) + text[at:]
+        return text[:at] + rng.choice([*NASTY, "A", "0", "<", "\n"]) + text[at:]
     if choice == 2:
         return text[:at] + text[at + 1:]
     if choice == 3:
@@ -555,7 +544,7 @@ def test_indexes_follow_any_sequence_of_writes(tmp_path: Path) -> None:
     def assert_matches_scan() -> None:
         docs = store.snapshot().table("t").all()
 
-        def ids(found) -> list[int]:  # noqa: ANN001
+        def ids(found) -> list[int]:
             return [d.doc_id for d in found]
 
         for tag in tags:
@@ -576,36 +565,27 @@ def test_indexes_follow_any_sequence_of_writes(tmp_path: Path) -> None:
     @HYPOTHESIS
     @given(steps=st.lists(st.tuples(step, st.integers(0, 30)), max_size=12), fail=st.booleans())
     def probe(steps, fail: bool) -> None:
-        with pytest.raises(RuntimeError) if fail else _nothing():
-            with store.transaction() as db:
-                t = db.table("t")
-                for (action, value), pick in steps:
-                    ids = [d.doc_id for d in t.all()]
-                    target = [ids[pick % len(ids)]] if ids else []
-                    if action == "insert":
-                        t.insert(value)
-                    elif action == "update" and target:
-                        t.update(value, doc_ids=target)
-                    elif action == "remove" and target:
-                        t.remove(doc_ids=target)
-                    elif action == "upsert":
-                        t.upsert({**value, "name": "x"}, lambda d: d.get("name") == "x")
-                    elif action == "truncate" and pick % 5 == 0:
-                        t.truncate()
-                    assert_matches_scan()
-                if fail:
-                    raise RuntimeError("rolled back")
+        with pytest.raises(RuntimeError) if fail else nullcontext(), store.transaction() as db:
+            t = db.table("t")
+            for (action, value), pick in steps:
+                ids = [d.doc_id for d in t.all()]
+                target = [ids[pick % len(ids)]] if ids else []
+                if action == "insert":
+                    t.insert(value)
+                elif action == "update" and target:
+                    t.update(value, doc_ids=target)
+                elif action == "remove" and target:
+                    t.remove(doc_ids=target)
+                elif action == "upsert":
+                    t.upsert({**value, "name": "x"}, lambda d: d.get("name") == "x")
+                elif action == "truncate" and pick % 5 == 0:
+                    t.truncate()
+                assert_matches_scan()
+            if fail:
+                raise RuntimeError("rolled back")
         assert_matches_scan()
 
     probe()
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return False
 
 
 # -------------------------------------------------------------------------- 4. brute force
@@ -704,7 +684,7 @@ def _failing(real, code: int, only_tmp: bool):
     return fake
 
 
-@pytest.mark.parametrize("name, code, only_tmp", [
+@pytest.mark.parametrize(("name", "code", "only_tmp"), [
     ("replace", errno.ENOSPC, True),
     ("replace", errno.EROFS, True),
     ("fsync", errno.ENOSPC, False),
@@ -762,7 +742,7 @@ def test_a_full_disk_while_moving_audit_events_out_is_a_storage_error(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "write", half_then_full)
-    with pytest.raises(StorageError, match="audit.jsonl"):
+    with pytest.raises(StorageError, match=r"audit\.jsonl"):
         session.check_in()
     monkeypatch.setattr(os, "write", real_write)
     assert demo_hotel.data_dir.database.read_bytes() == before

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from core_helpers import NOW, clock, root  # noqa: F401  (fixtures are used by name)
 from test_pressure import check_consistency, house, open_at, trail
 
+from helpers import NOW
 from kiosk.clock import FixedClock
 from kiosk.models import BookingStatus
 
@@ -178,5 +178,6 @@ def test_four_kiosks_killed_at_random_lose_no_check_in_and_audit_each_action_onc
     assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(checked_in)
     issued = Counter(e["detail"]["grant"] for e in events if e["action"] == "key_issued")
     assert issued == Counter(grant["id"] for grant in state["grants"])
-    print(f"{landed} kills over {sum(k.lives for k in kiosks)} lives, {len(actions)} actions returned, "
+    lives = sum(k.lives for k in kiosks)
+    print(f"{landed} kills over {lives} lives, {len(actions)} actions returned, "
           f"{len(returned)} check-ins returned, {len(checked_in)} in the file")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from core_helpers import clock, root  # noqa: F401  (fixtures are used by name)
 
 from kiosk.assets import asset_path
 from kiosk.cli import cli

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from conftest import Guest
 from PIL import Image
 
+from helpers import Guest
 from kiosk import cli
 from kiosk.hotel import open_hotel
 
@@ -63,7 +63,7 @@ def door_verify(monkeypatch, hotel, room: str, code: str) -> int:
 
 
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)])
-async def test_qr_on_screen_opens_the_door(app, hotel, monkeypatch, size) -> None:
+async def test_qr_on_screen_opens_the_door(app, guest_hotel, monkeypatch, size) -> None:
     async with app.run_test(size=size) as pilot:
         await Guest(pilot).to_door_code("LH4821", "12.08.1974")
         (key,) = app.session.keys
@@ -78,7 +78,7 @@ async def test_qr_on_screen_opens_the_door(app, hotel, monkeypatch, size) -> Non
         assert modules_on_screen(app) == modules
 
     room = key.room.number
-    assert hotel.door.verify(room, token).opens
-    assert door_verify(monkeypatch, hotel, room, token) == 0
+    assert guest_hotel.door.verify(room, token).opens
+    assert door_verify(monkeypatch, guest_hotel, room, token) == 0
     other_room = "204" if room != "204" else "205"
-    assert door_verify(monkeypatch, hotel, other_room, token) == 1
+    assert door_verify(monkeypatch, guest_hotel, other_room, token) == 1

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import Guest, shown
 
+from helpers import Guest, shown
 from kiosk import cli
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.storage import CorruptDataError
@@ -33,14 +33,14 @@ def reopen(hotel: Hotel) -> Hotel:
     return open_hotel(hotel.data_dir, clock=hotel.clock, kiosk_id="test-kiosk")
 
 
-def test_a_mistyped_field_stops_the_start_naming_record_and_field(hotel: Hotel) -> None:
-    doc_id = edit_record(hotel, "bookings", "code", "LH6144", arrival=20260612)
+def test_a_mistyped_field_stops_the_start_naming_record_and_field(guest_hotel: Hotel) -> None:
+    doc_id = edit_record(guest_hotel, "bookings", "code", "LH6144", arrival=20260612)
 
     with pytest.raises(CorruptDataError) as refused:
-        reopen(hotel)
+        reopen(guest_hotel)
 
     message = str(refused.value)
-    assert str(hotel.data_dir.database) in message
+    assert str(guest_hotel.data_dir.database) in message
     assert f"table 'bookings' record {doc_id} (code LH6144)" in message
     assert "'arrival' must be a date (YYYY-MM-DD), not a number" in message
     assert "20260612" not in message and "Müller" not in message
@@ -56,34 +56,34 @@ def test_a_mistyped_field_stops_the_start_naming_record_and_field(hotel: Hotel) 
         ("bookings", "code", "LH4821", {"date_of_birth": "12.08.1974"}, "'date_of_birth' must be a date"),
     ],
 )
-def test_each_kind_of_mistake_is_named(hotel, table, key, code, fields, problem) -> None:
-    edit_record(hotel, table, key, code, **fields)
+def test_each_kind_of_mistake_is_named(guest_hotel, table, key, code, fields, problem) -> None:
+    edit_record(guest_hotel, table, key, code, **fields)
     with pytest.raises(CorruptDataError, match=problem):
-        reopen(hotel)
+        reopen(guest_hotel)
 
 
-def test_a_missing_required_field_is_named(hotel: Hotel) -> None:
-    path = hotel.data_dir.database
+def test_a_missing_required_field_is_named(guest_hotel: Hotel) -> None:
+    path = guest_hotel.data_dir.database
     data = json.loads(path.read_text(encoding="utf-8"))
     doc_id, doc = next((key, doc) for key, doc in data["bookings"].items() if doc["code"] == "LH4821")
     del doc["departure"]
     path.write_text(json.dumps(data), encoding="utf-8")
 
     with pytest.raises(CorruptDataError, match=f"record {doc_id} \\(code LH4821\\): has no 'departure'"):
-        reopen(hotel)
+        reopen(guest_hotel)
 
 
-def test_a_bad_record_written_by_another_process_is_refused_on_re_read(hotel: Hotel) -> None:
-    assert hotel.gateway.booking("LH4821") is not None
-    edit_record(hotel, "bookings", "code", "LH6144", departure=["2026-06-14"])
+def test_a_bad_record_written_by_another_process_is_refused_on_re_read(guest_hotel: Hotel) -> None:
+    assert guest_hotel.gateway.booking("LH4821") is not None
+    edit_record(guest_hotel, "bookings", "code", "LH6144", departure=["2026-06-14"])
 
     with pytest.raises(CorruptDataError, match="'departure' must be a date"):
-        hotel.gateway.booking("LH4821")
+        guest_hotel.gateway.booking("LH4821")
 
 
-async def test_a_guest_meets_a_calm_page_not_a_traceback(app, hotel: Hotel) -> None:
+async def test_a_guest_meets_a_calm_page_not_a_traceback(app, guest_hotel: Hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        edit_record(hotel, "bookings", "code", "LH6144", arrival=20260612)
+        edit_record(guest_hotel, "bookings", "code", "LH6144", arrival=20260612)
         guest = Guest(pilot)
         await guest.click("#check-in")  # the first read of the data since the edit
 
@@ -91,10 +91,10 @@ async def test_a_guest_meets_a_calm_page_not_a_traceback(app, hotel: Hotel) -> N
         assert shown(app, "Something went wrong on our side") and not shown(app, "Müller")
 
 
-def test_the_command_line_names_the_record_without_a_traceback(hotel: Hotel) -> None:
-    edit_record(hotel, "bookings", "code", "LH6144", arrival=20260612)
+def test_the_command_line_names_the_record_without_a_traceback(guest_hotel: Hotel) -> None:
+    edit_record(guest_hotel, "bookings", "code", "LH6144", arrival=20260612)
 
-    result = CliRunner().invoke(cli.cli, ["--data-dir", str(hotel.data_dir.root), "bookings"])
+    result = CliRunner().invoke(cli.cli, ["--data-dir", str(guest_hotel.data_dir.root), "bookings"])
 
     assert result.exit_code == 1
     assert "record" in result.output and "'arrival' must be a date" in result.output
@@ -102,7 +102,7 @@ def test_the_command_line_names_the_record_without_a_traceback(hotel: Hotel) -> 
 
 
 def test_a_bad_record_seen_in_the_middle_of_a_command_is_a_message(
-    hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    guest_hotel: Hotel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     """Opened fine, then another process writes a bad record before the command reads it."""
     opened = cli.open_hotel
@@ -113,7 +113,7 @@ def test_a_bad_record_seen_in_the_middle_of_a_command_is_a_message(
         return fresh
 
     monkeypatch.setattr(cli, "open_hotel", open_then_edited)
-    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(hotel.data_dir.root), "bookings"])
+    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
 

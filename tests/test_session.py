@@ -8,27 +8,22 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from core_helpers import (  # noqa: F401  (fixtures are used by name)
+from helpers import (
     AGENT,
     MANAGER,
     TODAY,
     at_identify,
     booking,
     check_in,
-    clock,
     data_files,
-    demo_hotel,
     events,
     found,
     furnish,
-    hotel,
     ready,
     reopen,
-    root,
     set_profile,
     zone,
 )
-
 from kiosk import demo, lobby
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
@@ -117,7 +112,8 @@ def test_once_code_and_name_match_the_guest_hears_what_is_the_matter(demo_hotel:
 
 def test_a_stay_that_is_over_is_the_wrong_day(hotel: Hotel) -> None:
     furnish(hotel, bookings=[booking("OLD123", arrival=TODAY - timedelta(days=3), nights=3)])
-    assert CheckInSession(hotel).find("OLD123", "Meyer") == Rejected(Failure.WRONG_DAY, arrival=TODAY - timedelta(days=3))
+    wrong_day = Rejected(Failure.WRONG_DAY, arrival=TODAY - timedelta(days=3))
+    assert CheckInSession(hotel).find("OLD123", "Meyer") == wrong_day
 
 
 def test_empty_or_junk_input_is_invalid_and_not_counted(demo_hotel: Hotel) -> None:
@@ -146,7 +142,8 @@ def test_past_the_limit_the_kiosk_waits_longer_each_time_and_calls_staff_once(
     # do not count; nothing says whether they were right.
     for session in (CheckInSession(demo_hotel), CheckInSession(reopen(demo_hotel))):
         assert session.waiting_until() == clock.current + timedelta(seconds=30)
-        assert session.find("LH4821", "Eriksson") == Rejected(Failure.TOO_MANY_TRIES, wait_until=outcomes[-1].wait_until)
+        waits = Rejected(Failure.TOO_MANY_TRIES, wait_until=outcomes[-1].wait_until)
+        assert session.find("LH4821", "Eriksson") == waits
         assert session.step is Step.FIND
 
     waits = []
@@ -429,7 +426,7 @@ def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
 
 
 def test_two_room_booking_gets_two_rooms_and_two_keys(demo_hotel: Hotel) -> None:
-    session, result = check_in(demo_hotel, "LH5930")
+    _, result = check_in(demo_hotel, "LH5930")
     numbers = [key.room.number for key in result.keys]
     assert len(set(numbers)) == 2
     assert all(key.room.type == "double" for key in result.keys)
@@ -509,7 +506,7 @@ def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch
         return real_issue(*args, **kwargs)
 
     monkeypatch.setattr(demo_hotel.grants, "issue", failing_issue)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="door system hiccup"):
         session.check_in()
     assert data_files(demo_hotel.data_dir.root)["kiosk.json"] == before
     for view in (demo_hotel, reopen(demo_hotel)):
@@ -662,7 +659,9 @@ def td1_zone(surname: str, given: str, *, state: str, number: str, birth: date, 
 
     top = f"ID{state:<<3}{number:<<9}{check_digit(number)}".ljust(30, "<")
     birth_text, expiry_text = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
-    mid = f"{birth_text}{check_digit(birth_text)}F{expiry_text}{check_digit(expiry_text)}{state:<<3}".ljust(29, "<")
+    birth_field = f"{birth_text}{check_digit(birth_text)}"
+    expiry_field = f"{expiry_text}{check_digit(expiry_text)}"
+    mid = f"{birth_field}F{expiry_field}{state:<<3}".ljust(29, "<")
     composite = top[5:30] + mid[0:7] + mid[8:15] + mid[18:29]
     mid += str(check_digit(composite))
     bottom = f"{surname}<<{given}".ljust(30, "<")

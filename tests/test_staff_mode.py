@@ -13,17 +13,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Guest, click, until
-from core_helpers import NOW, events
-from staff_helpers import (  # noqa: F401  (fixtures are used by name)
+from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Digits, Static, TabbedContent
+
+from helpers import (
     AGENT,
     KIOSK,
     MANAGER,
+    NOW,
     PINS,
     SIZE,
     WRONG_PIN,
+    Guest,
     checked_in,
-    desk_hotel,
+    click,
+    events,
     give_reason,
     identifying,
     kiosk_app,
@@ -32,13 +36,9 @@ from staff_helpers import (  # noqa: F401  (fixtures are used by name)
     no_room,
     override,
     pick_rooms,
-    staffed_template,
-    ticks,
     type_pin,
+    until,
 )
-from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Digits, Static, TabbedContent
-
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
@@ -68,8 +68,8 @@ def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
 # -- entering and leaving ---------------------------------------------------------------------
 
 
-async def test_staff_key_and_right_pin_open_staff_mode(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_staff_key_and_right_pin_open_staff_mode(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
         await pilot.press("f2")
@@ -88,8 +88,8 @@ async def test_staff_key_and_right_pin_open_staff_mode(desk_hotel: Hotel, ticks)
     assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "logout"}
 
 
-async def test_cancelled_prompt_leaves_the_guest_where_they_were(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_cancelled_prompt_leaves_the_guest_where_they_were(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
         await pilot.press("f2", "escape")
@@ -97,9 +97,9 @@ async def test_cancelled_prompt_leaves_the_guest_where_they_were(desk_hotel: Hot
         assert app.screen is guest_screen and not app.staff_mode.active
 
 
-async def test_no_staff_yet_the_prompt_says_how_to_add_one(tmp_path: Path, ticks) -> None:
+async def test_no_staff_yet_the_prompt_says_how_to_add_one(tmp_path: Path, idle_clock) -> None:
     empty = open_hotel(DataDir(tmp_path / "data"), clock=FixedClock(NOW), kiosk_id=KIOSK)
-    app = kiosk_app(empty, ticks)
+    app = kiosk_app(empty, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await pilot.pause()
@@ -108,9 +108,9 @@ async def test_no_staff_yet_the_prompt_says_how_to_add_one(tmp_path: Path, ticks
 
 
 async def test_wrong_pins_slow_this_kiosk_down_and_the_right_pin_gets_in_after(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await pilot.pause()
@@ -132,7 +132,7 @@ async def test_wrong_pins_slow_this_kiosk_down_and_the_right_pin_gets_in_after(
 
 
 async def test_the_pin_is_hashed_off_the_apps_thread(
-    desk_hotel: Hotel, ticks, monkeypatch: pytest.MonkeyPatch
+    desk_hotel: Hotel, idle_clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """scrypt costs some 45 ms an account: on the app's thread the screen would freeze."""
     import threading
@@ -147,7 +147,7 @@ async def test_the_pin_is_hashed_off_the_apps_thread(
         return real(pin, stored)
 
     monkeypatch.setattr(kiosk.staff, "pin_matches", watched)
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, MANAGER)
         assert app.staff_mode.member == MANAGER
@@ -155,32 +155,32 @@ async def test_the_pin_is_hashed_off_the_apps_thread(
 
 
 async def test_another_kiosk_logs_in_at_once_while_this_one_waits(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
     for _ in range(desk_hotel.profile.staff_pin_attempts + 3):
         desk_hotel.staff.login(WRONG_PIN)
     other = open_hotel(desk_hotel.data_dir, clock=desk_hotel.clock, kiosk_id="lobby-2")
-    app = kiosk_app(other, ticks)
+    app = kiosk_app(other, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         assert app.staff_mode.member == AGENT
 
 
-async def test_idle_staff_mode_logs_out_to_the_guest_screen(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks, locked(desk_hotel))
+async def test_idle_staff_mode_logs_out_to_the_guest_screen(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock, locked(desk_hotel))
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")  # a dialog open when staff walk away
         timeout = desk_hotel.profile.staff_idle_timeout
 
-        ticks.advance(timeout - 1)
+        idle_clock.advance(timeout - 1)
         await pilot.press("tab")  # staff still at it: the idle time starts again
-        ticks.advance(timeout - 1)
+        idle_clock.advance(timeout - 1)
         app.staff_mode.check_idle()
         assert app.staff_mode.active
 
-        ticks.advance(1)
+        idle_clock.advance(1)
         app.staff_mode.check_idle()
         await pilot.pause()
 
@@ -189,8 +189,8 @@ async def test_idle_staff_mode_logs_out_to_the_guest_screen(desk_hotel: Hotel, t
     assert not events(desk_hotel, "session_unlocked")
 
 
-async def test_the_guests_screen_and_typing_survive_staff_mode(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_the_guests_screen_and_typing_survive_staff_mode(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
@@ -203,9 +203,9 @@ async def test_the_guests_screen_and_typing_survive_staff_mode(desk_hotel: Hotel
 
 
 async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
@@ -224,12 +224,12 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
     assert desk_hotel.gateway.booking("LH6144").status is BookingStatus.CHECKED_IN
 
 
-async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, ticks) -> None:
+async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, idle_clock) -> None:
     failing = CheckInSession(desk_hotel)
     for _ in range(desk_hotel.profile.lookup_attempts):
         failing.find("ZZ9999", "Nobody")
     assert failing.waiting_until() is not None
-    app = kiosk_app(desk_hotel, ticks)  # back on Welcome: no guest session
+    app = kiosk_app(desk_hotel, idle_clock)  # back on Welcome: no guest session
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")
@@ -244,9 +244,9 @@ async def test_staff_unlock_a_kiosk_locked_by_failed_lookups(desk_hotel: Hotel, 
 # -- overrides on the guest session -----------------------------------------------------------
 
 
-async def test_approve_identity(desk_hotel: Hotel, ticks) -> None:
+async def test_approve_identity(desk_hotel: Hotel, idle_clock) -> None:
     session = identifying(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "approve-identity")
@@ -260,9 +260,9 @@ async def test_approve_identity(desk_hotel: Hotel, ticks) -> None:
     assert by_staff(approved) == ("staff:Arne Agent", "Passport seen at the desk")
 
 
-async def test_unlock_with_a_written_reason(desk_hotel: Hotel, ticks) -> None:
+async def test_unlock_with_a_written_reason(desk_hotel: Hotel, idle_clock) -> None:
     session = locked(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")
@@ -275,9 +275,9 @@ async def test_unlock_with_a_written_reason(desk_hotel: Hotel, ticks) -> None:
     )
 
 
-async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel, ticks) -> None:
+async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel, idle_clock) -> None:
     session = locked(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")
@@ -292,9 +292,9 @@ async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel
     assert session.step is Step.LOCKED and not events(desk_hotel, "session_unlocked")
 
 
-async def test_choose_rooms_for_a_guest_with_no_room_ready(desk_hotel: Hotel, ticks) -> None:
+async def test_choose_rooms_for_a_guest_with_no_room_ready(desk_hotel: Hotel, idle_clock) -> None:
     session = no_room(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "choose-room")
@@ -315,10 +315,10 @@ async def test_choose_rooms_for_a_guest_with_no_room_ready(desk_hotel: Hotel, ti
     assert assigned["detail"]["rooms"] == ["409"]
 
 
-async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, ticks) -> None:
+async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, idle_clock) -> None:
     session = checked_in(desk_hotel)
     old = session.keys[0].room.number
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "choose-room")
@@ -335,11 +335,11 @@ async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, t
 
 
 async def test_reissue_key_revokes_the_old_one_and_shows_the_new_pin(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
     session = checked_in(desk_hotel)
     room = session.keys[0].room.number
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "reissue-key")
@@ -359,10 +359,10 @@ async def test_reissue_key_revokes_the_old_one_and_shows_the_new_pin(
     )
 
 
-async def test_revoke_key(desk_hotel: Hotel, ticks) -> None:
+async def test_revoke_key(desk_hotel: Hotel, idle_clock) -> None:
     session = checked_in(desk_hotel)
     room = session.keys[0].room.number
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "revoke-key")
@@ -376,10 +376,10 @@ async def test_revoke_key(desk_hotel: Hotel, ticks) -> None:
     )
 
 
-async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, ticks) -> None:
+async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, idle_clock) -> None:
     session = checked_in(desk_hotel)
     room = session.keys[0].room.number
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, MANAGER)
         await override(pilot, "undo-check-in")
@@ -394,9 +394,9 @@ async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, ticks) -> None:
     assert by_staff(undone) == ("staff:Marta Manager", "Wrong booking checked in")
 
 
-async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, ticks) -> None:
+async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, idle_clock) -> None:
     session = checked_in(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "undo-check-in")
@@ -409,8 +409,8 @@ async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, ticks) -> None
     assert session.step is Step.KEYS and not events(desk_hotel, "check_in_undone")
 
 
-async def test_end_session(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_end_session(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
@@ -429,8 +429,8 @@ async def test_end_session(desk_hotel: Hotel, ticks) -> None:
 # -- quitting and the palette -----------------------------------------------------------------
 
 
-async def test_an_agent_cannot_quit(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_an_agent_cannot_quit(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await pilot.press("ctrl+q")
@@ -440,8 +440,8 @@ async def test_an_agent_cannot_quit(desk_hotel: Hotel, ticks) -> None:
     assert last_event(desk_hotel, "kiosk_quit")["outcome"] == "refused"
 
 
-async def test_a_manager_quits_and_guests_cannot(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_a_manager_quits_and_guests_cannot(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -455,8 +455,8 @@ async def test_a_manager_quits_and_guests_cannot(desk_hotel: Hotel, ticks) -> No
     assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "quit"}
 
 
-async def test_command_palette_in_staff_mode_only(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_command_palette_in_staff_mode_only(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -492,9 +492,9 @@ async def show_tab(pilot, tab: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def test_arrivals_show_full_names_and_what_each_needs(desk_hotel: Hotel, ticks) -> None:
+async def test_arrivals_show_full_names_and_what_each_needs(desk_hotel: Hotel, idle_clock) -> None:
     session = locked(desk_hotel, "LH7015")
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await show_tab(pilot, "arrivals")
@@ -507,16 +507,17 @@ async def test_arrivals_show_full_names_and_what_each_needs(desk_hotel: Hotel, t
 
 
 async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await show_tab(pilot, "help")
         assert rows(app, "help-table") == []
 
         filed_at = desk_hotel.now()
-        other_kiosk = subprocess.run(
+        # Blocking on purpose: the app stands still while the other kiosk files its request.
+        other_kiosk = subprocess.run(  # noqa: ASYNC221
             [
                 sys.executable,
                 str(WORKERS / "file_help_request.py"),
@@ -550,8 +551,8 @@ async def test_help_request_from_another_kiosk_appears_and_is_taken_and_closed(
     assert desk_hotel.help.requests(open_only=False)[-1].status == HelpStatus.CLOSED
 
 
-async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ticks) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, idle_clock) -> None:
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await show_tab(pilot, "rooms")
@@ -574,9 +575,9 @@ async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, ti
     assert by_staff(changed) == ("staff:Arne Agent", "Maintenance") and changed["room"] == "104"
 
 
-async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Hotel, ticks) -> None:
+async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Hotel, idle_clock) -> None:
     session = locked(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "unlock")
@@ -609,11 +610,11 @@ def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_a_full_disk_during_an_override_shows_staff_the_file_and_the_reason(
-    desk_hotel: Hotel, ticks
+    desk_hotel: Hotel, idle_clock
 ) -> None:
     session = locked(desk_hotel)
     data_file = desk_hotel.data_dir.database
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         before = data_file.read_bytes()
@@ -636,10 +637,10 @@ async def test_a_full_disk_during_an_override_shows_staff_the_file_and_the_reaso
 
 
 async def test_choose_room_goes_through_once_the_disk_works_again(
-    desk_hotel: Hotel, ticks, monkeypatch
+    desk_hotel: Hotel, idle_clock, monkeypatch
 ) -> None:
     session = no_room(desk_hotel)
-    app = kiosk_app(desk_hotel, ticks, session)
+    app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await override(pilot, "choose-room")
@@ -659,9 +660,9 @@ async def test_choose_room_goes_through_once_the_disk_works_again(
 
 
 async def test_staff_mode_is_left_even_on_a_full_disk(
-    desk_hotel: Hotel, ticks, monkeypatch
+    desk_hotel: Hotel, idle_clock, monkeypatch
 ) -> None:
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
         await log_in(pilot, AGENT)
@@ -678,7 +679,7 @@ async def test_staff_mode_is_left_even_on_a_full_disk(
 
 
 async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
-    desk_hotel: Hotel, ticks, monkeypatch
+    desk_hotel: Hotel, idle_clock, monkeypatch
 ) -> None:
     from screens.app import HOUSEKEEPING_SECONDS
 
@@ -686,11 +687,11 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
         desk_hotel.clock.advance(days=1)
         desk_hotel.staff.logout(AGENT, "end of shift")
     monkeypatch.setattr(os, "replace", no_space)
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         app.tick()
         assert app.housekeeping_failed is None, "not due yet"
-        ticks.advance(HOUSEKEEPING_SECONDS)
+        idle_clock.advance(HOUSEKEEPING_SECONDS)
         app.tick()  # the timer's tick meets a full disk
         await pilot.pause()
         assert app.housekeeping_failed is not None
@@ -703,7 +704,7 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
         assert app.housekeeping_failed is not None  # it waits while staff are in
         await pilot.press("f2")
         await pilot.pause()
-        ticks.advance(HOUSEKEEPING_SECONDS)
+        idle_clock.advance(HOUSEKEEPING_SECONDS)
         app.tick()
         await pilot.pause()
         assert app.housekeeping_failed is None
@@ -711,12 +712,12 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
     assert len(archived) == 1 and archived[0]["detail"]["bookings"] > 0
 
 
-async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, ticks) -> None:
+async def test_staff_serve_a_locked_guest_at_the_desk(desk_hotel: Hotel, idle_clock) -> None:
     """The guest gave up at the kiosk and came to the desk: staff open their booking from
     Arrivals, unlock it, approve the document and give a room; the kiosk's own guest (here
     on Welcome) is left as they were."""
     locked(desk_hotel, "LH7015").forget()  # the guest walked away from the kiosk
-    app = kiosk_app(desk_hotel, ticks)
+    app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         await show_tab(pilot, "arrivals")

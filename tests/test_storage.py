@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import filelock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +21,7 @@ from tinydb.storages import JSONStorage
 
 from kiosk import storage
 from kiosk.archive import JsonlArchive
-from kiosk.storage import SCHEMA_VERSION, CorruptDataError, Store, StorageError
+from kiosk.storage import SCHEMA_VERSION, CorruptDataError, StorageError, Store
 
 WORKERS = Path(__file__).parent / "storage_workers"
 NAMES = ["Müller", "Weiß", "O'Brien", "Nguyễn"]
@@ -92,9 +91,8 @@ def test_round_trip_any_json_documents(tmp_path_factory, docs) -> None:
 def test_non_json_value_is_refused_and_nothing_written(path: Path) -> None:
     store = Store(path)
     before = path.read_bytes()
-    with pytest.raises(StorageError, match=str(path)):
-        with store.transaction() as db:
-            db.table("guests").insert({"arrival": datetime.date(2025, 1, 1)})
+    with pytest.raises(StorageError, match=str(path)), store.transaction() as db:
+        db.table("guests").insert({"arrival": datetime.date(2025, 1, 1)})
     assert path.read_bytes() == before
     assert store.snapshot().table("guests").all() == []
 
@@ -204,8 +202,8 @@ def test_temp_files_are_left_alone_while_another_process_holds_the_lock(path: Pa
     live.write_bytes(b"being written")
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()", f"{path}.lock"],
+         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+         "print('locked', flush=True); sys.stdin.readline()"), f"{path}.lock"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -224,15 +222,14 @@ def test_lock_timeout_raises_storage_error(path: Path) -> None:
     store = Store(path, lock_timeout=0.2)
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()", f"{path}.lock"],
+         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+         "print('locked', flush=True); sys.stdin.readline()"), f"{path}.lock"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
         assert holder.stdout.readline() == "locked\n"
-        with pytest.raises(StorageError, match=str(path)):
-            with store.transaction():
-                pytest.fail("transaction body ran without the lock")
+        with pytest.raises(StorageError, match=str(path)), store.transaction():
+            pytest.fail("transaction body ran without the lock")
     finally:
         holder.communicate("done\n")
     with store.transaction() as db:  # usable again once the lock is free
@@ -346,9 +343,8 @@ def test_file_corrupted_while_open_is_reported_not_repaired(path: Path) -> None:
     path.write_bytes(garbage)
     with pytest.raises(CorruptDataError, match=str(path)):
         store.snapshot()
-    with pytest.raises(CorruptDataError, match=str(path)):
-        with store.transaction() as db:
-            db.table("guests").insert({"name": "x"})
+    with pytest.raises(CorruptDataError, match=str(path)), store.transaction() as db:
+        db.table("guests").insert({"name": "x"})
     assert path.read_bytes() == garbage
 
 
@@ -456,20 +452,18 @@ def test_exception_in_transaction_writes_nothing(path: Path) -> None:
         db.table("guests").insert({"name": "Müller"})
     before = path.read_bytes()
 
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            db.table("guests").insert({"name": "Weiß"})
-            db.table("guests").update({"name": "changed"}, doc_ids=[1])
-            raise RuntimeError("card reader failed")
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.table("guests").insert({"name": "Weiß"})
+        db.table("guests").update({"name": "changed"}, doc_ids=[1])
+        raise RuntimeError("card reader failed")
     assert path.read_bytes() == before
     assert store.snapshot().table("guests").all() == [{"name": "Müller"}]
     assert Store(path).snapshot().table("guests").all() == [{"name": "Müller"}]
 
     # an error raised by TinyDB itself after earlier writes in the same transaction
-    with pytest.raises(ValueError):
-        with store.transaction() as db:
-            db.table("guests").insert({"name": "Weiß"})
-            db.table("guests").insert(db.table("guests").get(doc_id=1))  # id 1 exists
+    with pytest.raises(ValueError, match="already exists"), store.transaction() as db:
+        db.table("guests").insert({"name": "Weiß"})
+        db.table("guests").insert(db.table("guests").get(doc_id=1))  # id 1 exists
     assert path.read_bytes() == before
     assert store.snapshot().table("guests").all() == [{"name": "Müller"}]
 
@@ -510,10 +504,8 @@ def test_writes_outside_a_transaction_are_refused(path: Path) -> None:
 
 def test_nested_transaction_raises(path: Path) -> None:
     store = Store(path)
-    with pytest.raises(StorageError):
-        with store.transaction():
-            with store.transaction():
-                pass
+    with pytest.raises(StorageError), store.transaction(), store.transaction():
+        pass
     with store.transaction() as db:  # lock was released
         db.table("t").insert({})
 
@@ -521,9 +513,8 @@ def test_nested_transaction_raises(path: Path) -> None:
 def test_dropping_the_schema_is_refused(path: Path) -> None:
     store = Store(path)
     before = path.read_bytes()
-    with pytest.raises(StorageError, match=str(path)):
-        with store.transaction() as db:
-            db.drop_tables()
+    with pytest.raises(StorageError, match=str(path)), store.transaction() as db:
+        db.drop_tables()
     assert path.read_bytes() == before
     Store(path)
 
@@ -557,8 +548,8 @@ def _always_fail(code):
     return fake
 
 
-@pytest.mark.parametrize("name, make_fake", [
-    ("write", lambda real: _fail_after_partial_write(real)),
+@pytest.mark.parametrize(("name", "make_fake"), [
+    ("write", _fail_after_partial_write),
     ("fsync", lambda real: _always_fail(errno.ENOSPC)),
     ("replace", lambda real: _fail_on_tmp(real, errno.EROFS)),
     ("open", lambda real: _fail_on_tmp(real, errno.EACCES)),
@@ -569,10 +560,9 @@ def test_disk_error_keeps_the_last_good_file(path: Path, monkeypatch, name, make
         db.table("guests").insert({"name": "Müller"})
     before = path.read_bytes()
 
-    with pytest.raises(StorageError, match=str(path)):
-        with store.transaction() as db:
-            db.table("guests").insert({"name": "Weiß"})
-            monkeypatch.setattr(os, name, make_fake(getattr(os, name)))
+    with pytest.raises(StorageError, match=str(path)), store.transaction() as db:
+        db.table("guests").insert({"name": "Weiß"})
+        monkeypatch.setattr(os, name, make_fake(getattr(os, name)))
     monkeypatch.undo()
 
     assert path.read_bytes() == before
@@ -594,10 +584,9 @@ def test_failed_folder_fsync_is_reported_and_memory_follows_the_disk(path: Path,
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         return real_fsync(fd)
 
-    with pytest.raises(StorageError, match=str(path)):
-        with store.transaction() as db:
-            db.table("guests").insert({"name": "Müller"})
-            monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(StorageError, match=str(path)), store.transaction() as db:
+        db.table("guests").insert({"name": "Müller"})
+        monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.undo()
     on_disk = Store(path).snapshot().table("guests").all()
     assert store.snapshot().table("guests").all() == on_disk
@@ -646,9 +635,8 @@ def test_index_find_and_maintenance(path: Path) -> None:
 def test_index_is_rebuilt_after_a_rolled_back_transaction(path: Path) -> None:
     store = Store(path)
     store.register_index("bookings", "code", lambda d: d["code"])
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            db.table("bookings").insert({"code": "A1"})
-            assert len(store.find("bookings", "code", "A1")) == 1
-            raise RuntimeError
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.table("bookings").insert({"code": "A1"})
+        assert len(store.find("bookings", "code", "A1")) == 1
+        raise RuntimeError
     assert store.find("bookings", "code", "A1") == []

@@ -7,7 +7,7 @@ import asyncio
 import gc
 import weakref
 
-from conftest import until
+from helpers import until
 from textual import work
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult

@@ -7,9 +7,10 @@ burst of "14", Backspace, Backspace, "56" left "14" or "16" instead of "56"."""
 
 from __future__ import annotations
 
-from conftest import Guest
 from textual import events
 from textual.keys import _character_to_key
+
+from helpers import Guest
 
 SIZE = (100, 30)
 
@@ -34,7 +35,7 @@ async def test_a_booking_code_corrected_at_speed_is_the_code_the_guest_meant(app
         assert guest.on("ConfirmPage") and app.session.booking.code == "LH7388"
 
 
-async def test_a_date_of_birth_corrected_at_speed_identifies_the_guest(app, hotel) -> None:
+async def test_a_date_of_birth_corrected_at_speed_identifies_the_guest(app, guest_hotel) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")
@@ -45,7 +46,7 @@ async def test_a_date_of_birth_corrected_at_speed_identifies_the_guest(app, hote
         await burst(pilot, "enter")
         await burst(pilot, *"4711", "enter")
         assert guest.on("RoomPage")
-        assert hotel.gateway.booking("LH7388").assigned_rooms
+        assert guest_hotel.gateway.booking("LH7388").assigned_rooms
 
 
 async def test_a_zone_corrected_at_speed_is_the_zone_that_was_typed(app) -> None:

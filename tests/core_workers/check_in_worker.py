@@ -1,7 +1,8 @@
 """One kiosk process for tests/test_core_concurrency.py: checks in the given bookings on a
 shared data directory, as a guest would, and prints what it got as JSON.
 
-usage: check_in_worker.py DATA_DIR KIOSK_ID NOW_ISO GO_FILE STEPS_DIR KIOSK[,KIOSK...] CODE[,CODE...]
+usage: check_in_worker.py DATA_DIR KIOSK_ID NOW_ISO GO_FILE STEPS_DIR KIOSK[,KIOSK...]
+                          CODE[,CODE...]
 
 It prints "ready" once its Hotel is open, waits until GO_FILE exists (so that every worker
 starts at the same moment), then prints one JSON object: {"results": [...]}. The kiosks
@@ -23,7 +24,7 @@ from kiosk.hotel import Hotel, open_hotel
 from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from lockstep import Lockstep  # noqa: E402  (tests/ is not a package)
+from lockstep import Lockstep
 
 
 def guest_pause() -> None:
@@ -40,7 +41,7 @@ def check_in(hotel: Hotel, code: str) -> dict:
         return {"code": code, "error": f"find: {found}"}
     session.confirm()
     guest_pause()
-    verified = session.identify_by_hand("1985-02-03", "1234")  # core_helpers.GUEST_BIRTH
+    verified = session.identify_by_hand("1985-02-03", "1234")  # helpers.GUEST_BIRTH
     if not isinstance(verified, Verified):
         return {"code": code, "error": f"identify: {verified}"}
     guest_pause()

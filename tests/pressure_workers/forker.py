@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import check_in_loop  # noqa: E402  (imports the whole kiosk core before any fork)
+import check_in_loop
 
 data_dir, now = sys.argv[1], sys.argv[2]
 for line in sys.stdin:

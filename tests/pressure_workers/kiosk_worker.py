@@ -28,7 +28,7 @@ from kiosk.session import CheckedIn, CheckInSession, Found, Rejected, Verified
 from kiosk.staff import Role, StaffMember
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from lockstep import Lockstep  # noqa: E402  (tests/ is not a package)
+from lockstep import Lockstep
 
 root, kiosk, now, go, done_dir, kiosks, codes = sys.argv[1:8]
 hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)

@@ -39,7 +39,7 @@ def serve(live: Callable[[int], None]) -> None:
                 try:
                     live(int(args[0]))
                     status = 0
-                except BaseException:
+                except BaseException:  # noqa: BLE001  (any failure, a kill too, is reported)
                     traceback.print_exc()
                 finally:
                     os._exit(status)

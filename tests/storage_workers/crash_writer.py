@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "pressure_workers"))
 
-from lives import say, serve  # noqa: E402
+from lives import say, serve
 
-from kiosk.storage import Store  # noqa: E402
+from kiosk.storage import Store
 
 path = Path(sys.argv[1])
 
