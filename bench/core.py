@@ -4,7 +4,7 @@ slows every later serialisation by half).
 
     python bench/core.py scale N SAMPLES       kiosk and sqlite3 with N bookings on file
     python bench/core.py budget OPEN DEPARTED SAMPLES
-                                               the DESIGN.md write budget, departed archived
+                                               the write budget of ARCHITECTURE.md, departed archived
     python bench/core.py lookups SAMPLES      a failed lookup on the demo house, by what the
                                                code belongs to (kiosk/lookup.py: all the same)
     python bench/core.py build DIR OPEN [DEPARTED [sqlite|archive]]
@@ -118,11 +118,20 @@ def sqlite_lookup(db: sqlite3.Connection, code: str) -> Booking | None:
     return Booking.from_doc(orjson.loads(row[0])) if row else None
 
 
-def sqlite_audit(db: sqlite3.Connection, now: str, actor: str, action: str, booking: str | None,
-                 room: str | None, **detail: object) -> None:
-    db.execute("INSERT INTO audit (at, kiosk, actor, action, outcome, booking, room, detail) "
-               "VALUES (?, 'bench', ?, ?, 'ok', ?, ?, ?)",
-               (now, actor, action, booking, room, orjson.dumps(detail)))
+def sqlite_audit(
+    db: sqlite3.Connection,
+    now: str,
+    actor: str,
+    action: str,
+    booking: str | None,
+    room: str | None,
+    **detail: object,
+) -> None:
+    db.execute(
+        "INSERT INTO audit (at, kiosk, actor, action, outcome, booking, room, detail) "
+        "VALUES (?, 'bench', ?, ?, 'ok', ?, ?, ?)",
+        (now, actor, action, booking, room, orjson.dumps(detail)),
+    )
 
 
 def sqlite_check_in(db: sqlite3.Connection, secret: bytes, code: str) -> str:
@@ -131,7 +140,9 @@ def sqlite_check_in(db: sqlite3.Connection, secret: bytes, code: str) -> str:
     now = dataset.NOW.isoformat()
     db.execute("BEGIN IMMEDIATE")
     try:
-        doc = orjson.loads(db.execute("SELECT doc FROM bookings WHERE code = ?", (code,)).fetchone()[0])
+        doc = orjson.loads(
+            db.execute("SELECT doc FROM bookings WHERE code = ?", (code,)).fetchone()[0]
+        )
         assert doc["status"] == "reserved"
         booking = Booking.from_doc(doc)
         room = db.execute(
@@ -139,8 +150,13 @@ def sqlite_check_in(db: sqlite3.Connection, secret: bytes, code: str) -> str:
             "AND number NOT IN (SELECT room FROM booking_rooms) ORDER BY floor, number LIMIT 1",
             (booking.room_type,),
         ).fetchone()[0]
-        active = {row[0] for row in db.execute(
-            "SELECT pin_hash FROM grants WHERE room = ? AND revoked_at IS NULL AND valid_until > ?", (room, now))}
+        active = {
+            row[0]
+            for row in db.execute(
+                "SELECT pin_hash FROM grants WHERE room = ? AND revoked_at IS NULL AND valid_until > ?",
+                (room, now),
+            )
+        }
         while True:
             pin = keys.draw_pin(6)
             hashed = keys.pin_hash(secret, room, pin)
@@ -148,14 +164,28 @@ def sqlite_check_in(db: sqlite3.Connection, secret: bytes, code: str) -> str:
                 break
         grant_id = keys.new_grant_id()
         until = f"{booking.departure.isoformat()}T11:00:00+01:00"
-        grant = {"id": grant_id, "booking": code, "room": room, "pin_hash": hashed, "valid_from": now,
-                 "valid_until": until, "issued_at": now, "issued_by": "guest:bench", "revoked_at": None}
+        grant = {
+            "id": grant_id,
+            "booking": code,
+            "room": room,
+            "pin_hash": hashed,
+            "valid_from": now,
+            "valid_until": until,
+            "issued_at": now,
+            "issued_by": "guest:bench",
+            "revoked_at": None,
+        }
         sqlite_audit(db, now, "guest:bench", "rooms_assigned", code, None, rooms=[room])
-        db.execute("INSERT INTO grants VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                   (grant_id, code, room, hashed, now, until, orjson.dumps(grant)))
+        db.execute(
+            "INSERT INTO grants VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+            (grant_id, code, room, hashed, now, until, orjson.dumps(grant)),
+        )
         sqlite_audit(db, now, "guest:bench", "key_issued", code, room, grant=grant_id)
         doc.update(status="checked_in", assigned_rooms=[room], checked_in_at=now)
-        db.execute("UPDATE bookings SET status = 'checked_in', doc = ? WHERE code = ?", (orjson.dumps(doc), code))
+        db.execute(
+            "UPDATE bookings SET status = 'checked_in', doc = ? WHERE code = ?",
+            (orjson.dumps(doc), code),
+        )
         db.execute("INSERT INTO booking_rooms VALUES (?, ?)", (code, room))
         sqlite_audit(db, now, "guest:bench", "checked_in", code, None, rooms=[room])
         db.execute("COMMIT")
@@ -174,15 +204,23 @@ def sqlite_verify(db: sqlite3.Connection, secret: bytes, room: str, pin: str) ->
         hashed = keys.pin_hash(secret, room, pin)
         opens = False
         for pin_hash, valid_from, valid_until, revoked in db.execute(
-                "SELECT pin_hash, valid_from, valid_until, revoked_at FROM grants WHERE room = ?", (room,)):
-            if secrets.compare_digest(pin_hash, hashed) and not revoked and valid_from <= now < valid_until:
+            "SELECT pin_hash, valid_from, valid_until, revoked_at FROM grants WHERE room = ?",
+            (room,),
+        ):
+            if (
+                secrets.compare_digest(pin_hash, hashed)
+                and not revoked
+                and valid_from <= now < valid_until
+            ):
                 opens = True
                 break
         if opens:
             db.execute("DELETE FROM limits WHERE key = ?", (key,))
         else:
-            db.execute("INSERT INTO limits VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET failures = failures + 1",
-                       (key,))
+            db.execute(
+                "INSERT INTO limits VALUES (?, 1, NULL) ON CONFLICT(key) DO UPDATE SET failures = failures + 1",
+                (key,),
+            )
         sqlite_audit(db, now, f"door:{room}", "key_verified", None, room, method="pin")
         db.execute("COMMIT")
     except BaseException:
@@ -191,8 +229,9 @@ def sqlite_verify(db: sqlite3.Connection, secret: bytes, room: str, pin: str) ->
     return opens
 
 
-def sqlite_ops(path: Path, house: dataset.House, secret: bytes, samples: int,
-               rng: random.Random) -> dict[str, list[float]]:
+def sqlite_ops(
+    path: Path, house: dataset.House, secret: bytes, samples: int, rng: random.Random
+) -> dict[str, list[float]]:
     db = dataset.connect(path)
     out: dict[str, list[float]] = {"lookup": [], "check_in": [], "verify": []}
     for code in house.arrival_codes[:samples]:
@@ -218,8 +257,12 @@ def sqlite_ops(path: Path, house: dataset.House, secret: bytes, samples: int,
 def build_in_child(root: Path, open_bookings: int, departed: int = 0, extra: str = "") -> dict:
     import subprocess
 
-    done = subprocess.run([sys.executable, __file__, "build", str(root), str(open_bookings), str(departed), extra],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "build", str(root), str(open_bookings), str(departed), extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -231,13 +274,15 @@ def scale(n: int, samples: int) -> dict:
         house = dataset.describe(root, n)
         kiosk = kiosk_ops(house, samples, rng)
         secret = dataset.open_house(house).secret
-        reference = sqlite_ops(root.parent / "reference.sqlite3", house, secret, samples, random.Random(n))
+        reference = sqlite_ops(
+            root.parent / "reference.sqlite3", house, secret, samples, random.Random(n)
+        )
         size = (house.root / "kiosk.json").stat().st_size
     return {"n": n, "kiosk": kiosk, "sqlite": reference, "file_mb": size / 1e6}
 
 
 def budget(open_bookings: int, departed: int, samples: int) -> dict:
-    """DESIGN.md: a durable check-in write with 10,000 open bookings and 100,000 departed.
+    """ARCHITECTURE.md, Performance budgets: a durable check-in write with 10,000 open bookings and 100,000 departed.
     The departed stays start in kiosk.json (a house from before the archive existed) and are
     moved out by Hotel.archive.departed(), as `kiosk run` does at start; then a kiosk starts
     on the house and checks guests in."""
@@ -248,16 +293,29 @@ def budget(open_bookings: int, departed: int, samples: int) -> dict:
         house = dataset.describe(root, open_bookings, departed)
         out = kiosk_ops(house, samples, rng)
         hotel = dataset.open_house(house)
-        assert hotel.gateway.booking(dataset.code_of(open_bookings + 1)) is None  # a departed stay: archived
+        assert (
+            hotel.gateway.booking(dataset.code_of(open_bookings + 1)) is None
+        )  # a departed stay: archived
         history = (root / "history.jsonl").stat().st_size
         after = (root / "kiosk.json").stat().st_size
-    return {"open": open_bookings, "departed": departed, "kiosk": out, "archive_s": built["archive_s"],
-            "file_mb_before": built["file_mb_before"], "file_mb": after / 1e6, "history_mb": history / 1e6}
+    return {
+        "open": open_bookings,
+        "departed": departed,
+        "kiosk": out,
+        "archive_s": built["archive_s"],
+        "file_mb_before": built["file_mb_before"],
+        "file_mb": after / 1e6,
+        "history_mb": history / 1e6,
+    }
 
 
 # What a wrong last name is typed with, by what the code belongs to in the demo house.
-FAILED_LOOKUPS = {"made-up": "ZZ9999", "cancelled": "LH8356", "checked-in": demo.ALREADY_CHECKED_IN,
-                  "wrong-day": "LH8533"}
+FAILED_LOOKUPS = {
+    "made-up": "ZZ9999",
+    "cancelled": "LH8356",
+    "checked-in": demo.ALREADY_CHECKED_IN,
+    "wrong-day": "LH8533",
+}
 
 
 def lookups(samples: int) -> dict:
@@ -289,8 +347,9 @@ def build(root: str, open_bookings: str, departed: str = "0", extra: str = "") -
     result: dict = {"file_mb_before": (house.root / "kiosk.json").stat().st_size / 1e6}
     if extra == "sqlite":
         secret = dataset.open_house(house).secret
-        dataset.build_sqlite(house.root.parent / "reference.sqlite3", secret, house.open_bookings,
-                             house.departed).close()
+        dataset.build_sqlite(
+            house.root.parent / "reference.sqlite3", secret, house.open_bookings, house.departed
+        ).close()
     elif extra == "archive":
         hotel = dataset.open_house(house)
         result["archive_s"] = timed(hotel.archive.departed)

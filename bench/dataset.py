@@ -28,8 +28,24 @@ TODAY = NOW.date()
 ROOMS = 600
 CHECKED_IN = 300
 ARRIVALS = 200
-SURNAMES = ["Müller", "Weiß", "O'Brien", "Nguyễn", "Schmidt-Weber", "García Lorca", "Rossi", "Tanaka",
-            "Eriksson", "Kowalski", "Okafor", "Dubois", "Andersen", "Smith", "Novak", "Meyer"]
+SURNAMES = [
+    "Müller",
+    "Weiß",
+    "O'Brien",
+    "Nguyễn",
+    "Schmidt-Weber",
+    "García Lorca",
+    "Rossi",
+    "Tanaka",
+    "Eriksson",
+    "Kowalski",
+    "Okafor",
+    "Dubois",
+    "Andersen",
+    "Smith",
+    "Novak",
+    "Meyer",
+]
 
 
 @dataclass(frozen=True)
@@ -53,8 +69,13 @@ def describe(root: Path, open_bookings: int, departed: int = 0) -> House:
     """What `build` puts in a house of this size, without building it (codes and PINs are
     a function of the booking's number)."""
     numbers = _held_rooms()
-    arrivals = [code_of(CHECKED_IN + 1 + k) for k in range(max(0, min(ARRIVALS, open_bookings - CHECKED_IN)))]
-    live = [(code_of(k + 1), numbers[k], _pin(k + 1)) for k in range(min(CHECKED_IN, open_bookings))]
+    arrivals = [
+        code_of(CHECKED_IN + 1 + k)
+        for k in range(max(0, min(ARRIVALS, open_bookings - CHECKED_IN)))
+    ]
+    live = [
+        (code_of(k + 1), numbers[k], _pin(k + 1)) for k in range(min(CHECKED_IN, open_bookings))
+    ]
     return House(root, open_bookings, departed, arrivals, live)
 
 
@@ -65,26 +86,48 @@ def _pin(i: int) -> str:
 def _held_rooms() -> list[str]:
     rooms = _rooms()
     numbers = [room.number for room in rooms if room.type == "single"]  # guests hold singles
-    return numbers + [room.number for room in rooms if room.type == "double"][: CHECKED_IN - len(numbers)]
+    return (
+        numbers
+        + [room.number for room in rooms if room.type == "double"][: CHECKED_IN - len(numbers)]
+    )
 
 
 def _rooms() -> list[Room]:
     rooms = []
     for i in range(ROOMS):
         floor, position = divmod(i, 30)
-        rooms.append(Room(f"{floor + 1}{position + 1:02d}", floor + 1, "double" if position % 3 else "single",
-                          RoomStatus.CLEAN))
+        rooms.append(
+            Room(
+                f"{floor + 1}{position + 1:02d}",
+                floor + 1,
+                "double" if position % 3 else "single",
+                RoomStatus.CLEAN,
+            )
+        )
     return rooms
 
 
-def _booking(i: int, arrival: date, nights: int, status: BookingStatus, rooms: list[str]) -> Booking:
+def _booking(
+    i: int, arrival: date, nights: int, status: BookingStatus, rooms: list[str]
+) -> Booking:
     identity = IdentityRecord(method="hand", number_last4=f"{i % 10000:04d}") if rooms else None
     return Booking(
-        code=code_of(i), last_name=SURNAMES[i % len(SURNAMES)], first_name="Kim",
-        arrival=arrival, departure=arrival + timedelta(days=nights), room_type="double",
-        adults=2, date_of_birth=date(1985, 2, 3), nationality="DEU", email=f"guest{i}@example.org", status=status,
-        assigned_rooms=rooms, identity=identity,
-        checked_in_at=datetime.combine(arrival, datetime.min.time(), ZONE).replace(hour=15) if rooms else None,
+        code=code_of(i),
+        last_name=SURNAMES[i % len(SURNAMES)],
+        first_name="Kim",
+        arrival=arrival,
+        departure=arrival + timedelta(days=nights),
+        room_type="double",
+        adults=2,
+        date_of_birth=date(1985, 2, 3),
+        nationality="DEU",
+        email=f"guest{i}@example.org",
+        status=status,
+        assigned_rooms=rooms,
+        identity=identity,
+        checked_in_at=datetime.combine(arrival, datetime.min.time(), ZONE).replace(hour=15)
+        if rooms
+        else None,
     )
 
 
@@ -92,10 +135,15 @@ def _grant(secret: bytes, booking: Booking, room: str, pin: str, i: int) -> dict
     valid_from = datetime.combine(booking.arrival, datetime.min.time(), ZONE).replace(hour=15)
     valid_until = datetime.combine(booking.departure, datetime.min.time(), ZONE).replace(hour=11)
     return {
-        "id": f"G{i:07d}", "booking": booking.code, "room": room,
+        "id": f"G{i:07d}",
+        "booking": booking.code,
+        "room": room,
         "pin_hash": keys.pin_hash(secret, room, pin),
-        "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
-        "issued_at": valid_from.isoformat(), "issued_by": "guest:bench", "revoked_at": None,
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "issued_at": valid_from.isoformat(),
+        "issued_by": "guest:bench",
+        "revoked_at": None,
     }
 
 
@@ -116,12 +164,16 @@ def records(secret: bytes, open_bookings: int, departed: int):
             b = _booking(i, TODAY, 2, BookingStatus.RESERVED, [])
             arrivals.append(b.code)
         else:
-            b = _booking(i, TODAY + timedelta(days=1 + k % 300), 1 + k % 5, BookingStatus.RESERVED, [])
+            b = _booking(
+                i, TODAY + timedelta(days=1 + k % 300), 1 + k % 5, BookingStatus.RESERVED, []
+            )
         bookings.append(b)
     for k in range(departed):
         i += 1
         room = rooms[k % ROOMS].number
-        b = _booking(i, TODAY - timedelta(days=3 + k % 700), 1 + k % 3, BookingStatus.CHECKED_OUT, [room])
+        b = _booking(
+            i, TODAY - timedelta(days=3 + k % 700), 1 + k % 3, BookingStatus.CHECKED_OUT, [room]
+        )
         bookings.append(b)
         grants.append(_grant(secret, b, room, _pin(i), i))
     return rooms, bookings, grants, arrivals, live
@@ -171,20 +223,56 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def build_sqlite(path: Path, secret: bytes, open_bookings: int, departed: int = 0) -> sqlite3.Connection:
+def build_sqlite(
+    path: Path, secret: bytes, open_bookings: int, departed: int = 0
+) -> sqlite3.Connection:
     rooms, bookings, grants, _, _ = records(secret, open_bookings, departed)
     db = connect(path)
     db.executescript(SCHEMA)
     db.execute("BEGIN")
-    db.executemany("INSERT INTO rooms VALUES (?,?,?,?,?)",
-                   [(r.number, r.floor, r.type, str(r.status), "") for r in rooms])
-    db.executemany("INSERT INTO bookings VALUES (?,?,?,?,?,?,?)", [
-        (b.code, b.last_name, str(b.status), b.arrival.isoformat(), b.departure.isoformat(), b.room_type,
-         orjson.dumps(b.to_doc())) for b in bookings])
-    db.executemany("INSERT INTO booking_rooms VALUES (?,?)",
-                   [(b.code, r) for b in bookings if b.status is BookingStatus.CHECKED_IN for r in b.assigned_rooms])
-    db.executemany("INSERT INTO grants VALUES (?,?,?,?,?,?,?,?)", [
-        (g["id"], g["booking"], g["room"], g["pin_hash"], g["valid_from"], g["valid_until"], g["revoked_at"],
-         orjson.dumps(g)) for g in grants])
+    db.executemany(
+        "INSERT INTO rooms VALUES (?,?,?,?,?)",
+        [(r.number, r.floor, r.type, str(r.status), "") for r in rooms],
+    )
+    db.executemany(
+        "INSERT INTO bookings VALUES (?,?,?,?,?,?,?)",
+        [
+            (
+                b.code,
+                b.last_name,
+                str(b.status),
+                b.arrival.isoformat(),
+                b.departure.isoformat(),
+                b.room_type,
+                orjson.dumps(b.to_doc()),
+            )
+            for b in bookings
+        ],
+    )
+    db.executemany(
+        "INSERT INTO booking_rooms VALUES (?,?)",
+        [
+            (b.code, r)
+            for b in bookings
+            if b.status is BookingStatus.CHECKED_IN
+            for r in b.assigned_rooms
+        ],
+    )
+    db.executemany(
+        "INSERT INTO grants VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (
+                g["id"],
+                g["booking"],
+                g["room"],
+                g["pin_hash"],
+                g["valid_from"],
+                g["valid_until"],
+                g["revoked_at"],
+                orjson.dumps(g),
+            )
+            for g in grants
+        ],
+    )
     db.execute("COMMIT")
     return db

@@ -3,7 +3,7 @@
     python bench/run.py            # the full run (about 3 minutes on 2 cores)
     python bench/run.py --quick    # smaller sizes and fewer runs (under a minute)
 
-What it measures (DESIGN.md, "Performance budgets"):
+What it measures (ARCHITECTURE.md, "Performance budgets"):
 * `kiosk demo` to the first interactive frame (headless), and the memory at that point;
 * each step of the guest flow, key press to next screen painted (Pilot, headless), with
   the part of it spent in the core, and the kiosk's memory after the first and the last
@@ -116,9 +116,11 @@ def machine() -> str:
         except metadata.PackageNotFoundError:
             return "?"
 
-    return (f"{cores} cores ({cpu}), Python {platform.python_version()}, {platform.system()} "
-            f"{platform.release()}; textual {version('textual')}, tinydb {version('tinydb')}, "
-            f"orjson {version('orjson')}, sqlite {sqlite3.sqlite_version}")
+    return (
+        f"{cores} cores ({cpu}), Python {platform.python_version()}, {platform.system()} "
+        f"{platform.release()}; textual {version('textual')}, tinydb {version('tinydb')}, "
+        f"orjson {version('orjson')}, sqlite {sqlite3.sqlite_version}"
+    )
 
 
 # ---------------------------------------------------------------- the run
@@ -130,7 +132,9 @@ def pooled(results: list[dict], side: str, op: str) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs (under a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes and fewer runs (under a minute)"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw samples to this file")
     options = parser.parse_args()
     quick = options.quick
@@ -172,18 +176,33 @@ def main() -> None:
 
     log("memory with 10,000 open bookings ...")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        built = subprocess.run([sys.executable, str(BENCH / "core.py"), "build", str(Path(tmp) / "d"), "10000"],
-                               env=ENV, capture_output=True, text=True, check=False)
-        memory = child("ui.py", "memory", Path(tmp) / "d", 10_000) if built.returncode == 0 else {
-            "error": built.stderr.strip().splitlines()[-1]}
+        built = subprocess.run(
+            [sys.executable, str(BENCH / "core.py"), "build", str(Path(tmp) / "d"), "10000"],
+            env=ENV,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        memory = (
+            child("ui.py", "memory", Path(tmp) / "d", 10_000)
+            if built.returncode == 0
+            else {"error": built.stderr.strip().splitlines()[-1]}
+        )
     raw["memory"] = memory
 
     # ------------------------------------------------------------ the table
     rows: list[list[str]] = []
     notes: list[str] = []
 
-    def row(what: str, size: str = "", kiosk: str = "", sqlite: str = "", ratio: str = "", budget: str = "",
-            ok: str = "") -> None:
+    def row(
+        what: str,
+        size: str = "",
+        kiosk: str = "",
+        sqlite: str = "",
+        ratio: str = "",
+        budget: str = "",
+        ok: str = "",
+    ) -> None:
         rows.append([what, size, kiosk, sqlite, ratio, budget, ok])
 
     def section(title: str) -> None:
@@ -194,8 +213,13 @@ def main() -> None:
     missing = next((c.get("missing") or c.get("error") for c in cold if "seconds" not in c), None)
     if good:
         start_s = median([c["seconds"] for c in good])
-        row("`kiosk demo` to interactive welcome", f"{len(good)} runs", fmt_time(start_s), budget="< 0.6 s",
-            ok=verdict(start_s, 0.6))
+        row(
+            "`kiosk demo` to interactive welcome",
+            f"{len(good)} runs",
+            fmt_time(start_s),
+            budget="< 0.6 s",
+            ok=verdict(start_s, 0.6),
+        )
         row("  memory (RSS) at that point", "", f"{median([c['rss_mb'] for c in good]):.0f} MB")
     else:
         row("`kiosk demo` to interactive welcome", "", f"n/a: {missing}")
@@ -208,27 +232,40 @@ def main() -> None:
         core = median(timings.get(f"{name} [core]"))
         settled = median(timings.get(f"{name} [settled]"))
         total = median(values)
-        row(f"  {name}", f"{len(values)} guest{'s' if len(values) > 1 else ''}",
+        row(
+            f"  {name}",
+            f"{len(values)} guest{'s' if len(values) > 1 else ''}",
             f"{fmt_time(total)} (max {fmt_time(max(values))})",
             f"core {fmt_time(core)}" if core is not None else "",
-            f"settled {fmt_time(settled)}" if settled is not None else "", "< 50 ms", verdict(total, 0.05))
+            f"settled {fmt_time(settled)}" if settled is not None else "",
+            "< 50 ms",
+            verdict(total, 0.05),
+        )
     heap = flow.get("heap")
     if heap and len(heap["objects"]) == 2:
-        row(f"  memory over {heap['guests']} guests", "first / last guest",
+        row(
+            f"  memory over {heap['guests']} guests",
+            "first / last guest",
             f"{heap['rss_mb'][0]:.0f} / {heap['rss_mb'][1]:.0f} MB",
-            f"{heap['objects'][0] / 1000:.1f}k / {heap['objects'][1] / 1000:.1f}k objects")
+            f"{heap['objects'][0] / 1000:.1f}k / {heap['objects'][1] / 1000:.1f}k objects",
+        )
     for result in floors:
         if "seconds" in result:
             count = result["widgets"]
-            row(f"  for scale: Textual alone, {count} widget{'s' if count > 1 else ''} screen", "9 pushes",
-                fmt_time(median(result["seconds"])))
+            row(
+                f"  for scale: Textual alone, {count} widget{'s' if count > 1 else ''} screen",
+                "9 pushes",
+                fmt_time(median(result["seconds"])),
+            )
     if flow.get("error") and timings:
         notes.append(f"flow stopped early: {flow['error']}")
 
-    ops = [("lookup", "booking lookup (read, indexed)", 1e-3, 100_000),
-           ("check_in", "durable check-in write", None, None),
-           ("verify", "key verification (PIN; audited, durable)", None, None),
-           ("reload", "re-read after another kiosk wrote", None, None)]
+    ops = [
+        ("lookup", "booking lookup (read, indexed)", 1e-3, 100_000),
+        ("check_in", "durable check-in write", None, None),
+        ("verify", "key verification (PIN; audited, durable)", None, None),
+        ("reload", "re-read after another kiosk wrote", None, None),
+    ]
     for op, title, budget_s, budget_n in ops:
         section(f"{title}, all bookings in kiosk.json")
         medians = {}
@@ -241,21 +278,34 @@ def main() -> None:
             s = median(pooled(results, "sqlite", op)) if op != "reload" else None
             medians[n] = (k, s)
             ok = verdict(k, budget_s) if budget_s and n == budget_n else ""
-            row(f"  {n:,} bookings", f"{results[0]['file_mb']:.1f} MB", fmt_time(k),
-                fmt_time(s) if op != "reload" else "(n/a)", fmt_ratio(k, s),
-                f"< {fmt_time(budget_s)}" if ok else "", ok)
+            row(
+                f"  {n:,} bookings",
+                f"{results[0]['file_mb']:.1f} MB",
+                fmt_time(k),
+                fmt_time(s) if op != "reload" else "(n/a)",
+                fmt_ratio(k, s),
+                f"< {fmt_time(budget_s)}" if ok else "",
+                ok,
+            )
         if 1_000 in medians and sizes[-1] in medians and sizes[-1] > 1_000:
             (k1, s1), (k2, s2) = medians[1_000], medians[sizes[-1]]
             factor = sizes[-1] / 1_000
-            row(f"  growth 1,000 -> {sizes[-1]:,}", "", fmt_growth(k1, k2, factor),
-                fmt_growth(s1, s2, factor) if s1 else "")
+            row(
+                f"  growth 1,000 -> {sizes[-1]:,}",
+                "",
+                fmt_growth(k1, k2, factor),
+                fmt_growth(s1, s2, factor) if s1 else "",
+            )
 
     section("failed lookup (wrong last name), demo house: the same whatever the code is")
     if "error" in failed_lookups:
         row("  made-up / cancelled / checked-in / wrong-day", "", failed_lookups["error"])
     else:
-        row(f"  {' / '.join(failed_lookups)} code", f"{len(next(iter(failed_lookups.values())))} each",
-            " / ".join(fmt_time(median(times)) for times in failed_lookups.values()))
+        row(
+            f"  {' / '.join(failed_lookups)} code",
+            f"{len(next(iter(failed_lookups.values())))} each",
+            " / ".join(fmt_time(median(times)) for times in failed_lookups.values()),
+        )
 
     label = f"10,000 open + {departed:,} departed"
     section(f"the budget house: {label} (archived)")
@@ -264,25 +314,51 @@ def main() -> None:
     else:
         kiosk = budget["kiosk"]
         write = median(kiosk["check_in"])
-        row("  durable check-in write", label, fmt_time(write), "", "",
-            "< 20 ms", verdict(write, 0.02) if departed >= 100_000 else f"({verdict(write, 0.02)})")
+        row(
+            "  durable check-in write",
+            label,
+            fmt_time(write),
+            "",
+            "",
+            "< 20 ms",
+            verdict(write, 0.02) if departed >= 100_000 else f"({verdict(write, 0.02)})",
+        )
         row("  booking lookup", label, fmt_time(median(kiosk["lookup"])))
         row("  key verification", label, fmt_time(median(kiosk["verify"])))
         row("  re-read after another kiosk wrote", label, fmt_time(median(kiosk["reload"])))
-        row("  kiosk.json before / after archiving", "",
-            f"{budget['file_mb_before']:.1f} MB / {budget['file_mb']:.1f} MB")
-        row("  one-time archive.departed() at start", f"{departed:,} stays", fmt_time(budget["archive_s"]),
-            "", "", "", "")
+        row(
+            "  kiosk.json before / after archiving",
+            "",
+            f"{budget['file_mb_before']:.1f} MB / {budget['file_mb']:.1f} MB",
+        )
+        row(
+            "  one-time archive.departed() at start",
+            f"{departed:,} stays",
+            fmt_time(budget["archive_s"]),
+            "",
+            "",
+            "",
+            "",
+        )
     if "error" in memory:
         row("  memory, 10,000 open bookings", "", memory["error"])
     else:
         what = "app on screen" if not memory.get("core_only") else "core only: no app yet"
-        row(f"  memory (RSS), {what}", "10,000 open", f"{memory['rss_mb']:.0f} MB", "", "", "< 150 MB",
-            verdict(memory["rss_mb"], 150))
+        row(
+            f"  memory (RSS), {what}",
+            "10,000 open",
+            f"{memory['rss_mb']:.0f} MB",
+            "",
+            "",
+            "< 150 MB",
+            verdict(memory["rss_mb"], 150),
+        )
 
     header = ["what", "size", "kiosk", "sqlite3", "kiosk/sqlite3", "budget", "ok"]
-    widths = [max(len(r[i]) for r in [header, *rows] if not r[0].startswith("-- ") or i == 0)
-              for i in range(len(header))]
+    widths = [
+        max(len(r[i]) for r in [header, *rows] if not r[0].startswith("-- ") or i == 0)
+        for i in range(len(header))
+    ]
     widths[0] = max(len(r[0]) for r in [header, *rows] if not r[0].startswith("-- "))
     line = "  ".join("-" * w for w in widths)
     print(f"Lobby Kiosk benchmark{' (--quick)' if quick else ''}: medians of repeated runs")
@@ -296,10 +372,14 @@ def main() -> None:
             continue
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
     print(line)
-    print(f"ran {time.monotonic() - started:.0f} s. sqlite3: WAL, synchronous=FULL, same records, "
-          "indexed. 'core' = time inside the check-in session during a flow step.")
-    print("A step ends at the first frame after which the screen's cells no longer change; 'settled' = the "
-          "last repaint it caused (bench/ui.py).")
+    print(
+        f"ran {time.monotonic() - started:.0f} s. sqlite3: WAL, synchronous=FULL, same records, "
+        "indexed. 'core' = time inside the check-in session during a flow step."
+    )
+    print(
+        "A step ends at the first frame after which the screen's cells no longer change; 'settled' = the "
+        "last repaint it caused (bench/ui.py)."
+    )
     for note in notes:
         print(note)
     if options.json:

@@ -35,10 +35,16 @@ def count_core_time() -> None:
                 return method(*args, **kwargs)
             finally:
                 CORE[0] += time.perf_counter() - start
+
         return wrapper
 
     for name in (
-        "find", "confirm", "identify_by_zone", "identify_by_hand", "check_in", "put_away_keys",
+        "find",
+        "confirm",
+        "identify_by_zone",
+        "identify_by_hand",
+        "check_in",
+        "put_away_keys",
         "forget",
     ):
         setattr(CheckInSession, name, timed(getattr(CheckInSession, name)))
@@ -79,7 +85,15 @@ def cold(spawn: float, data_dir: str) -> None:
                 await pilot.pause()
                 await drawn(app)
                 ready = time.monotonic()
-                print(json.dumps({"seconds": ready - spawn, "rss_mb": rss_mb(), "screen": type(app.screen).__name__}))
+                print(
+                    json.dumps(
+                        {
+                            "seconds": ready - spawn,
+                            "rss_mb": rss_mb(),
+                            "screen": type(app.screen).__name__,
+                        }
+                    )
+                )
 
         asyncio.run(run())
 
@@ -195,7 +209,9 @@ async def step(pilot, app, key: str, timings: dict, name: str) -> None:
     deadline = start + 10
     while shown(app) is before:
         if time.perf_counter() > deadline:
-            raise RuntimeError(f"{name}: {key!r} did not lead to another screen (still {type(before).__name__})")
+            raise RuntimeError(
+                f"{name}: {key!r} did not lead to another screen (still {type(before).__name__})"
+            )
         await asyncio.sleep(0)
     await note_drawn(timings, name, start)
     timings.setdefault(f"{name} [core]", []).append(CORE[0] - core)
@@ -229,8 +245,9 @@ async def one_guest(pilot, app, hotel, code: str, by_hand: bool, timings: dict) 
     else:
         await step(pilot, app, "enter", timings, "choose scan → scan")
         today = hotel.today()
-        zone = demo.passport_zone(guest, number=f"BX{code[2:]}Q", expiry=today.replace(year=today.year + 4),
-                                  birth=birth)
+        zone = demo.passport_zone(
+            guest, number=f"BX{code[2:]}Q", expiry=today.replace(year=today.year + 4), birth=birth
+        )
         first, second = zone.splitlines()
         await pilot.press(*first, "enter", *second)
         await step(pilot, app, "enter", timings, "zone scanned → room (identity + check-in)")
@@ -285,7 +302,9 @@ def flow(runs: int) -> None:
                 await pilot.pause()
                 guests = min(runs, len(GUESTS))
                 for n in range(guests):
-                    await one_guest(pilot, app, hotel, GUESTS[n], by_hand=bool(n % 2), timings=timings)
+                    await one_guest(
+                        pilot, app, hotel, GUESTS[n], by_hand=bool(n % 2), timings=timings
+                    )
                     if n in (0, guests - 1):
                         note_heap()
 
@@ -355,7 +374,9 @@ def memory(data_dir: str, open_bookings: int) -> None:
     try:
         import screens.app as app_module
     except ImportError as error:
-        print(json.dumps({"rss_mb": core_only, "core_only": True, "missing": f"screens.app: {error}"}))
+        print(
+            json.dumps({"rss_mb": core_only, "core_only": True, "missing": f"screens.app: {error}"})
+        )
         return
     app = app_module.make_app(hotel, demo=False, freeze_when_ready=True)  # as start() does
 

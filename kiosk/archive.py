@@ -45,7 +45,7 @@ class JsonlArchive:
             try:
                 view = memoryview(payload)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 os.fsync(fd)
             except OSError:
                 with contextlib.suppress(OSError):

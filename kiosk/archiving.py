@@ -53,11 +53,15 @@ def clock_out_of_line(now: datetime, last_written: datetime | None, after_days: 
     if last_written is None:
         return None
     if now < last_written - CLOCK_BEHIND_TOLERANCE:
-        return (f"the clock ({now:%Y-%m-%d %H:%M}) is {_span(last_written - now)} behind the last "
-                f"record written ({last_written:%Y-%m-%d %H:%M})")
+        return (
+            f"the clock ({now:%Y-%m-%d %H:%M}) is {_span(last_written - now)} behind the last "
+            f"record written ({last_written:%Y-%m-%d %H:%M})"
+        )
     if now - last_written > timedelta(days=after_days):
-        return (f"the clock ({now:%Y-%m-%d %H:%M}) is {_span(now - last_written)} ahead of the last "
-                f"record written ({last_written:%Y-%m-%d %H:%M})")
+        return (
+            f"the clock ({now:%Y-%m-%d %H:%M}) is {_span(now - last_written)} ahead of the last "
+            f"record written ({last_written:%Y-%m-%d %H:%M})"
+        )
     return None
 
 
@@ -109,23 +113,34 @@ class Archive:
     def _archive_over(self, db: Writer, today: date) -> int:
         closed = self._archive_closed_help_requests(db)
         after_days = self.hotel.profile.archive_after_days
-        over = [booking.code for booking in db.bookings()
-                if stay_is_over(booking, today, after_days)]
+        over = [
+            booking.code for booking in db.bookings() if stay_is_over(booking, today, after_days)
+        ]
         # Gone from memory only: the file drops them at the commit, once history.jsonl has
         # them (a failed append aborts the transaction).
         stays = db.remove_stays(over)
         if stays:
             archived_at = self.hotel.now().isoformat()
-            self.history.append({"booking": booking, "grants": grants, "archived_at": archived_at}
-                                for booking, grants in stays)
+            self.history.append(
+                {"booking": booking, "grants": grants, "archived_at": archived_at}
+                for booking, grants in stays
+            )
         if stays or closed:
-            db.audit(SYSTEM, "history_archived", bookings=len(stays),
-                     grants=sum(len(grants) for _, grants in stays), help_requests=closed)
+            db.audit(
+                SYSTEM,
+                "history_archived",
+                bookings=len(stays),
+                grants=sum(len(grants) for _, grants in stays),
+                help_requests=closed,
+            )
         return len(stays)
 
     def _archive_closed_help_requests(self, db: Writer) -> int:
-        closed = [request for request in db.help_requests(open_only=False)
-                  if request.status is HelpStatus.CLOSED]
+        closed = [
+            request
+            for request in db.help_requests(open_only=False)
+            if request.status is HelpStatus.CLOSED
+        ]
         if closed:
             archived_at = self.hotel.now().isoformat()
             self.help_history.append(
@@ -140,8 +155,10 @@ class Archive:
         waiting = HelpDesk.open_request(db, CLOCK_HELP_REASON)
         if waiting is None:
             return None
-        return (f"{self.hotel.data_dir.database}: nothing archived until staff close help request "
-                f"{waiting.id}: {waiting.note}. Check the host clock first.")
+        return (
+            f"{self.hotel.data_dir.database}: nothing archived until staff close help request "
+            f"{waiting.id}: {waiting.note}. Check the host clock first."
+        )
 
     def notice_clock(self, db: Writer) -> None:
         """Every write compares the clock with the previous write's, so the first write after a
@@ -163,21 +180,31 @@ class Archive:
         with self.hotel.transaction() as db:
             if db.booking(code) is not None:
                 raise RestoreError(f"{code} is open, not in history; nothing restored.")
-            record = next((found for found in self.history.records()
-                           if found["booking"]["code"] == code), None)
+            record = next(
+                (found for found in self.history.records() if found["booking"]["code"] == code),
+                None,
+            )
             if record is None:
                 raise RestoreError(
-                    f"There is no stay {code} in {self.history.path}; nothing restored.")
+                    f"There is no stay {code} in {self.history.path}; nothing restored."
+                )
             booking = Booking.from_doc(record["booking"])
             if booking.status == BookingStatus.CHECKED_IN:
                 for room in booking.assigned_rooms:
                     holder = db.occupant(room)
                     if holder is not None:
-                        raise RestoreError(f"Room {room} is held by {holder} now; move or "
-                                           "check out that stay first. Nothing restored.")
+                        raise RestoreError(
+                            f"Room {room} is held by {holder} now; move or "
+                            "check out that stay first. Nothing restored."
+                        )
             grants = [Grant.from_doc(doc) for doc in record["grants"]]
             db.add_bookings([booking])
             db.add_grants(grants)
-            db.audit(actor, "history_restored", booking=code, grants=len(grants),
-                     archived_at=record["archived_at"])
+            db.audit(
+                actor,
+                "history_restored",
+                booking=code,
+                grants=len(grants),
+                archived_at=record["archived_at"],
+            )
         return booking, len(grants)

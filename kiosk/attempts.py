@@ -65,17 +65,22 @@ class FailureWindow:
     @classmethod
     def for_staff_pins(cls, profile: HotelProfile) -> FailureWindow:
         return cls(
-            GrowingWait(first_at=profile.staff_pin_attempts, first=timedelta(seconds=1),
-                        longest=timedelta(seconds=profile.staff_pin_longest_wait)),
+            GrowingWait(
+                first_at=profile.staff_pin_attempts,
+                first=timedelta(seconds=1),
+                longest=timedelta(seconds=profile.staff_pin_longest_wait),
+            ),
             span=timedelta(minutes=profile.staff_pin_window_minutes),
         )
 
     @classmethod
     def for_door_pins(cls, profile: HotelProfile) -> FailureWindow:
         return cls(
-            GrowingWait(first_at=profile.door_pin_attempts,
-                        first=timedelta(minutes=profile.door_lockout_minutes),
-                        longest=timedelta(minutes=profile.door_lockout_max_minutes)),
+            GrowingWait(
+                first_at=profile.door_pin_attempts,
+                first=timedelta(minutes=profile.door_lockout_minutes),
+                longest=timedelta(minutes=profile.door_lockout_max_minutes),
+            ),
             span=timedelta(hours=profile.door_pin_window_hours),
         )
 
@@ -113,8 +118,10 @@ class LookupLimit:
 
     @classmethod
     def for_kiosk(cls, profile: HotelProfile, kiosk_id: str) -> LookupLimit:
-        return cls(f"lookup:{kiosk_id}",
-                   GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT))
+        return cls(
+            f"lookup:{kiosk_id}",
+            GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT),
+        )
 
     def wait_until(self, db: Reads, now: datetime) -> datetime | None:
         until = db.counter(self.key).locked_until
@@ -137,8 +144,9 @@ class LookupLimit:
         counter = db.counter(self.key)
         if not counter.failures or code in counter.forgiven:
             return
-        db.save_counter(replace(counter, failures=0,
-                                forgiven=(*counter.forgiven, code)[-FORGIVEN_KEPT:]))
+        db.save_counter(
+            replace(counter, failures=0, forgiven=(*counter.forgiven, code)[-FORGIVEN_KEPT:])
+        )
 
     def clear(self, db: Writer) -> None:
         """Staff unlock the kiosk: the next lookup is taken at once."""

@@ -97,8 +97,9 @@ class AuditTrail:
         self.gateway = gateway
         self.archive = archive
 
-    def events(self, *, limit: int = 50, booking: str | None = None,
-               actor: str | None = None) -> list[dict[str, Any]]:
+    def events(
+        self, *, limit: int = 50, booking: str | None = None, actor: str | None = None
+    ) -> list[dict[str, Any]]:
         """The latest `limit` events, of one booking or of actors whose name holds `actor`."""
         found = events(self.gateway, self.archive)
         if booking:

@@ -53,12 +53,20 @@ def _print_json(value: Any) -> None:
 def _table(rows: list[list[str]], header: list[str]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     for row in [header, ["-" * width for width in widths], *rows]:
-        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
+        click.echo(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)
+            ).rstrip()
+        )
 
 
 @click.group(invoke_without_command=True)
-@click.option("--data-dir", type=click.Path(file_okay=False), envvar="KIOSK_DATA_DIR",
-              help="Data directory (default: $KIOSK_DATA_DIR, else the platform's user data folder).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar="KIOSK_DATA_DIR",
+    help="Data directory (default: $KIOSK_DATA_DIR, else the platform's user data folder).",
+)
 @click.option("--kiosk-id", help="Name of this kiosk in the audit trail (default: the host name).")
 @click.version_option(package_name="lobby-kiosk")
 @click.pass_context
@@ -96,9 +104,15 @@ def run(context: Context) -> None:
 
 
 @cli.command()
-@click.option("--data-dir", "demo_dir", type=click.Path(file_okay=False),
-              help="Seed this folder if it is empty (default: a fresh temporary folder).")
-@click.option("--no-app", is_flag=True, help="Seed and print the demo bookings, do not start the app.")
+@click.option(
+    "--data-dir",
+    "demo_dir",
+    type=click.Path(file_okay=False),
+    help="Seed this folder if it is empty (default: a fresh temporary folder).",
+)
+@click.option(
+    "--no-app", is_flag=True, help="Seed and print the demo bookings, do not start the app."
+)
 @pass_context
 def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
     """Seed a demo hotel (dates relative to today) and start the kiosk on it."""
@@ -110,17 +124,30 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
     fresh = not root.exists() or not any(root.iterdir())
     if not fresh and not datadir.DataDir(root).database.exists():
         # Checked before opening: opening would write a profile and a secret into the folder.
-        raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
+        raise click.ClickException(
+            f"{root}: not empty and not a kiosk data directory; choose an empty folder"
+        )
     hotel = context.hotel(root)
     if fresh:
         demo_data.seed(hotel)
     elif not hotel.gateway.rooms():
-        raise click.ClickException(f"{root}: not empty and not a kiosk data directory; choose an empty folder")
+        raise click.ClickException(
+            f"{root}: not empty and not a kiosk data directory; choose an empty folder"
+        )
     if no_app:
         click.echo(f"Demo data in {root}")
-        _table([[hint.code, hint.last_name, hint.date_of_birth.isoformat() if hint.date_of_birth else "-",
-                 hint.what_it_shows] for hint in demo_data.try_list()],
-               ["code", "last name", "date of birth", "shows"])
+        _table(
+            [
+                [
+                    hint.code,
+                    hint.last_name,
+                    hint.date_of_birth.isoformat() if hint.date_of_birth else "-",
+                    hint.what_it_shows,
+                ]
+                for hint in demo_data.try_list()
+            ],
+            ["code", "last name", "date of birth", "shows"],
+        )
         return
     _start_app(hotel, demo=True)
 
@@ -128,7 +155,9 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=8000, show_default=True, help="Port to serve on.")
-@click.option("--demo", "with_demo", is_flag=True, help="Serve the demo instead of the configured data.")
+@click.option(
+    "--demo", "with_demo", is_flag=True, help="Serve the demo instead of the configured data."
+)
 @pass_context
 def serve(context: Context, host: str, port: int, with_demo: bool) -> None:
     """Serve the kiosk in a web browser (textual-serve), e.g. for a tablet."""
@@ -188,22 +217,40 @@ def import_rooms(context: Context, file: str) -> None:
 
 
 @cli.command()
-@click.option("--arrival", type=click.DateTime(["%Y-%m-%d"]), help="Only bookings arriving on this date.")
-@click.option("--status", type=click.Choice(["reserved", "cancelled", "checked_in", "checked_out"]),
-              help="Only bookings with this status.")
+@click.option(
+    "--arrival", type=click.DateTime(["%Y-%m-%d"]), help="Only bookings arriving on this date."
+)
+@click.option(
+    "--status",
+    type=click.Choice(["reserved", "cancelled", "checked_in", "checked_out"]),
+    help="Only bookings with this status.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_context
 def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) -> None:
     """List bookings."""
     hotel = context.hotel(create=False)
-    found = hotel.gateway.bookings(arrival=arrival.date() if arrival else None,
-                                   status=BookingStatus(status) if status else None)
+    found = hotel.gateway.bookings(
+        arrival=arrival.date() if arrival else None,
+        status=BookingStatus(status) if status else None,
+    )
     if as_json:
         _print_json([{k: v for k, v in asdict(b).items() if k not in ("doc_id",)} for b in found])
         return
     _table(
-        [[b.code, b.guest_name, str(b.arrival), str(b.departure), b.room_type, str(b.rooms), b.status,
-          ",".join(b.assigned_rooms)] for b in found],
+        [
+            [
+                b.code,
+                b.guest_name,
+                str(b.arrival),
+                str(b.departure),
+                b.room_type,
+                str(b.rooms),
+                b.status,
+                ",".join(b.assigned_rooms),
+            ]
+            for b in found
+        ],
         ["code", "guest", "arrival", "departure", "type", "rooms", "status", "assigned"],
     )
 
@@ -215,12 +262,16 @@ def rooms(context: Context, as_json: bool) -> None:
     """List rooms with their status and occupant booking."""
     hotel = context.hotel(create=False)
     gateway = hotel.gateway
-    rows = [{**room.to_doc(), "occupant": gateway.occupant(room.number)} for room in gateway.rooms()]
+    rows = [
+        {**room.to_doc(), "occupant": gateway.occupant(room.number)} for room in gateway.rooms()
+    ]
     if as_json:
         _print_json(rows)
         return
-    _table([[r["number"], str(r["floor"]), r["type"], r["status"], r["occupant"] or ""] for r in rows],
-           ["room", "floor", "type", "status", "occupant"])
+    _table(
+        [[r["number"], str(r["floor"]), r["type"], r["status"], r["occupant"] or ""] for r in rows],
+        ["room", "floor", "type", "status", "occupant"],
+    )
 
 
 @cli.command(name="audit")
@@ -229,15 +280,29 @@ def rooms(context: Context, as_json: bool) -> None:
 @click.option("--actor", help="Only events by this actor (e.g. a staff name).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_context
-def audit_command(context: Context, limit: int, booking: str | None, actor: str | None, as_json: bool) -> None:
+def audit_command(
+    context: Context, limit: int, booking: str | None, actor: str | None, as_json: bool
+) -> None:
     """Print the latest audit events."""
-    events = context.hotel(create=False).audit_trail.events(limit=limit, booking=booking, actor=actor)
+    events = context.hotel(create=False).audit_trail.events(
+        limit=limit, booking=booking, actor=actor
+    )
     if as_json:
         _print_json(events)
         return
     _table(
-        [[e["at"], e["kiosk"], e["actor"], e["action"], e["outcome"], e.get("booking") or "",
-          e.get("room") or ""] for e in events],
+        [
+            [
+                e["at"],
+                e["kiosk"],
+                e["actor"],
+                e["action"],
+                e["outcome"],
+                e.get("booking") or "",
+                e.get("room") or "",
+            ]
+            for e in events
+        ],
         ["when", "kiosk", "actor", "action", "outcome", "booking", "room"],
     )
 
@@ -261,8 +326,10 @@ def history_restore(context: Context, code: str) -> None:
         booking, grants = hotel.archive.restore(code)
     except (RestoreError, StorageError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
-               f"with {grants} key grant{'s' if grants != 1 else ''}.")
+    click.echo(
+        f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
+        f"with {grants} key grant{'s' if grants != 1 else ''}."
+    )
 
 
 # -- keys -----------------------------------------------------------------------------------
@@ -315,8 +382,12 @@ def _door_verdict(context: Context, room: str, code: str) -> DoorVerdict:
     data_dir = datadir.DataDir(datadir.resolve(context.data_dir_option))
     try:
         try:
-            hotel = open_hotel(data_dir, kiosk_id=context.kiosk_id, create=False,
-                               lock_timeout=door.LOCK_WAIT_SECONDS)
+            hotel = open_hotel(
+                data_dir,
+                kiosk_id=context.kiosk_id,
+                create=False,
+                lock_timeout=door.LOCK_WAIT_SECONDS,
+            )
         except StorageError:
             # Opening the store takes the data lock; a door does not wait for it, it reads
             # kiosk.json as it is (a StorageError from there says why it cannot).
@@ -351,8 +422,13 @@ def _staff_call(action: Any, *args: Any) -> None:
 
 @staff.command(name="add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([str(role) for role in Role]), default="agent", show_default=True,
-              help="A manager may also undo check-ins.")
+@click.option(
+    "--role",
+    type=click.Choice([str(role) for role in Role]),
+    default="agent",
+    show_default=True,
+    help="A manager may also undo check-ins.",
+)
 @pass_context
 def staff_add(context: Context, name: str, role: str) -> None:
     """Add a staff member; asks for the PIN twice (or reads it from standard input)."""
@@ -405,7 +481,9 @@ def main() -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     except Exception as error:  # noqa: BLE001  (a bug: its text stays unprinted)
-        click.echo(f"Internal error: {error_report.summary(error)}. Nothing more is shown: it "
-                   "may hold guests' data.", err=True)
+        click.echo(
+            f"Internal error: {error_report.summary(error)}. Nothing more is shown: it "
+            "may hold guests' data.",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL_ERROR)
-

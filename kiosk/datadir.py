@@ -20,7 +20,11 @@ class DataDirError(Exception):
 
 def resolve(option: str | os.PathLike[str] | None) -> Path:
     """`--data-dir`, else $KIOSK_DATA_DIR, else the platform's user data directory."""
-    chosen = option or os.environ.get(ENV_VAR) or platformdirs.user_data_dir("lobby-kiosk", appauthor=False)
+    chosen = (
+        option
+        or os.environ.get(ENV_VAR)
+        or platformdirs.user_data_dir("lobby-kiosk", appauthor=False)
+    )
     return Path(chosen).expanduser().resolve()
 
 
@@ -68,8 +72,10 @@ class DataDir:
             )
         missing = [path.name for path in files if not path.is_file()]
         if missing:
-            raise DataDirError(f"{self.root}: not a kiosk data directory, or an incomplete one: "
-                               f"{' and '.join(missing)} missing")
+            raise DataDirError(
+                f"{self.root}: not a kiosk data directory, or an incomplete one: "
+                f"{' and '.join(missing)} missing"
+            )
 
     def prepare(self) -> None:
         """Create the folder and a hotel profile from the template; never touch existing files."""

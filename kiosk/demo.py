@@ -16,11 +16,21 @@ ROOM_TYPES = {1: "single", 2: "single", 9: "junior_suite", 10: "suite"}  # by po
 # Every single is taken out of play so a single booking shows the upgrade; every suite too,
 # so the suite booking shows the no-room recovery.
 UNREADY = {
-    "101": RoomStatus.DIRTY, "102": RoomStatus.DIRTY, "201": RoomStatus.OUT_OF_ORDER,
-    "202": RoomStatus.DIRTY, "301": RoomStatus.DIRTY, "302": RoomStatus.DIRTY,
-    "401": RoomStatus.DIRTY, "402": RoomStatus.OUT_OF_ORDER, "110": RoomStatus.OUT_OF_ORDER,
-    "210": RoomStatus.DIRTY, "310": RoomStatus.DIRTY, "410": RoomStatus.DIRTY,
-    "105": RoomStatus.DIRTY, "207": RoomStatus.INSPECTED, "304": RoomStatus.INSPECTED,
+    "101": RoomStatus.DIRTY,
+    "102": RoomStatus.DIRTY,
+    "201": RoomStatus.OUT_OF_ORDER,
+    "202": RoomStatus.DIRTY,
+    "301": RoomStatus.DIRTY,
+    "302": RoomStatus.DIRTY,
+    "401": RoomStatus.DIRTY,
+    "402": RoomStatus.OUT_OF_ORDER,
+    "110": RoomStatus.OUT_OF_ORDER,
+    "210": RoomStatus.DIRTY,
+    "310": RoomStatus.DIRTY,
+    "410": RoomStatus.DIRTY,
+    "105": RoomStatus.DIRTY,
+    "207": RoomStatus.INSPECTED,
+    "304": RoomStatus.INSPECTED,
 }
 
 
@@ -42,36 +52,144 @@ class DemoGuest:
 # Every guest but one has a date of birth on file, so that hand entry works for them; O'Brien
 # shows what a booking without one asks for (a scanned document).
 GUESTS = (
-    DemoGuest("LH4821", "Eriksson", "Anna", "double", "a plain stay", date_of_birth=date(1974, 8, 12),
-              nationality="SWE"),
-    DemoGuest("LH5930", "Rossi", "Marco", "double", "two rooms", rooms=2, nights=3,
-              date_of_birth=date(1970, 2, 1), nationality="ITA"),
-    DemoGuest("LH6144", "Müller", "Jürgen", "double", "umlauts (MUELLER)", date_of_birth=date(1975, 3, 2),
-              nationality="DEU"),
-    DemoGuest("LH7015", "O'Brien", "Siobhan", "double", "no date of birth on file: scan only",
-              nationality="IRL"),
-    DemoGuest("LH7262", "Schmidt-Weber", "Katrin", "junior_suite", "a double surname (Schmidt or Weber)",
-              date_of_birth=date(1979, 11, 23), nationality="DEU"),
-    DemoGuest("LH7388", "Weiß", "Thomas", "double", "ß in the name (WEISS)", date_of_birth=date(1980, 5, 17),
-              nationality="AUT"),
-    DemoGuest("LH7423", "Nguyễn", "Lan", "double", "Vietnamese diacritics", date_of_birth=date(1990, 7, 4),
-              nationality="VNM"),
-    DemoGuest("LH8107", "Kowalski", "Piotr", "single", "a free upgrade (no single ready)",
-              date_of_birth=date(1983, 3, 3), nationality="POL"),
-    DemoGuest("LH8290", "Okafor", "Chidi", "suite", "no room ready: staff called", date_of_birth=date(1984, 4, 4),
-              nationality="NGA"),
-    DemoGuest("LH8356", "Dubois", "Claire", "double", "a cancelled booking", date_of_birth=date(1988, 9, 30),
-              status=BookingStatus.CANCELLED),
-    DemoGuest("LH8471", "Tanaka", "Yuki", "double", "already checked in", date_of_birth=date(1986, 1, 15),
-              nationality="JPN"),
-    DemoGuest("LH8533", "Andersen", "Lars", "double", "arrives tomorrow", arrives_in_days=1,
-              date_of_birth=date(1972, 6, 21)),
-    DemoGuest("LH8602", "Smith", "John", "double", "a plain stay", nights=1, date_of_birth=date(1969, 12, 5),
-              nationality="GBR"),
-    DemoGuest("LH8719", "Novak", "Eva", "junior_suite", "a plain stay", nights=4, date_of_birth=date(1991, 10, 10),
-              nationality="CZE"),
-    DemoGuest("LH8845", "García Lorca", "Inés", "double", "a space in the surname", date_of_birth=date(1982, 4, 18),
-              nationality="ESP"),
+    DemoGuest(
+        "LH4821",
+        "Eriksson",
+        "Anna",
+        "double",
+        "a plain stay",
+        date_of_birth=date(1974, 8, 12),
+        nationality="SWE",
+    ),
+    DemoGuest(
+        "LH5930",
+        "Rossi",
+        "Marco",
+        "double",
+        "two rooms",
+        rooms=2,
+        nights=3,
+        date_of_birth=date(1970, 2, 1),
+        nationality="ITA",
+    ),
+    DemoGuest(
+        "LH6144",
+        "Müller",
+        "Jürgen",
+        "double",
+        "umlauts (MUELLER)",
+        date_of_birth=date(1975, 3, 2),
+        nationality="DEU",
+    ),
+    DemoGuest(
+        "LH7015",
+        "O'Brien",
+        "Siobhan",
+        "double",
+        "no date of birth on file: scan only",
+        nationality="IRL",
+    ),
+    DemoGuest(
+        "LH7262",
+        "Schmidt-Weber",
+        "Katrin",
+        "junior_suite",
+        "a double surname (Schmidt or Weber)",
+        date_of_birth=date(1979, 11, 23),
+        nationality="DEU",
+    ),
+    DemoGuest(
+        "LH7388",
+        "Weiß",
+        "Thomas",
+        "double",
+        "ß in the name (WEISS)",
+        date_of_birth=date(1980, 5, 17),
+        nationality="AUT",
+    ),
+    DemoGuest(
+        "LH7423",
+        "Nguyễn",
+        "Lan",
+        "double",
+        "Vietnamese diacritics",
+        date_of_birth=date(1990, 7, 4),
+        nationality="VNM",
+    ),
+    DemoGuest(
+        "LH8107",
+        "Kowalski",
+        "Piotr",
+        "single",
+        "a free upgrade (no single ready)",
+        date_of_birth=date(1983, 3, 3),
+        nationality="POL",
+    ),
+    DemoGuest(
+        "LH8290",
+        "Okafor",
+        "Chidi",
+        "suite",
+        "no room ready: staff called",
+        date_of_birth=date(1984, 4, 4),
+        nationality="NGA",
+    ),
+    DemoGuest(
+        "LH8356",
+        "Dubois",
+        "Claire",
+        "double",
+        "a cancelled booking",
+        date_of_birth=date(1988, 9, 30),
+        status=BookingStatus.CANCELLED,
+    ),
+    DemoGuest(
+        "LH8471",
+        "Tanaka",
+        "Yuki",
+        "double",
+        "already checked in",
+        date_of_birth=date(1986, 1, 15),
+        nationality="JPN",
+    ),
+    DemoGuest(
+        "LH8533",
+        "Andersen",
+        "Lars",
+        "double",
+        "arrives tomorrow",
+        arrives_in_days=1,
+        date_of_birth=date(1972, 6, 21),
+    ),
+    DemoGuest(
+        "LH8602",
+        "Smith",
+        "John",
+        "double",
+        "a plain stay",
+        nights=1,
+        date_of_birth=date(1969, 12, 5),
+        nationality="GBR",
+    ),
+    DemoGuest(
+        "LH8719",
+        "Novak",
+        "Eva",
+        "junior_suite",
+        "a plain stay",
+        nights=4,
+        date_of_birth=date(1991, 10, 10),
+        nationality="CZE",
+    ),
+    DemoGuest(
+        "LH8845",
+        "García Lorca",
+        "Inés",
+        "double",
+        "a space in the surname",
+        date_of_birth=date(1982, 4, 18),
+        nationality="ESP",
+    ),
 )
 ALREADY_CHECKED_IN = "LH8471"
 
@@ -84,8 +202,15 @@ def demo_rooms() -> list[Room]:
             features = ["balcony"] if position in (9, 10) else []
             if position in (3, 4):
                 features.append("courtyard")
-            rooms.append(Room(number, floor, ROOM_TYPES.get(position, "double"),
-                              UNREADY.get(number, RoomStatus.CLEAN), features))
+            rooms.append(
+                Room(
+                    number,
+                    floor,
+                    ROOM_TYPES.get(position, "double"),
+                    UNREADY.get(number, RoomStatus.CLEAN),
+                    features,
+                )
+            )
     return rooms
 
 
@@ -161,4 +286,7 @@ class DemoHint:
 
 
 def try_list() -> list[DemoHint]:
-    return [DemoHint(guest.code, guest.last_name, guest.date_of_birth, guest.what_it_shows) for guest in GUESTS]
+    return [
+        DemoHint(guest.code, guest.last_name, guest.date_of_birth, guest.what_it_shows)
+        for guest in GUESTS
+    ]

@@ -74,8 +74,9 @@ class DoorRecord:
     locked_until: datetime | None = None
 
 
-def record_from(grants: list[Grant], counter: AttemptCounter | None,
-                pending: Iterable[dict[str, Any]]) -> DoorRecord:
+def record_from(
+    grants: list[Grant], counter: AttemptCounter | None, pending: Iterable[dict[str, Any]]
+) -> DoorRecord:
     """The room's record from the store's records and the events not folded into it yet."""
     record = DoorRecord(grants)
     if counter:
@@ -98,8 +99,15 @@ def _add_event(record: DoorRecord, event: dict[str, Any]) -> None:
         record.locked_until = until
 
 
-def decide(record: DoorRecord, secret: bytes, limit: FailureWindow, room: str, code: str,
-           now: datetime, kiosk: str) -> tuple[DoorVerdict, dict[str, Any]]:
+def decide(
+    record: DoorRecord,
+    secret: bytes,
+    limit: FailureWindow,
+    room: str,
+    code: str,
+    now: datetime,
+    kiosk: str,
+) -> tuple[DoorVerdict, dict[str, Any]]:
     """The verdict, and the event to write (an audit event that may also count a wrong PIN)."""
     method = "pin" if keys.looks_like_pin(code) else "qr"
     wrong_pin = False
@@ -127,12 +135,16 @@ def decide(record: DoorRecord, secret: bytes, limit: FailureWindow, room: str, c
         "booking": verdict.booking,
         "method": method,
         "wrong_pin": wrong_pin,
-        "locked_until": verdict.locked_until.isoformat() if wrong_pin and verdict.locked_until else None,
+        "locked_until": verdict.locked_until.isoformat()
+        if wrong_pin and verdict.locked_until
+        else None,
     }
     return verdict, event
 
 
-def _pin_verdict(record: DoorRecord, secret: bytes, room: str, pin: str, now: datetime) -> DoorVerdict:
+def _pin_verdict(
+    record: DoorRecord, secret: bytes, room: str, pin: str, now: datetime
+) -> DoorVerdict:
     hashed = keys.pin_hash(secret, room, pin)
     known: DoorVerdict | None = None
     for grant in record.grants:
@@ -146,7 +158,9 @@ def _pin_verdict(record: DoorRecord, secret: bytes, room: str, pin: str, now: da
     return known or DoorVerdict(False, "wrong_code")
 
 
-def _token_verdict(record: DoorRecord, secret: bytes, room: str, token: str, now: datetime) -> DoorVerdict:
+def _token_verdict(
+    record: DoorRecord, secret: bytes, room: str, token: str, now: datetime
+) -> DoorVerdict:
     claims = keys.read_token(secret, token)
     if claims is None:
         return DoorVerdict(False, "wrong_code")
@@ -177,24 +191,45 @@ def write_event(db: Writer, event: dict[str, Any], limit: FailureWindow) -> None
     the room's count."""
     at = datetime.fromisoformat(event["at"])
     room, kiosk = event["room"], event["kiosk"]
-    db.add_audit_event(audit.event(
-        at=at, kiosk=kiosk, actor=Actor("door", room), action="key_verified",
-        outcome=event["outcome"], room=room, booking=event["booking"], method=event["method"],
-        event=event["id"]))
+    db.add_audit_event(
+        audit.event(
+            at=at,
+            kiosk=kiosk,
+            actor=Actor("door", room),
+            action="key_verified",
+            outcome=event["outcome"],
+            room=room,
+            booking=event["booking"],
+            method=event["method"],
+            event=event["id"],
+        )
+    )
     if not event["wrong_pin"]:
         return
     counter = db.counter(limit_key(room))
     record = record_from([], counter, [event])
     # Written without the count before wrong PINs had times (`failures`).
-    db.save_counter(AttemptCounter(
-        counter.key,
-        failed_at=tuple(sorted(moment for moment in record.wrong_pins if moment > at - limit.span)),
-        locked_until=record.locked_until,
-    ))
+    db.save_counter(
+        AttemptCounter(
+            counter.key,
+            failed_at=tuple(
+                sorted(moment for moment in record.wrong_pins if moment > at - limit.span)
+            ),
+            locked_until=record.locked_until,
+        )
+    )
     if event["locked_until"]:
-        db.add_audit_event(audit.event(
-            at=at, kiosk=kiosk, actor=SYSTEM, action="door_locked_out", outcome="locked",
-            room=room, until=event["locked_until"]))
+        db.add_audit_event(
+            audit.event(
+                at=at,
+                kiosk=kiosk,
+                actor=SYSTEM,
+                action="door_locked_out",
+                outcome="locked",
+                room=room,
+                until=event["locked_until"],
+            )
+        )
 
 
 class PendingEvents:
@@ -213,7 +248,7 @@ class PendingEvents:
             try:
                 payload = memoryview(orjson.dumps(event))
                 while payload:
-                    payload = payload[os.write(descriptor, payload):]
+                    payload = payload[os.write(descriptor, payload) :]
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
@@ -255,13 +290,24 @@ def file_reader(database: Path) -> DoorRead:
     try:
         data = orjson.loads(database.read_bytes())
     except (OSError, orjson.JSONDecodeError) as error:
-        raise StorageError(f"{database}: cannot read the key data: {getattr(error, 'strerror', None) or error}") from None
+        raise StorageError(
+            f"{database}: cannot read the key data: {getattr(error, 'strerror', None) or error}"
+        ) from None
 
     def read(room: str) -> tuple[list[Grant], AttemptCounter | None]:
-        grants = [Grant.from_doc(doc) for doc in data.get("grants", {}).values()
-                  if doc.get("room") == room]
-        counter = next((AttemptCounter.from_doc(doc) for doc in data.get("limits", {}).values()
-                        if doc.get("key") == limit_key(room)), None)
+        grants = [
+            Grant.from_doc(doc)
+            for doc in data.get("grants", {}).values()
+            if doc.get("room") == room
+        ]
+        counter = next(
+            (
+                AttemptCounter.from_doc(doc)
+                for doc in data.get("limits", {}).values()
+                if doc.get("key") == limit_key(room)
+            ),
+            None,
+        )
         return grants, counter
 
     return read
@@ -274,9 +320,17 @@ class Door:
     `write(event)` writes one event to the store under the data lock, raising on failure
     (None: this door never takes the lock, e.g. when the store could not be opened)."""
 
-    def __init__(self, *, secret: bytes, limit: FailureWindow, kiosk_id: str,
-                 now: Callable[[], datetime], pending: PendingEvents, read: DoorRead,
-                 write: Callable[[dict[str, Any]], None] | None) -> None:
+    def __init__(
+        self,
+        *,
+        secret: bytes,
+        limit: FailureWindow,
+        kiosk_id: str,
+        now: Callable[[], datetime],
+        pending: PendingEvents,
+        read: DoorRead,
+        write: Callable[[dict[str, Any]], None] | None,
+    ) -> None:
         self.secret = secret
         self.limit = limit
         self.kiosk_id = kiosk_id
@@ -293,8 +347,15 @@ class Door:
         grants, counter = self._read(room)
         not_folded = [event for _, event in self.pending.events(room)]
         not_folded += [event for event in self.unwritten if event["room"] == room]
-        verdict, event = decide(record_from(grants, counter, not_folded), self.secret, self.limit,
-                                room, code, now, self.kiosk_id)
+        verdict, event = decide(
+            record_from(grants, counter, not_folded),
+            self.secret,
+            self.limit,
+            room,
+            code,
+            now,
+            self.kiosk_id,
+        )
         return _with_unrecorded(verdict, self._keep(event))
 
     def _keep(self, event: dict[str, Any]) -> str | None:
@@ -310,8 +371,10 @@ class Door:
             return None
         except OSError as error:
             self.unwritten.append(event)
-            return (f"{self.pending.folder}: cannot keep the door's event ({error.strerror or error}); "
-                    f"kept in memory until the next write: {orjson.dumps(event).decode()}")
+            return (
+                f"{self.pending.folder}: cannot keep the door's event ({error.strerror or error}); "
+                f"kept in memory until the next write: {orjson.dumps(event).decode()}"
+            )
 
     def fold(self, db: Writer) -> list[Path]:
         """Inside a store transaction: write every event not in the store yet. Returns the

@@ -40,7 +40,11 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def _type_name(error: BaseException) -> str:
     kind = type(error)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
 
 
 def describe(error: BaseException) -> list[dict[str, Any]]:
@@ -81,7 +85,12 @@ def write_log(path: Path, error: BaseException, *, at: datetime, kiosk: str) -> 
     """Append the error to the log; returns its id, which the audit event carries too."""
     error_id = secrets.token_hex(4)
     line = orjson.dumps(
-        {"id": error_id, "at": at.isoformat(timespec="seconds"), "kiosk": kiosk, "error": describe(error)}
+        {
+            "id": error_id,
+            "at": at.isoformat(timespec="seconds"),
+            "kiosk": kiosk,
+            "error": describe(error),
+        }
     )
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
@@ -97,7 +106,13 @@ def report(hotel: Hotel, error: BaseException, *, call_staff: bool) -> None:
     written and StorageError when the data file cannot: the caller goes on without them."""
     error_id = write_log(log_path(hotel), error, at=hotel.now(), kiosk=hotel.kiosk_id)
     with hotel.transaction() as db:
-        db.audit(SYSTEM, "unexpected_error", outcome="error", error=_type_name(error),
-                 where=where_raised(error), log_id=error_id)
+        db.audit(
+            SYSTEM,
+            "unexpected_error",
+            outcome="error",
+            error=_type_name(error),
+            where=where_raised(error),
+            log_id=error_id,
+        )
         if call_staff:
             hotel.help.file(db, SYSTEM, HelpReason.UNEXPECTED_ERROR, None)

@@ -65,14 +65,18 @@ class Reads:
         found = self.store.find(BOOKINGS, "code", normalise_code(code))
         return Booking.from_doc(found[0]) if found else None
 
-    def bookings(self, *, arrival: date | None = None,
-                 status: BookingStatus | None = None) -> list[Booking]:
+    def bookings(
+        self, *, arrival: date | None = None, status: BookingStatus | None = None
+    ) -> list[Booking]:
         """By arrival, last name and code."""
         found = (Booking.from_doc(doc) for doc in self._db().table(BOOKINGS).all())
         return sorted(
-            (booking for booking in found
-             if (arrival is None or booking.arrival == arrival)
-             and (status is None or booking.status == status)),
+            (
+                booking
+                for booking in found
+                if (arrival is None or booking.arrival == arrival)
+                and (status is None or booking.status == status)
+            ),
             key=lambda booking: (booking.arrival, booking.last_name, booking.code),
         )
 
@@ -149,8 +153,9 @@ class Reads:
 class Writer(Reads):
     """Reads and writes inside one store transaction; everything commits together."""
 
-    def __init__(self, store: Store, db: TinyDB, *, now: Callable[[], datetime],
-                 kiosk: str) -> None:
+    def __init__(
+        self, store: Store, db: TinyDB, *, now: Callable[[], datetime], kiosk: str
+    ) -> None:
         super().__init__(store)
         self._transaction_db = db
         self._now = now
@@ -176,10 +181,14 @@ class Writer(Reads):
         """Remove these bookings and their key grants; returns each booking's document with
         its grants' documents, as stored (history.jsonl keeps them so, and costs no
         conversion per stay)."""
-        stays = [(booking, self.store.find(GRANTS, "booking", booking["code"]))
-                 for code in codes for booking in self.store.find(BOOKINGS, "code", code)]
+        stays = [
+            (booking, self.store.find(GRANTS, "booking", booking["code"]))
+            for code in codes
+            for booking in self.store.find(BOOKINGS, "code", code)
+        ]
         self._table(GRANTS).remove(
-            doc_ids=[grant.doc_id for _, grants in stays for grant in grants])
+            doc_ids=[grant.doc_id for _, grants in stays for grant in grants]
+        )
         self._table(BOOKINGS).remove(doc_ids=[booking.doc_id for booking, _ in stays])
         return [(dict(booking), [dict(grant) for grant in grants]) for booking, grants in stays]
 
@@ -237,8 +246,9 @@ class Writer(Reads):
 
     def audit(self, actor: Actor, action: str, **fields: Any) -> None:
         """An audit event of this kiosk, now (kiosk/audit.py says what it may carry)."""
-        self.add_audit_event(audit.event(at=self._now(), kiosk=self._kiosk, actor=actor,
-                                         action=action, **fields))
+        self.add_audit_event(
+            audit.event(at=self._now(), kiosk=self._kiosk, actor=actor, action=action, **fields)
+        )
 
     def add_audit_event(self, event: dict[str, Any]) -> None:
         self._table(audit.TABLE).insert(event)

@@ -56,21 +56,37 @@ class KeyGrants:
             issued_by=str(actor),
         )
         db.add_grants([grant])
-        db.audit(actor, "key_issued", booking=booking.code, room=room, grant=grant.id,
-                 valid_until=grant.valid_until.isoformat())
+        db.audit(
+            actor,
+            "key_issued",
+            booking=booking.code,
+            room=room,
+            grant=grant.id,
+            valid_until=grant.valid_until.isoformat(),
+        )
         token = keys.make_token(secret, grant.id, room, grant.valid_from, grant.valid_until)
         return IssuedKey(pin, token, grant.valid_until)
 
-    def revoke(self, db: Writer, booking_code: str, actor: Actor, room: str | None = None,
-               reason: str = "") -> int:
+    def revoke(
+        self, db: Writer, booking_code: str, actor: Actor, room: str | None = None, reason: str = ""
+    ) -> int:
         """The booking's active keys (of `room`) stop opening now; returns how many."""
         now = self.hotel.now()
-        revoked = [grant for grant in db.grants_of_booking(booking_code)
-                   if grant.is_active(now) and (room is None or grant.room == room)]
+        revoked = [
+            grant
+            for grant in db.grants_of_booking(booking_code)
+            if grant.is_active(now) and (room is None or grant.room == room)
+        ]
         for grant in revoked:
             db.save_grant(replace(grant, revoked_at=now))
-            db.audit(actor, "key_revoked", booking=booking_code, room=grant.room, grant=grant.id,
-                     reason=reason)
+            db.audit(
+                actor,
+                "key_revoked",
+                booking=booking_code,
+                room=grant.room,
+                grant=grant.id,
+                reason=reason,
+            )
         return len(revoked)
 
     def move_ends(self, db: Writer, booking: Booking, actor: Actor, reason: str) -> int:
@@ -81,7 +97,14 @@ class KeyGrants:
         active = [grant for grant in db.grants_of_booking(booking.code) if grant.is_active(now)]
         for grant in active:
             db.save_grant(replace(grant, valid_until=valid_until))
-            db.audit(actor, "key_validity_changed", booking=booking.code, room=grant.room,
-                     grant=grant.id, valid_until=valid_until.isoformat(),
-                     previous=grant.valid_until.isoformat(), reason=reason)
+            db.audit(
+                actor,
+                "key_validity_changed",
+                booking=booking.code,
+                room=grant.room,
+                grant=grant.id,
+                valid_until=valid_until.isoformat(),
+                previous=grant.valid_until.isoformat(),
+                reason=reason,
+            )
         return len(active)

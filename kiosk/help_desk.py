@@ -24,12 +24,24 @@ class HelpDesk:
         with self.hotel.transaction() as db:
             return self.file(db, actor, reason, booking)
 
-    def file(self, db: Writer, actor: Actor, reason: HelpReason, booking: str | None,
-             note: str | None = None) -> int:
+    def file(
+        self,
+        db: Writer,
+        actor: Actor,
+        reason: HelpReason,
+        booking: str | None,
+        note: str | None = None,
+    ) -> int:
         """File a request within `db`'s write; returns its number. `note`: what staff should
         know beyond the reason."""
-        request = HelpRequest(id=0, kiosk=self.hotel.kiosk_id, reason=reason, booking=booking,
-                              created_at=self.hotel.now(), note=note)
+        request = HelpRequest(
+            id=0,
+            kiosk=self.hotel.kiosk_id,
+            reason=reason,
+            booking=booking,
+            created_at=self.hotel.now(),
+            note=note,
+        )
         request_id = db.add_help_request(request)
         db.audit(actor, "help_requested", booking=booking, reason=str(reason), request=request_id)
         return request_id

@@ -28,8 +28,15 @@ from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
 
 
 class Hotel:
-    def __init__(self, data_dir: DataDir, profile: HotelProfile, store: Store, secret: bytes,
-                 clock: Clock, kiosk_id: str) -> None:
+    def __init__(
+        self,
+        data_dir: DataDir,
+        profile: HotelProfile,
+        store: Store,
+        secret: bytes,
+        clock: Clock,
+        kiosk_id: str,
+    ) -> None:
         self.data_dir = data_dir
         self.profile = profile
         self.secret = secret
@@ -38,8 +45,15 @@ class Hotel:
         self.gateway = Gateway(store, now=self.now, kiosk=kiosk_id)
         self.audit_archive = audit.archive_at(data_dir.audit_log)
         self.audit_trail = AuditTrail(self.gateway, self.audit_archive)
-        self.door = _door(data_dir, profile, secret, self.now, kiosk_id,
-                          read=self._door_read, write=self._door_write)
+        self.door = _door(
+            data_dir,
+            profile,
+            secret,
+            self.now,
+            kiosk_id,
+            read=self._door_read,
+            write=self._door_write,
+        )
         self.grants = KeyGrants(self)
         self.help = HelpDesk(self)
         self.staff = StaffAccounts(self)
@@ -77,20 +91,42 @@ def default_kiosk_id() -> str:
     return socket.gethostname() or "kiosk"
 
 
-def _door(data_dir: DataDir, profile: HotelProfile, secret: bytes, now: Callable[[], datetime],
-          kiosk_id: str, *, read: DoorRead, write: Callable[[dict[str, Any]], None] | None) -> Door:
-    return Door(secret=secret, limit=FailureWindow.for_door_pins(profile), kiosk_id=kiosk_id,
-                now=now, pending=PendingEvents(data_dir.root), read=read, write=write)
+def _door(
+    data_dir: DataDir,
+    profile: HotelProfile,
+    secret: bytes,
+    now: Callable[[], datetime],
+    kiosk_id: str,
+    *,
+    read: DoorRead,
+    write: Callable[[dict[str, Any]], None] | None,
+) -> Door:
+    return Door(
+        secret=secret,
+        limit=FailureWindow.for_door_pins(profile),
+        kiosk_id=kiosk_id,
+        now=now,
+        pending=PendingEvents(data_dir.root),
+        read=read,
+        write=write,
+    )
 
 
-def _profile_clock_and_name(data_dir: DataDir, clock: Clock | None,
-                            kiosk_id: str | None) -> tuple[HotelProfile, Clock, str]:
+def _profile_clock_and_name(
+    data_dir: DataDir, clock: Clock | None, kiosk_id: str | None
+) -> tuple[HotelProfile, Clock, str]:
     profile = load_profile(data_dir.profile)
     return profile, clock or SystemClock(profile.zone), kiosk_id or default_kiosk_id()
 
 
-def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None,
-               create: bool = True, lock_timeout: float | None = None) -> Hotel:
+def open_hotel(
+    data_dir: DataDir,
+    *,
+    clock: Clock | None = None,
+    kiosk_id: str | None = None,
+    create: bool = True,
+    lock_timeout: float | None = None,
+) -> Hotel:
     """The composition root's one way to reach the data: prepares the folder, checks the
     profile, the store and the property secret, and fails with a message naming the file.
     With `create=False` (the commands that only look, and the door's check) the data
@@ -105,17 +141,26 @@ def open_hotel(data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str |
     if not create:
         # Else the store and the secret would be made.
         data_dir.require(data_dir.database, data_dir.secret)
-    store = Store(data_dir.database, check=check_records,
-                  lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT)
+    store = Store(
+        data_dir.database, check=check_records, lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT
+    )
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=Gateway.has_grants(store))
     return Hotel(data_dir, profile, store, secret, clock, kiosk_id)
 
 
-def open_door(data_dir: DataDir, *, clock: Clock | None = None,
-              kiosk_id: str | None = None) -> Door:
+def open_door(
+    data_dir: DataDir, *, clock: Clock | None = None, kiosk_id: str | None = None
+) -> Door:
     """A door for a process that could not open the store (another process holds the data
     lock): it reads kiosk.json without the lock and keeps its events in the pending folder."""
     profile, clock, kiosk_id = _profile_clock_and_name(data_dir, clock, kiosk_id)
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=True)  # never invents one
-    return _door(data_dir, profile, secret, lambda: clock.now().astimezone(profile.zone), kiosk_id,
-                 read=file_reader(data_dir.database), write=None)
+    return _door(
+        data_dir,
+        profile,
+        secret,
+        lambda: clock.now().astimezone(profile.zone),
+        kiosk_id,
+        read=file_reader(data_dir.database),
+        write=None,
+    )

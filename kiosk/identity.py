@@ -41,7 +41,9 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _common_checks(booking: Booking, birth: date, today: date, minimum_age: int) -> IdentityProblem | None:
+def _common_checks(
+    booking: Booking, birth: date, today: date, minimum_age: int
+) -> IdentityProblem | None:
     if booking.date_of_birth and booking.date_of_birth != birth:
         return IdentityProblem.BIRTH_DATE_MISMATCH
     if age_on(birth, today) < minimum_age:

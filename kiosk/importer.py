@@ -48,8 +48,13 @@ Row = tuple[str, dict[str, Any]]  # where ("line 4" or "item 3"), values by colu
 Record = TypeVar("Record")  # what one row becomes: a Booking or a Room
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # What str.isprintable() refuses, by Unicode category, in the words of the message.
-_UNPRINTABLE = {"Cc": "a control character", "Cf": "an invisible formatting character", "Zs": "a special space",
-                "Zl": "a line separator", "Zp": "a paragraph separator"}
+_UNPRINTABLE = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+    "Zs": "a special space",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,9 @@ def read_rows(path: Path, limits: ImportLimits) -> list[Row]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportFileError(f"{path}: line {error.lineno}: not valid JSON: {error.msg}") from None
+            raise ImportFileError(
+                f"{path}: line {error.lineno}: not valid JSON: {error.msg}"
+            ) from None
         except RecursionError:
             raise ImportFileError(f"{path}: not a JSON import: nested too deeply") from None
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -130,7 +137,9 @@ class _Row:
     def error(self, column: str, reason: str) -> ImportFileError:
         return ImportFileError(f"{self.path}: {self.where}, column {column}: {reason}")
 
-    def text(self, column: str, *, required: bool = True, default: str = "", number_allowed: bool = False) -> str:
+    def text(
+        self, column: str, *, required: bool = True, default: str = "", number_allowed: bool = False
+    ) -> str:
         value = self.checked(column, self._plain(column, number_allowed=number_allowed))
         if not value:
             if required:
@@ -153,16 +162,23 @@ class _Row:
         """One text value without its surrounding spaces, refused if it holds a control
         character (anywhere: a line break or an escape sequence would reach a screen)."""
         if not value.isprintable():
-            position, character = next((n, c) for n, c in enumerate(value, start=1) if not c.isprintable())
-            kind = _UNPRINTABLE.get(unicodedata.category(character), "a character that cannot be shown")
-            raise self.error(column, f"contains {kind} (U+{ord(character):04X} at position {position})")
+            position, character = next(
+                (n, c) for n, c in enumerate(value, start=1) if not c.isprintable()
+            )
+            kind = _UNPRINTABLE.get(
+                unicodedata.category(character), "a character that cannot be shown"
+            )
+            raise self.error(
+                column, f"contains {kind} (U+{ord(character):04X} at position {position})"
+            )
         value = value.strip(" ")
         if len(value) > 100:
             raise self.error(column, "is longer than 100 characters")
         return value
 
-    def matching(self, column: str, pattern: str, hint: str, *, required: bool = True,
-                 default: str = "") -> str:
+    def matching(
+        self, column: str, pattern: str, hint: str, *, required: bool = True, default: str = ""
+    ) -> str:
         value = self.text(column, required=required, default=default)
         if value and not re.fullmatch(pattern, value):
             raise self.error(column, f"{hint}, not {value!r}")
@@ -205,7 +221,15 @@ def _json_kind(value: Any) -> str:
 
 
 BOOKING_COLUMNS = ["code", "last_name", "first_name", "arrival", "departure", "room_type"]
-BOOKING_OPTIONAL = ["rooms", "adults", "children", "date_of_birth", "nationality", "email", "status"]
+BOOKING_OPTIONAL = [
+    "rooms",
+    "adults",
+    "children",
+    "date_of_birth",
+    "nationality",
+    "email",
+    "status",
+]
 ROOM_COLUMNS = ["number", "floor", "type"]
 ROOM_OPTIONAL = ["status", "features"]
 
@@ -235,16 +259,21 @@ def _booking(row: _Row, today: date) -> Booking:
         adults=row.whole("adults", 1, 20, 1),
         children=row.whole("children", 0, 20, 0),
         date_of_birth=birth,
-        nationality=row.matching("nationality", r"[A-Z]{3}", "an ISO 3166 alpha-3 code like DEU",
-                                 required=False),
-        email=row.matching("email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "an e-mail address", required=False),
+        nationality=row.matching(
+            "nationality", r"[A-Z]{3}", "an ISO 3166 alpha-3 code like DEU", required=False
+        ),
+        email=row.matching(
+            "email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "an e-mail address", required=False
+        ),
         status=BookingStatus(row.choice("status", ["reserved", "cancelled"], "reserved")),
     )
 
 
 def _room(row: _Row) -> Room:
     return Room(
-        number=row.matching("number", r"[A-Za-z0-9\-]{1,8}", "1 to 8 letters, digits or dashes").upper(),
+        number=row.matching(
+            "number", r"[A-Za-z0-9\-]{1,8}", "1 to 8 letters, digits or dashes"
+        ).upper(),
         floor=row.whole("floor", -5, 200),
         type=row.matching("type", r"[a-z][a-z0-9_]{0,30}", "a room type like double"),
         status=RoomStatus(row.choice("status", [str(status) for status in RoomStatus], "clean")),
@@ -261,9 +290,15 @@ def _features(row: _Row) -> list[str]:
     return [feature for feature in (row.checked("features", part) for part in parts) if feature]
 
 
-def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list[str],
-           make: Callable[[_Row], Record], key: Callable[[Record], str],
-           key_column: str) -> tuple[list[Record], list[str]]:
+def _parse(
+    path: Path,
+    limits: ImportLimits,
+    required: list[str],
+    optional: list[str],
+    make: Callable[[_Row], Record],
+    key: Callable[[Record], str],
+    key_column: str,
+) -> tuple[list[Record], list[str]]:
     rows = read_rows(path, limits)
     if not rows:
         raise ImportFileError(f"{path}: no rows to import")
@@ -271,7 +306,9 @@ def _parse(path: Path, limits: ImportLimits, required: list[str], optional: list
     header = "line 1: " if rows[0][0].startswith("line") else ""
     unreadable = sorted(repr(column) for column in columns if not column.isprintable())
     if unreadable:  # the summary prints the columns it ignored
-        raise ImportFileError(f"{path}: {header}column name(s) with control characters: {', '.join(unreadable)}")
+        raise ImportFileError(
+            f"{path}: {header}column name(s) with control characters: {', '.join(unreadable)}"
+        )
     missing = [column for column in required if column not in columns]
     if missing:
         raise ImportFileError(f"{path}: {header}missing column(s): {', '.join(missing)}")
@@ -295,20 +332,35 @@ def limits_of(hotel: Hotel) -> ImportLimits:
 
 
 def import_bookings(hotel: Hotel, path: Path) -> ImportResult:
-    bookings, ignored = _parse(path, limits_of(hotel), BOOKING_COLUMNS, BOOKING_OPTIONAL,
-                               lambda row: _booking(row, hotel.today()), lambda b: b.code, "code")
+    bookings, ignored = _parse(
+        path,
+        limits_of(hotel),
+        BOOKING_COLUMNS,
+        BOOKING_OPTIONAL,
+        lambda row: _booking(row, hotel.today()),
+        lambda b: b.code,
+        "code",
+    )
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
         existing = {booking.code: booking for booking in db.bookings()}
         for booking in bookings:
             _upsert_booking(hotel, db, existing.get(booking.code), booking, result)
-        db.audit(SYSTEM, "import_bookings", file=path.name, added=result.added,
-                 updated=result.updated, unchanged=result.unchanged, keys_moved=result.keys_moved)
+        db.audit(
+            SYSTEM,
+            "import_bookings",
+            file=path.name,
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            keys_moved=result.keys_moved,
+        )
     return result
 
 
-def _upsert_booking(hotel: Hotel, db: Writer, kept: Booking | None, booking: Booking,
-                    result: ImportResult) -> None:
+def _upsert_booking(
+    hotel: Hotel, db: Writer, kept: Booking | None, booking: Booking, result: ImportResult
+) -> None:
     if kept is None:
         db.add_bookings([booking])
         result.added += 1
@@ -318,7 +370,9 @@ def _upsert_booking(hotel: Hotel, db: Writer, kept: Booking | None, booking: Boo
         imported.pop("status")
         if booking.status is BookingStatus.CANCELLED:
             result.kept_checked_in += 1
-    merged = Booking(**{**{name: getattr(kept, name) for name in kept.__dataclass_fields__}, **imported})
+    merged = Booking(
+        **{**{name: getattr(kept, name) for name in kept.__dataclass_fields__}, **imported}
+    )
     if merged.to_doc() == kept.to_doc():
         result.unchanged += 1
         return
@@ -327,12 +381,21 @@ def _upsert_booking(hotel: Hotel, db: Writer, kept: Booking | None, booking: Boo
     if merged.departure != kept.departure:
         # A stay the property system extends or shortens keeps its door keys to its new
         # departure.
-        result.keys_moved += hotel.grants.move_ends(db, merged, SYSTEM, "departure changed by import")
+        result.keys_moved += hotel.grants.move_ends(
+            db, merged, SYSTEM, "departure changed by import"
+        )
 
 
 def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
-    rooms, ignored = _parse(path, limits_of(hotel), ROOM_COLUMNS, ROOM_OPTIONAL, _room,
-                            lambda room: room.number, "number")
+    rooms, ignored = _parse(
+        path,
+        limits_of(hotel),
+        ROOM_COLUMNS,
+        ROOM_OPTIONAL,
+        _room,
+        lambda room: room.number,
+        "number",
+    )
     result = ImportResult(ignored_columns=ignored)
     with hotel.transaction() as db:
         existing = {room.number: room for room in db.rooms()}
@@ -346,6 +409,12 @@ def import_rooms(hotel: Hotel, path: Path) -> ImportResult:
             else:
                 db.save_room(room)
                 result.updated += 1
-        db.audit(SYSTEM, "import_rooms", file=path.name, added=result.added,
-                 updated=result.updated, unchanged=result.unchanged)
+        db.audit(
+            SYSTEM,
+            "import_rooms",
+            file=path.name,
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
     return result

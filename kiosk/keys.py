@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TOKEN_VERSION = "K1"
-TAG_BYTES = 16  # 128 bits; DESIGN.md asks for at least 96
+TAG_BYTES = 16  # 128 bits: past the 96 a forged tag must beat (ARCHITECTURE.md, Keys)
 SECRET_BYTES = 32
 # A key is valid from this long before it was issued: a door controller whose clock runs a
 # little behind the kiosk's (or a kiosk whose clock was just stepped back by time sync)
@@ -39,7 +39,9 @@ def load_or_create_secret(path: Path, *, grants_exist: bool) -> bytes:
     if path.exists():
         secret = path.read_bytes()
         if len(secret) != SECRET_BYTES:
-            raise SecretError(f"{path}: the property secret must be {SECRET_BYTES} bytes, found {len(secret)}")
+            raise SecretError(
+                f"{path}: the property secret must be {SECRET_BYTES} bytes, found {len(secret)}"
+            )
         return secret
     if grants_exist:
         raise SecretError(
@@ -76,7 +78,9 @@ def _tag(secret: bytes, body: str) -> str:
     return base64.b32encode(digest).decode().rstrip("=")
 
 
-def make_token(secret: bytes, grant_id: str, room: str, valid_from: datetime, valid_until: datetime) -> str:
+def make_token(
+    secret: bytes, grant_id: str, room: str, valid_from: datetime, valid_until: datetime
+) -> str:
     body = ".".join((TOKEN_VERSION, grant_id, room, _stamp(valid_from), _stamp(valid_until)))
     return f"{body}.{_tag(secret, body)}"
 

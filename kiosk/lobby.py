@@ -89,16 +89,23 @@ def room_board(hotel: Hotel) -> list[RoomLine]:
     return lines
 
 
-def set_room_status(hotel: Hotel, staff: StaffMember, number: str, status: RoomStatus,
-                    reason: str) -> None:
+def set_room_status(
+    hotel: Hotel, staff: StaffMember, number: str, status: RoomStatus, reason: str
+) -> None:
     """Housekeeping's word on a room, audited with the status it had."""
     with hotel.transaction() as db:
         room = db.room(number)
         if room is None:
             raise StaffError(f"There is no room {number}.")
         db.save_room(replace(room, status=status))
-        db.audit(Actor("staff", staff.name), "room_status", room=number, status=str(status),
-                 previous=str(room.status), reason=reason)
+        db.audit(
+            Actor("staff", staff.name),
+            "room_status",
+            room=number,
+            status=str(status),
+            previous=str(room.status),
+            reason=reason,
+        )
 
 
 def quit_kiosk(hotel: Hotel, staff: StaffMember) -> None:

@@ -1,5 +1,5 @@
 """Finding a booking at the kiosk: which booking the guest's answers lead to, and what they
-may be told about it (DESIGN.md, Security and privacy). How failed lookups slow the kiosk
+may be told about it (ARCHITECTURE.md, Who gets a key). How failed lookups slow the kiosk
 down is kiosk/attempts.py's.
 
 A booking code and a last name together find a booking; neither does alone. Until both

@@ -115,7 +115,9 @@ class Booking:
             rooms=doc.get("rooms", 1),
             adults=doc.get("adults", 1),
             children=doc.get("children", 0),
-            date_of_birth=date.fromisoformat(doc["date_of_birth"]) if doc.get("date_of_birth") else None,
+            date_of_birth=date.fromisoformat(doc["date_of_birth"])
+            if doc.get("date_of_birth")
+            else None,
             nationality=doc.get("nationality", ""),
             email=doc.get("email", ""),
             status=BookingStatus(doc.get("status", "reserved")),
@@ -287,12 +289,18 @@ class AttemptCounter:
     def to_doc(self) -> dict[str, Any]:
         moments = [moment.isoformat() for moment in self.failed_at]
         if self.kind == "door":
-            return {"key": self.key, "wrong_pins": moments,
-                    "locked_until": _moment_text(self.locked_until)}
+            return {
+                "key": self.key,
+                "wrong_pins": moments,
+                "locked_until": _moment_text(self.locked_until),
+            }
         if self.kind == "staff_login":
             return {"key": self.key, "wrong_at": moments}
-        doc: dict[str, Any] = {"key": self.key, "failures": self.failures,
-                               "locked_until": _moment_text(self.locked_until)}
+        doc: dict[str, Any] = {
+            "key": self.key,
+            "failures": self.failures,
+            "locked_until": _moment_text(self.locked_until),
+        }
         if self.last_failure is not None:
             doc["last_failure"] = self.last_failure.isoformat()
         if self.forgiven:

@@ -2,7 +2,7 @@
 
 Written in-house because the PyPI ``mrz`` package is GPLv3. Standard library only.
 The raw zone and the full document number are never logged or kept by this module;
-callers keep only what DESIGN.md ("Identity") allows.
+callers keep only what ARCHITECTURE.md ("Identity") allows.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ class MrzDocument:
     @property
     def number_last4(self) -> str:
         return self.document_number[-4:]
-
 
 
 def _char_value(c: str) -> int:
@@ -191,8 +190,12 @@ def parse_mrz(text: str, *, today: date) -> MrzDocument:
     _verify(composite, composite_cd, "the whole zone (composite)")
     if not "A" <= top[0] <= "Z":
         raise MrzError("format", "the document code must start with a letter")
-    for value, what in ((top[0:2], "document code"), (top[2:5], "issuing state"),
-                        (nationality, "nationality"), (name_field, "the name field")):
+    for value, what in (
+        (top[0:2], "document code"),
+        (top[2:5], "issuing state"),
+        (nationality, "nationality"),
+        (name_field, "the name field"),
+    ):
         _letters(value, what)
     surname, given_names = _names(name_field)
     return MrzDocument(
@@ -212,9 +215,23 @@ def parse_mrz(text: str, *, today: date) -> MrzDocument:
 # ICAO 9303 part 3 section 6: letters NFKD cannot reduce to one base letter, plus the
 # umlauts, whose recommended form is two letters rather than the bare vowel.
 _ICAO = {
-    "Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Æ": "AE", "Ø": "OE", "Œ": "OE",
-    "ẞ": "SS", "Þ": "TH", "Ð": "D", "Đ": "D", "Ħ": "H", "Ł": "L", "Ŧ": "T",
-    "Ŋ": "N", "Ĳ": "IJ", "ı": "I",
+    "Ä": "AE",
+    "Ö": "OE",
+    "Ü": "UE",
+    "Å": "AA",
+    "Æ": "AE",
+    "Ø": "OE",
+    "Œ": "OE",
+    "ẞ": "SS",
+    "Þ": "TH",
+    "Ð": "D",
+    "Đ": "D",
+    "Ħ": "H",
+    "Ł": "L",
+    "Ŧ": "T",
+    "Ŋ": "N",
+    "Ĳ": "IJ",
+    "ı": "I",
 }
 # Some states print the bare vowel instead (Müller as MULLER).
 _SIMPLE = {**_ICAO, "Ä": "A", "Ö": "O", "Ü": "U", "Å": "A", "Ø": "O"}

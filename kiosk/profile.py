@@ -72,7 +72,9 @@ def _line_of(text: str, section: str, key: str) -> int | None:
     current = ""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        header = re.fullmatch(r"\[\[?\s*([\w.]+)\s*\]\]?\s*(#.*)?", stripped)  # a comment may follow
+        header = re.fullmatch(
+            r"\[\[?\s*([\w.]+)\s*\]\]?\s*(#.*)?", stripped
+        )  # a comment may follow
         if header:
             current = header.group(1)
         elif current == section and re.match(rf"([\"']?){re.escape(key)}\1\s*=", stripped):
@@ -83,7 +85,9 @@ def _line_of(text: str, section: str, key: str) -> int | None:
 class _Reader:
     """Takes typed values out of the parsed TOML, naming key and line on every mistake."""
 
-    def __init__(self, path: Path, text: str, data: dict[str, Any], defaults: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, text: str, data: dict[str, Any], defaults: dict[str, Any]
+    ) -> None:
         self.path, self.text, self.data, self.defaults = path, text, data, defaults
 
     def fail(self, section: str, key: str, reason: str) -> ProfileError:
@@ -144,9 +148,13 @@ def load_profile(path: Path) -> HotelProfile:
     offers = []
     for offer in data.get("offers", []):
         try:
-            offers.append(Offer(str(offer["code"]), float(offer["price"]), str(offer.get("per", "stay"))))
+            offers.append(
+                Offer(str(offer["code"]), float(offer["price"]), str(offer.get("per", "stay")))
+            )
         except (KeyError, TypeError, ValueError):
-            raise read.fail("offers", "code", f"each offer needs code and price: {offer!r}") from None
+            raise read.fail(
+                "offers", "code", f"each offer needs code and price: {offer!r}"
+            ) from None
 
     ladder = data.get("upgrades", {}).get("ladder", [])
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
@@ -178,7 +186,9 @@ def load_profile(path: Path) -> HotelProfile:
         staff_idle_timeout=read.number("security", "staff_idle_timeout", 10, 3600),
         door_pin_attempts=read.number("security", "door_pin_attempts", 1, 100),
         door_lockout_minutes=door_lockout_minutes,
-        door_lockout_max_minutes=read.number("security", "door_lockout_max_minutes", door_lockout_minutes, 1440),
+        door_lockout_max_minutes=read.number(
+            "security", "door_lockout_max_minutes", door_lockout_minutes, 1440
+        ),
         door_pin_window_hours=read.number("security", "door_pin_window_hours", 1, 720),
         pin_length=read.number("security", "pin_length", 4, 8),
         import_max_rows=read.number("import", "max_rows", 1, 100_000),

@@ -52,8 +52,15 @@ class _Field:
 
     __slots__ = ("check", "expected", "name", "required", "types")
 
-    def __init__(self, name: str, expected: str, types: tuple[type, ...], check: Check | None = None,
-                 *, required: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        expected: str,
+        types: tuple[type, ...],
+        check: Check | None = None,
+        *,
+        required: bool = False,
+    ) -> None:
         self.name, self.expected, self.required = name, expected, required
         self.types = frozenset(types)
         self.check = check
@@ -71,10 +78,14 @@ def _texts(name: str) -> _Field:
     return _Field(name, "a list of texts", (list,), _all_text)
 
 
-def _when(name: str, words: str, parsed: Check, *, required: bool = False, null: bool = False) -> _Field:
+def _when(
+    name: str, words: str, parsed: Check, *, required: bool = False, null: bool = False
+) -> _Field:
     """A date or a moment, kept as ISO text; `null` allows None."""
     if null:
-        return _Field(name, f"{words} or null", (str, _NONE), lambda value: value is None or parsed(value))
+        return _Field(
+            name, f"{words} or null", (str, _NONE), lambda value: value is None or parsed(value)
+        )
     return _Field(name, words, (str,), parsed, required=required)
 
 
@@ -155,8 +166,11 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
-def check_records(path: Path, data: Mapping[str, Mapping[str, Mapping[str, Any]]],
-                  checked: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None) -> None:
+def check_records(
+    path: Path,
+    data: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    checked: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+) -> None:
     """Raise CorruptDataError for the first record with a missing or mistyped field.
     `checked` is data that passed before (the file as this process last read it): a record
     equal to its copy there is not checked again, so a re-read after another kiosk's write
@@ -171,12 +185,21 @@ def check_records(path: Path, data: Mapping[str, Mapping[str, Mapping[str, Any]]
                 if value is _MISSING:
                     if field.required:
                         raise _bad(path, table, doc_id, doc, f"has no {field.name!r}")
-                elif type(value) not in field.types or (field.check is not None and not field.check(value)):
-                    raise _bad(path, table, doc_id, doc,
-                               f"{field.name!r} must be {field.expected}, not {_kind(value)}")
+                elif type(value) not in field.types or (
+                    field.check is not None and not field.check(value)
+                ):
+                    raise _bad(
+                        path,
+                        table,
+                        doc_id,
+                        doc,
+                        f"{field.name!r} must be {field.expected}, not {_kind(value)}",
+                    )
 
 
-def _bad(path: Path, table: str, doc_id: str, doc: Mapping[str, Any], problem: str) -> CorruptDataError:
+def _bad(
+    path: Path, table: str, doc_id: str, doc: Mapping[str, Any], problem: str
+) -> CorruptDataError:
     # A booking's code and a room's number name the record for staff; names never.
     label = {"bookings": "code", "rooms": "number", "grants": "id"}.get(table)
     named = f" ({label} {doc[label]})" if label and isinstance(doc.get(label), str) else ""

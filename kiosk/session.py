@@ -175,12 +175,18 @@ class CheckInSession:
                 # Code and name match: the guest may hear what is the matter with their booking.
                 assert booking is not None
                 wrong_day = verdict is lookup.Verdict.WRONG_DAY
-                outcome = Rejected(Failure(str(verdict)), arrival=booking.arrival if wrong_day else None)
+                outcome = Rejected(
+                    Failure(str(verdict)), arrival=booking.arrival if wrong_day else None
+                )
                 if verdict is lookup.Verdict.LOCKED:
                     self.booking, self.step = booking, Step.LOCKED
                     self.hotel.help.file(db, self.actor, HelpReason.LOCKED, booking.code)
-            db.audit(self.actor, "lookup", outcome=outcome.failure,
-                     booking=booking.code if booking else None)
+            db.audit(
+                self.actor,
+                "lookup",
+                outcome=outcome.failure,
+                booking=booking.code if booking else None,
+            )
         return outcome
 
     def _failed_lookup(self, db: Writer, now: datetime) -> Rejected:
@@ -209,7 +215,9 @@ class CheckInSession:
         return self.booking is not None and hand_entry_counts(self.booking)
 
     def identify_by_zone(self, zone: str) -> Verified | Rejected:
-        return self._identify(lambda booking, today, age: check_zone(booking, zone, today=today, minimum_age=age))
+        return self._identify(
+            lambda booking, today, age: check_zone(booking, zone, today=today, minimum_age=age)
+        )
 
     def identify_by_hand(self, date_of_birth: str, number_last4: str) -> Verified | Rejected:
         return self._identify(
@@ -218,7 +226,9 @@ class CheckInSession:
             )
         )
 
-    def _identify(self, check: Callable[[Booking, date, int], IdentityCheck]) -> Verified | Rejected:
+    def _identify(
+        self, check: Callable[[Booking, date, int], IdentityCheck]
+    ) -> Verified | Rejected:
         if self.step is Step.LOCKED:
             return Rejected(Failure.LOCKED)
         if self.step is Step.READY and self.booking is not None and self.booking.identity:
@@ -227,7 +237,9 @@ class CheckInSession:
             return Verified(self.booking.identity)
         if self.step is not Step.IDENTIFY or self.booking is None:
             return Rejected(Failure.WRONG_STEP)
-        result: IdentityCheck = check(self.booking, self.hotel.today(), self.hotel.profile.minimum_age)
+        result: IdentityCheck = check(
+            self.booking, self.hotel.today(), self.hotel.profile.minimum_age
+        )
         limit = self.hotel.profile.identity_attempts
         with self._transaction() as db:
             booking = self._refresh_booking(db)
@@ -239,7 +251,9 @@ class CheckInSession:
                 return Rejected(Failure.LOCKED)
             if result.record is not None:
                 self._save_booking(db, identity=result.record, identity_failures=0)
-                db.audit(self.actor, "identity", booking=self.booking.code, method=result.record.method)
+                db.audit(
+                    self.actor, "identity", booking=self.booking.code, method=result.record.method
+                )
                 self.step = Step.READY
                 return Verified(result.record)
             assert result.problem is not None
@@ -251,7 +265,9 @@ class CheckInSession:
                 self.step = Step.LOCKED
                 reason = _HELP_REASON_FOR_REFUSAL.get(result.problem, HelpReason.DOCUMENT_REFUSED)
                 self.hotel.help.file(db, self.actor, reason, self.booking.code)
-                db.audit(self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
+                db.audit(
+                    self.actor, "identity", outcome=str(result.problem), booking=self.booking.code
+                )
                 return Rejected(Failure.LOCKED, because=Failure(str(result.problem)))
             if result.problem in _COUNTED:
                 failures += 1
@@ -259,7 +275,9 @@ class CheckInSession:
                 self._save_booking(db, identity_failures=failures, locked=locked)
                 if locked:
                     self.step = Step.LOCKED
-                    self.hotel.help.file(db, self.actor, HelpReason.IDENTITY_LOCKED, self.booking.code)
+                    self.hotel.help.file(
+                        db, self.actor, HelpReason.IDENTITY_LOCKED, self.booking.code
+                    )
             db.audit(self.actor, "identity", outcome=str(result.problem), booking=self.booking.code)
         if self.step is Step.LOCKED:
             return Rejected(Failure.LOCKED)
@@ -274,8 +292,9 @@ class CheckInSession:
             return self.check_in()
         return None
 
-    def check_in(self, rooms: list[str] | None = None, *, staff: StaffMember | None = None,
-                 reason: str = "") -> CheckedIn | Rejected:
+    def check_in(
+        self, rooms: list[str] | None = None, *, staff: StaffMember | None = None, reason: str = ""
+    ) -> CheckedIn | Rejected:
         """Assign rooms and issue keys in one atomic write. Staff may name the rooms."""
         if self.step not in (Step.READY, Step.NO_ROOM) or self.booking is None:
             return Rejected(Failure.WRONG_STEP)
@@ -286,29 +305,49 @@ class CheckInSession:
             if self._refresh_booking(db).status is not BookingStatus.RESERVED:
                 # Another kiosk (or the desk) was quicker; the trail shows both attempts.
                 self.step = Step.ENDED
-                db.audit(actor, "rooms_assigned", outcome=Failure.ALREADY_CHECKED_IN,
-                         booking=self.booking.code)
+                db.audit(
+                    actor,
+                    "rooms_assigned",
+                    outcome=Failure.ALREADY_CHECKED_IN,
+                    booking=self.booking.code,
+                )
                 return Rejected(Failure.ALREADY_CHECKED_IN)
             held = db.held_rooms()
             free = room_rules.free_ready_rooms(db.rooms(), held)
             if rooms is None:
                 assignment = room_rules.choose_rooms(
-                    free, self.booking.room_type, self.booking.rooms,
-                    ladder=self.hotel.profile.upgrade_ladder, upgrades_allowed=self.hotel.profile.upgrades_allowed,
+                    free,
+                    self.booking.room_type,
+                    self.booking.rooms,
+                    ladder=self.hotel.profile.upgrade_ladder,
+                    upgrades_allowed=self.hotel.profile.upgrades_allowed,
                 )
             else:
                 assignment = self._staff_choice(db, rooms, held)
             if assignment is None:
                 self.step = Step.NO_ROOM
                 self.hotel.help.file(db, actor, HelpReason.NO_ROOM, self.booking.code)
-                db.audit(actor, "rooms_assigned", outcome=Failure.NO_ROOM_READY, booking=self.booking.code)
+                db.audit(
+                    actor,
+                    "rooms_assigned",
+                    outcome=Failure.NO_ROOM_READY,
+                    booking=self.booking.code,
+                )
                 return Rejected(Failure.NO_ROOM_READY)
             numbers = [room.number for room in assignment.rooms]
-            db.audit(actor, "rooms_assigned", booking=self.booking.code, rooms=numbers,
-                     upgraded_to=assignment.upgraded_to, reason=reason)
+            db.audit(
+                actor,
+                "rooms_assigned",
+                booking=self.booking.code,
+                rooms=numbers,
+                upgraded_to=assignment.upgraded_to,
+                reason=reason,
+            )
             issued = tuple(self._issue(db, room, actor) for room in assignment.rooms)
             now = self.hotel.now()
-            self._save_booking(db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now)
+            self._save_booking(
+                db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now
+            )
             db.audit(actor, "checked_in", booking=self.booking.code, rooms=numbers)
         self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
         return CheckedIn(issued, assignment.upgraded_to)
@@ -342,7 +381,9 @@ class CheckInSession:
         with self._transaction() as db:
             self._refresh_booking(db)
             self._save_booking(db, identity=record, identity_failures=0, locked=False)
-            db.audit(Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason)
+            db.audit(
+                Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason
+            )
         if booking.status is BookingStatus.RESERVED:
             self.step = Step.READY
 
@@ -352,8 +393,12 @@ class CheckInSession:
             if self.booking is not None:
                 self._refresh_booking(db)
                 self._save_booking(db, identity_failures=0, locked=False)
-            db.audit(Actor("staff", staff.name), "session_unlocked",
-                     booking=self.booking.code if self.booking else None, reason=reason)
+            db.audit(
+                Actor("staff", staff.name),
+                "session_unlocked",
+                booking=self.booking.code if self.booking else None,
+                reason=reason,
+            )
         if self.booking is None:
             self.step = Step.FIND
         elif self.booking.identity is not None:
@@ -361,7 +406,9 @@ class CheckInSession:
         else:
             self.step = Step.IDENTIFY
 
-    def reassign_room(self, staff: StaffMember, old_room: str, new_room: str, reason: str) -> RoomKey:
+    def reassign_room(
+        self, staff: StaffMember, old_room: str, new_room: str, reason: str
+    ) -> RoomKey:
         """Move a checked-in booking from one room to another; the old room's key stops working."""
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         if old_room not in booking.assigned_rooms:
@@ -372,10 +419,18 @@ class CheckInSession:
             (room,) = self._staff_choice(db, [new_room], db.held_rooms()).rooms
             self.hotel.grants.revoke(db, booking.code, actor, room=old_room, reason=reason)
             key = self._issue(db, room, actor)
-            assigned = [new_room if number == old_room else number for number in booking.assigned_rooms]
+            assigned = [
+                new_room if number == old_room else number for number in booking.assigned_rooms
+            ]
             self._save_booking(db, assigned_rooms=assigned)
-            db.audit(actor, "room_reassigned", booking=booking.code, room=new_room,
-                     previous=old_room, reason=reason)
+            db.audit(
+                actor,
+                "room_reassigned",
+                booking=booking.code,
+                room=new_room,
+                previous=old_room,
+                reason=reason,
+            )
         self._replace_key(old_room, key)
         return key
 
@@ -396,8 +451,9 @@ class CheckInSession:
     def revoke_key(self, staff: StaffMember, room: str, reason: str) -> int:
         booking = self._require_booking(BookingStatus.CHECKED_IN)
         with self._transaction() as db:
-            count = self.hotel.grants.revoke(db, booking.code, Actor("staff", staff.name), room=room,
-                                             reason=reason)
+            count = self.hotel.grants.revoke(
+                db, booking.code, Actor("staff", staff.name), room=room, reason=reason
+            )
         self.keys = tuple(key for key in self.keys if key.room.number != room)
         return count
 
@@ -410,17 +466,28 @@ class CheckInSession:
         with self._transaction() as db:
             self._refresh_booking(db)
             self.hotel.grants.revoke(db, booking.code, actor, reason=reason)
-            self._save_booking(db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None)
-            db.audit(actor, "check_in_undone", booking=booking.code,
-                     rooms=booking.assigned_rooms, reason=reason)
+            self._save_booking(
+                db, status=BookingStatus.RESERVED, assigned_rooms=[], checked_in_at=None
+            )
+            db.audit(
+                actor,
+                "check_in_undone",
+                booking=booking.code,
+                rooms=booking.assigned_rooms,
+                reason=reason,
+            )
         self.keys = ()
         self.step = Step.READY if booking.identity else Step.IDENTIFY
 
     def end_session(self, staff: StaffMember, reason: str) -> None:
         """Staff close the guest's check-in where it stands; the kiosk welcomes the next."""
         with self._transaction() as db:
-            db.audit(Actor("staff", staff.name), "session_ended",
-                     booking=self.booking.code if self.booking else None, reason=reason)
+            db.audit(
+                Actor("staff", staff.name),
+                "session_ended",
+                booking=self.booking.code if self.booking else None,
+                reason=reason,
+            )
         self.forget()
         self.step = Step.ENDED
 
@@ -428,8 +495,11 @@ class CheckInSession:
         """Rooms staff may give: any type, not held, not out of order."""
         gateway = self.hotel.gateway
         held = gateway.held_rooms()
-        return [room for room in gateway.rooms()
-                if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER]
+        return [
+            room
+            for room in gateway.rooms()
+            if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER
+        ]
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -471,7 +541,9 @@ class CheckInSession:
         db.save_booking(updated)
         self.booking = updated
 
-    def _staff_choice(self, db: Writer, numbers: list[str], held: set[str]) -> room_rules.Assignment:
+    def _staff_choice(
+        self, db: Writer, numbers: list[str], held: set[str]
+    ) -> room_rules.Assignment:
         by_number = {room.number: room for room in db.rooms()}
         chosen = []
         for number in numbers:
@@ -485,8 +557,12 @@ class CheckInSession:
         # Only a better type is good news for the guest; another type staff chose is not.
         types = {room.type for room in chosen}
         ladder = self.hotel.profile.upgrade_ladder
-        upgraded = all(room_rules.ranks_above(kind, self.booking.room_type, ladder) for kind in types)
-        return room_rules.Assignment(tuple(chosen), min(types, key=ladder.index) if upgraded else None)
+        upgraded = all(
+            room_rules.ranks_above(kind, self.booking.room_type, ladder) for kind in types
+        )
+        return room_rules.Assignment(
+            tuple(chosen), min(types, key=ladder.index) if upgraded else None
+        )
 
     def _issue(self, db: Writer, room: Room, actor: Actor) -> RoomKey:
         assert self.booking is not None

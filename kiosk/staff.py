@@ -69,14 +69,22 @@ class StaffAccount:
         return StaffMember(self.name, self.role)
 
     def to_doc(self) -> dict[str, Any]:
-        return {"name": self.name, "role": str(self.role), "pin": self.pin_hash,
-                "created_at": self.created_at.isoformat() if self.created_at else None}
+        return {
+            "name": self.name,
+            "role": str(self.role),
+            "pin": self.pin_hash,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> StaffAccount:
         created_at = doc.get("created_at")
-        return cls(doc["name"], Role(doc["role"]), doc["pin"],
-                   datetime.fromisoformat(created_at) if created_at else None)
+        return cls(
+            doc["name"],
+            Role(doc["role"]),
+            doc["pin"],
+            datetime.fromisoformat(created_at) if created_at else None,
+        )
 
 
 def staff_with_pin(accounts: Sequence[StaffAccount], pin: str) -> StaffAccount | None:

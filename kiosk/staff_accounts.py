@@ -115,8 +115,12 @@ class StaffAccounts:
             wrong_at.append(now)
             db.save_counter(AttemptCounter(self._wrong_pins_key, failed_at=tuple(wrong_at)))
             wait_until = self.wrong_pins.next_try_at(wrong_at, now)
-            db.audit(SYSTEM, "staff_login", outcome="wrong_pin",
-                     until=wait_until.isoformat() if wait_until else None)
+            db.audit(
+                SYSTEM,
+                "staff_login",
+                outcome="wrong_pin",
+                until=wait_until.isoformat() if wait_until else None,
+            )
             return StaffLogin(None, wait_until, self.wrong_pins.tries_left(wrong_at, now))
 
     def logout(self, member: StaffMember, reason: str) -> None:

@@ -103,7 +103,9 @@ class _Rows(MutableMapping[Any, Doc]):
     and notes which documents those were, with their index values from before the change.
     """
 
-    def __init__(self, raw: dict[str, Doc], id_class: type, before_change: Callable[[str], Any]) -> None:
+    def __init__(
+        self, raw: dict[str, Doc], id_class: type, before_change: Callable[[str], Any]
+    ) -> None:
         self.raw = raw
         self.id_class = id_class
         self.before_change = before_change
@@ -166,8 +168,13 @@ class Store:
     share nested lists/dicts with the cache; copy before mutating them.
     """
 
-    def __init__(self, path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-                 check: Callable[[Path, Tables, Tables | None], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        check: Callable[[Path, Tables, Tables | None], None] | None = None,
+    ) -> None:
         """`check` sees every parsed file before it is used (at start and after another
         process wrote), with the data it last passed (or None), and raises
         CorruptDataError for records it refuses."""
@@ -232,7 +239,9 @@ class Store:
         docs = self._storage.data.get(table, {})
         idx = self._indexes.get((table, index))
         if idx is None:
-            idx = self._indexes[(table, index)] = self._build_index(docs, self._index_keys[(table, index)])
+            idx = self._indexes[(table, index)] = self._build_index(
+                docs, self._index_keys[(table, index)]
+            )
         ids = idx.get(value)
         if not ids:
             return []
@@ -272,10 +281,17 @@ class Store:
             st = os.stat(self.path)
         except OSError as e:
             raise StorageError(f"{self.path}: cannot access data file: {e.strerror}") from e
-        trusted = (self._changes, self._confirmed) if locked else (
-            self._changes, self._confirmed, self._in_flight)
-        if (self._storage is None or _fingerprint(st) != self._stat
-                or changes < 0 or changes not in trusted):
+        trusted = (
+            (self._changes, self._confirmed)
+            if locked
+            else (self._changes, self._confirmed, self._in_flight)
+        )
+        if (
+            self._storage is None
+            or _fingerprint(st) != self._stat
+            or changes < 0
+            or changes not in trusted
+        ):
             self._load()
             self._confirmed = None
             self._in_flight = changes if not locked and changes % 2 else None
@@ -299,7 +315,8 @@ class Store:
             raw = b""
         except OSError as e:
             raise StorageError(
-                f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}") from e
+                f"{self.path}: cannot read {self._changes_path.name}: {e.strerror}"
+            ) from e
         if not raw:
             # Nothing committed with a counter yet (or a first writer killed before its
             # first bump, so before its replace): the file holds no counter either.
@@ -404,8 +421,9 @@ class Store:
             finally:
                 self._in_transaction = self._dirty = False
 
-    def _table_write(self, storage: _MemoryStorage, name: str, id_class: type,
-                     updater: TableUpdater) -> None:
+    def _table_write(
+        self, storage: _MemoryStorage, name: str, id_class: type, updater: TableUpdater
+    ) -> None:
         """A TinyDB table write, done in place on our data, indexes kept up to date."""
         if storage is not self._storage or not self._in_transaction:
             raise StorageError(f"{self.path}: writes must happen inside Store.transaction()")
@@ -413,8 +431,11 @@ class Store:
         raw = data.get(name)
         if raw is None:
             raw = data[name] = {}
-        built = [(index, self._index_keys[(table, index)], idx)
-                 for (table, index), idx in self._indexes.items() if table == name]
+        built = [
+            (index, self._index_keys[(table, index)], idx)
+            for (table, index), idx in self._indexes.items()
+            if table == name
+        ]
 
         def before_change(doc_id: str) -> list[tuple[str, ...]]:
             doc = raw.get(doc_id)
@@ -485,7 +506,7 @@ class Store:
             try:
                 view = memoryview(payload)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -499,7 +520,9 @@ class Store:
             fsync_folder(folder)  # makes the rename itself durable
             st = os.stat(self.path)
         except OSError as e:
-            raise StorageError(f"{self.path}: written but not confirmed on disk: {e.strerror}") from e
+            raise StorageError(
+                f"{self.path}: written but not confirmed on disk: {e.strerror}"
+            ) from e
         self._stat = _fingerprint(st)
         self._changes = self._confirmed = under_way + 1
         self._in_flight = None
@@ -529,7 +552,9 @@ class Store:
                 f"for more than {self._lock.timeout} s"
             ) from None
         except OSError as e:
-            raise StorageError(f"{self.path}: cannot lock {self._lock.lock_file}: {e.strerror}") from e
+            raise StorageError(
+                f"{self.path}: cannot lock {self._lock.lock_file}: {e.strerror}"
+            ) from e
         self._holding_lock = True
         try:
             yield
@@ -549,4 +574,6 @@ class Store:
                 except FileNotFoundError:
                     pass
                 except OSError as e:
-                    raise StorageError(f"{self.path}: cannot remove stale {name}: {e.strerror}") from e
+                    raise StorageError(
+                        f"{self.path}: cannot remove stale {name}: {e.strerror}"
+                    ) from e

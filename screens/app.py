@@ -315,8 +315,10 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         staff_present = self.staff_mode.present
         summary = error_report.summary(error)
         now = self.clock()
-        if self._last_error is None or self._last_error[0] != summary or (
-            now - self._last_error[1] >= ERROR_REPORTED_ONCE_IN
+        if (
+            self._last_error is None
+            or self._last_error[0] != summary
+            or (now - self._last_error[1] >= ERROR_REPORTED_ONCE_IN)
         ):
             # One report for an error that recurs (a widget that fails on every frame).
             self._last_error = (summary, now)

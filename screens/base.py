@@ -4,7 +4,7 @@ language switch), built once, and in the middle the step itself: a page.
 
 Why pages in one screen rather than a Textual screen per step: a new screen costs Textual a
 full styling, two layouts and a frame's wait before it is drawn, some 30 ms before any of
-its content (bench/ui.py "floor"), against 50 ms for a whole step (DESIGN.md). A page
+its content (bench/ui.py "floor"), against 50 ms for a whole step (ARCHITECTURE.md, Performance budgets). A page
 mounted into the running screen costs only its own widgets.
 
 Pages stack like screens: a step's further page goes over it (the scan over the choice of

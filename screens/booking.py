@@ -167,7 +167,10 @@ class WaitPage(StaffCalledPage):
         yield plain(id="wait-left")
         with Horizontal(classes="choices"):
             yield PageButton(
-                self.t("wait.try_again"), id="try-again", variant="primary", classes="main-action",
+                self.t("wait.try_again"),
+                id="try-again",
+                variant="primary",
+                classes="main-action",
                 disabled=True,
             )
             yield PageButton(self.t("action.start_over"), id="start-over", classes="main-action")

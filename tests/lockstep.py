@@ -37,4 +37,6 @@ class Lockstep:
         (self.folder / f"{self.me}.end").touch()
 
     def _reached(self, other: str, index: int) -> bool:
-        return (self.folder / f"{other}.{index}").exists() or (self.folder / f"{other}.end").exists()
+        return (self.folder / f"{other}.{index}").exists() or (
+            self.folder / f"{other}.end"
+        ).exists()

@@ -26,10 +26,20 @@ def test_events_carry_kiosk_actor_and_time(demo_hotel: Hotel, clock: FixedClock)
     demo_hotel.door.verify(key.room.number, key.pin)
     seeded, *_ = demo_hotel.audit_trail.events(limit=1000)
     assert (seeded["action"], seeded["actor"], seeded["kiosk"], seeded["at"]) == (
-        "demo_seeded", "system", "k1", NOW.isoformat())
+        "demo_seeded",
+        "system",
+        "k1",
+        NOW.isoformat(),
+    )
     mine = demo_hotel.audit_trail.events(booking="LH4821")
-    assert [e["action"] for e in mine] == ["lookup", "identity", "rooms_assigned", "key_issued", "checked_in",
-                                           "key_verified"]
+    assert [e["action"] for e in mine] == [
+        "lookup",
+        "identity",
+        "rooms_assigned",
+        "key_issued",
+        "checked_in",
+        "key_verified",
+    ]
     assert {e["kiosk"] for e in mine} == {"k1"}
     assert [e["actor"] for e in mine] == [f"guest:{session.id}"] * 5 + [f"door:{key.room.number}"]
     later = (NOW + timedelta(minutes=5, seconds=42)).isoformat()
@@ -41,11 +51,17 @@ def test_each_kiosk_records_its_own_id(demo_hotel: Hotel) -> None:
     second = reopen(demo_hotel, kiosk_id="lobby-east")
     CheckInSession(demo_hotel).find("LH4821", "Eriksson")
     CheckInSession(second).find("LH6144", "Müller")
-    lookups = {e["booking"]: e["kiosk"] for e in demo_hotel.audit_trail.events(limit=1000) if e["action"] == "lookup"}
+    lookups = {
+        e["booking"]: e["kiosk"]
+        for e in demo_hotel.audit_trail.events(limit=1000)
+        if e["action"] == "lookup"
+    }
     assert lookups["LH4821"] == "k1" and lookups["LH6144"] == "lobby-east"
 
 
-@pytest.mark.parametrize("key", ["pin", "code", "token", "mrz", "zone", "document_number", "secret"])
+@pytest.mark.parametrize(
+    "key", ["pin", "code", "token", "mrz", "zone", "document_number", "secret"]
+)
 def test_record_refuses_secret_detail_keys(hotel: Hotel, key: str) -> None:
     before = hotel.data_dir.database.read_bytes()
     with pytest.raises(ValueError, match=key), hotel.transaction() as db:
@@ -67,7 +83,9 @@ def test_filters_by_booking_and_actor(demo_hotel: Hotel) -> None:
     assert len(demo_hotel.audit_trail.events(limit=2)) == 2
 
 
-def flood(hotel: Hotel, clock: FixedClock, count: int, start: int = 0, per_transaction: int = 250) -> None:
+def flood(
+    hotel: Hotel, clock: FixedClock, count: int, start: int = 0, per_transaction: int = 250
+) -> None:
     done = 0
     while done < count:
         with hotel.transaction() as db:
@@ -78,7 +96,11 @@ def flood(hotel: Hotel, clock: FixedClock, count: int, start: int = 0, per_trans
 
 
 def numbers(hotel: Hotel) -> list[int]:
-    return [e["detail"]["n"] for e in reopen(hotel).audit_trail.events(limit=10**6) if "n" in e["detail"]]
+    return [
+        e["detail"]["n"]
+        for e in reopen(hotel).audit_trail.events(limit=10**6)
+        if "n" in e["detail"]
+    ]
 
 
 def test_rotation_moves_old_events_out_and_reads_each_once(hotel: Hotel, clock: FixedClock) -> None:
@@ -93,10 +115,16 @@ def test_rotation_moves_old_events_out_and_reads_each_once(hotel: Hotel, clock: 
     ids = [e["id"] for e in reopen(hotel).audit_trail.events(limit=10**6)]
     assert len(ids) == len(set(ids)) == total
     # The newest are still readable with a small limit.
-    assert [e["detail"]["n"] for e in hotel.audit_trail.events(limit=3)] == [total - 3, total - 2, total - 1]
+    assert [e["detail"]["n"] for e in hotel.audit_trail.events(limit=3)] == [
+        total - 3,
+        total - 2,
+        total - 1,
+    ]
 
 
-def test_an_event_in_both_places_after_a_crash_is_read_once(hotel: Hotel, clock: FixedClock) -> None:
+def test_an_event_in_both_places_after_a_crash_is_read_once(
+    hotel: Hotel, clock: FixedClock
+) -> None:
     flood(hotel, clock, audit.ROTATE_ABOVE + 10)
     # A writer killed after appending to the archive, before the main file dropped the
     # events, leaves them in both; a torn last line is what a kill mid-append leaves.

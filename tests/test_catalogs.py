@@ -24,11 +24,18 @@ FIND_FAILURES = [
     Failure.WRONG_DAY,
     Failure.INVALID_INPUT,
 ]
-REFUSALS = [IdentityProblem.EXPIRED, IdentityProblem.NAME_MISMATCH, IdentityProblem.TOO_YOUNG,
-            IdentityProblem.BIRTH_DATE_MISMATCH]
+REFUSALS = [
+    IdentityProblem.EXPIRED,
+    IdentityProblem.NAME_MISMATCH,
+    IdentityProblem.TOO_YOUNG,
+    IdentityProblem.BIRTH_DATE_MISMATCH,
+]
 # A date of birth typed by hand that is not the one on file may be a typo: told there too.
-IDENTITY_FAILURES = [Failure(str(problem)) for problem in IdentityProblem
-                     if problem not in REFUSALS or problem is IdentityProblem.BIRTH_DATE_MISMATCH]
+IDENTITY_FAILURES = [
+    Failure(str(problem))
+    for problem in IdentityProblem
+    if problem not in REFUSALS or problem is IdentityProblem.BIRTH_DATE_MISMATCH
+]
 
 
 def placeholders(text: str) -> set[str]:

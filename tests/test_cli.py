@@ -70,9 +70,24 @@ def test_top_level_help_lists_every_command() -> None:
         assert option in outcome.output
 
 
-EXPECTED_COMMANDS = {("run",), ("demo",), ("serve",), ("import",), ("import", "bookings"), ("import", "rooms"),
-                     ("bookings",), ("rooms",), ("audit",), ("key",), ("key", "verify"), ("staff",),
-                     ("staff", "add"), ("staff", "list"), ("staff", "remove"), ("staff", "reset-pin")}
+EXPECTED_COMMANDS = {
+    ("run",),
+    ("demo",),
+    ("serve",),
+    ("import",),
+    ("import", "bookings"),
+    ("import", "rooms"),
+    ("bookings",),
+    ("rooms",),
+    ("audit",),
+    ("key",),
+    ("key", "verify"),
+    ("staff",),
+    ("staff", "add"),
+    ("staff", "list"),
+    ("staff", "remove"),
+    ("staff", "reset-pin"),
+}
 
 
 def test_every_command_of_the_issue_exists() -> None:
@@ -85,7 +100,10 @@ def test_every_subcommand_describes_itself(path: tuple[str, ...]) -> None:
     assert command.help and command.help.strip(), f"kiosk {' '.join(path)} has no help text"
     outcome = invoke(*path, "--help")
     assert outcome.exit_code == 0, outcome.output
-    assert f"Usage: cli {' '.join(path)}" in outcome.output or f"Usage: kiosk {' '.join(path)}" in outcome.output
+    assert (
+        f"Usage: cli {' '.join(path)}" in outcome.output
+        or f"Usage: kiosk {' '.join(path)}" in outcome.output
+    )
     first_paragraph = command.help.strip().split("\n\n")[0]
     assert words(first_paragraph) in words(outcome.output)
     for parameter in command.params:
@@ -112,13 +130,18 @@ def test_unknown_command_exits_non_zero() -> None:
 
 def test_demo_seeds_an_empty_folder_and_prints_the_codes(demo_dir: Path) -> None:
     hotel = house(demo_dir)
-    assert len(hotel.gateway.rooms()) == 40 and len({room.floor for room in hotel.gateway.rooms()}) == 4
+    assert (
+        len(hotel.gateway.rooms()) == 40
+        and len({room.floor for room in hotel.gateway.rooms()}) == 4
+    )
     assert 3 <= len({room.type for room in hotel.gateway.rooms()}) <= 4
     assert len(hotel.gateway.bookings()) == 15
     assert len(hotel.gateway.bookings(arrival=hotel.today())) >= 13
     assert [b.code for b in hotel.gateway.bookings(status="checked_in")] == ["LH8471"]
     assert [b.code for b in hotel.gateway.bookings(status="cancelled")] == ["LH8356"]
-    assert [b.code for b in hotel.gateway.bookings(arrival=hotel.today() + timedelta(days=1))] == ["LH8533"]
+    assert [b.code for b in hotel.gateway.bookings(arrival=hotel.today() + timedelta(days=1))] == [
+        "LH8533"
+    ]
     outcome = invoke("demo", "--no-app", "--data-dir", str(demo_dir))
     assert outcome.exit_code == 0
     assert "LH4821" in outcome.output and "LH8290" in outcome.output
@@ -170,20 +193,50 @@ def test_bookings_json_with_filters(demo_dir: Path) -> None:
     today = house(demo_dir).today()
     every = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json").output)
     assert len(every) == 15
-    assert {"code", "last_name", "first_name", "arrival", "departure", "room_type", "status",
-            "assigned_rooms"} <= set(every[0])
+    assert {
+        "code",
+        "last_name",
+        "first_name",
+        "arrival",
+        "departure",
+        "room_type",
+        "status",
+        "assigned_rooms",
+    } <= set(every[0])
     mueller = next(b for b in every if b["code"] == "LH6144")
     assert (mueller["last_name"], mueller["first_name"]) == ("Müller", "Jürgen")
 
-    tomorrow = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json",
-                                 "--arrival", str(today + timedelta(days=1))).output)
+    tomorrow = json.loads(
+        invoke(
+            "--data-dir",
+            str(demo_dir),
+            "bookings",
+            "--json",
+            "--arrival",
+            str(today + timedelta(days=1)),
+        ).output
+    )
     assert [b["code"] for b in tomorrow] == ["LH8533"]
-    arriving = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json", "--arrival", str(today)).output)
+    arriving = json.loads(
+        invoke("--data-dir", str(demo_dir), "bookings", "--json", "--arrival", str(today)).output
+    )
     assert len(arriving) == 14 and all(b["arrival"] == str(today) for b in arriving)
-    cancelled = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json", "--status", "cancelled").output)
+    cancelled = json.loads(
+        invoke("--data-dir", str(demo_dir), "bookings", "--json", "--status", "cancelled").output
+    )
     assert [b["code"] for b in cancelled] == ["LH8356"]
-    both = json.loads(invoke("--data-dir", str(demo_dir), "bookings", "--json", "--status", "checked_in",
-                             "--arrival", str(today)).output)
+    both = json.loads(
+        invoke(
+            "--data-dir",
+            str(demo_dir),
+            "bookings",
+            "--json",
+            "--status",
+            "checked_in",
+            "--arrival",
+            str(today),
+        ).output
+    )
     assert [(b["code"], b["status"]) for b in both] == [("LH8471", "checked_in")]
     assert len(both[0]["assigned_rooms"]) == 1
     assert invoke("--data-dir", str(demo_dir), "bookings", "--status", "lost").exit_code == 2
@@ -194,7 +247,16 @@ def test_bookings_table_is_readable(demo_dir: Path) -> None:
     outcome = invoke("--data-dir", str(demo_dir), "bookings")
     assert outcome.exit_code == 0
     lines = outcome.output.splitlines()
-    assert lines[0].split() == ["code", "guest", "arrival", "departure", "type", "rooms", "status", "assigned"]
+    assert lines[0].split() == [
+        "code",
+        "guest",
+        "arrival",
+        "departure",
+        "type",
+        "rooms",
+        "status",
+        "assigned",
+    ]
     assert len(lines) == 2 + 15
     assert any("Jürgen Müller" in line and "LH6144" in line for line in lines)
     assert any("Siobhan O'Brien" in line for line in lines)
@@ -211,7 +273,9 @@ def test_rooms_json_shows_the_occupant(demo_dir: Path) -> None:
     assert {"number", "floor", "type", "status", "features", "occupant"} <= set(occupied)
     table = invoke("--data-dir", str(demo_dir), "rooms").output.splitlines()
     assert table[0].split() == ["room", "floor", "type", "status", "occupant"]
-    assert any(line.split()[0] == occupied["number"] and line.split()[-1] == "LH8471" for line in table)
+    assert any(
+        line.split()[0] == occupied["number"] and line.split()[-1] == "LH8471" for line in table
+    )
 
 
 def test_kiosk_data_dir_environment_variable(demo_dir: Path) -> None:
@@ -244,12 +308,19 @@ LOOKING = [("bookings",), ("bookings", "--json"), ("rooms",), ("audit", "--json"
 
 def folder_state(root: Path) -> dict[str, tuple[int, bytes | None]]:
     """Every entry under `root`, the folder itself included: its mode and, for a file, its bytes."""
-    return {str(path.relative_to(root)): (path.stat().st_mode, path.read_bytes() if path.is_file() else None)
-            for path in [root, *sorted(root.rglob("*"))]}
+    return {
+        str(path.relative_to(root)): (
+            path.stat().st_mode,
+            path.read_bytes() if path.is_file() else None,
+        )
+        for path in [root, *sorted(root.rglob("*"))]
+    }
 
 
 @pytest.mark.parametrize("command", LOOKING, ids=" ".join)
-def test_a_command_that_only_looks_changes_nothing_in_the_data_directory(demo_dir: Path, command) -> None:
+def test_a_command_that_only_looks_changes_nothing_in_the_data_directory(
+    demo_dir: Path, command
+) -> None:
     demo_dir.chmod(0o750)  # the operator's choice, e.g. for a backup group
     before = folder_state(demo_dir)
     outcome = invoke("--data-dir", str(demo_dir), *command)
@@ -271,8 +342,9 @@ LOOKING_AND_DOOR = [*LOOKING, ("key", "verify", "--room", "101", "123456")]
 
 
 @pytest.mark.parametrize("command", LOOKING_AND_DOOR, ids=" ".join)
-def test_a_command_that_only_looks_leaves_a_folder_that_is_no_data_directory_alone(tmp_path: Path,
-                                                                                   command) -> None:
+def test_a_command_that_only_looks_leaves_a_folder_that_is_no_data_directory_alone(
+    tmp_path: Path, command
+) -> None:
     folder = tmp_path / "elsewhere"
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
@@ -280,13 +352,17 @@ def test_a_command_that_only_looks_leaves_a_folder_that_is_no_data_directory_alo
     before = folder_state(folder)
     outcome = invoke("--data-dir", str(folder), *command)
     assert outcome.exit_code == 1, outcome.output
-    assert "not a kiosk data directory" in outcome.output and str(folder) in outcome.output, outcome.output
+    assert "not a kiosk data directory" in outcome.output and str(folder) in outcome.output, (
+        outcome.output
+    )
     assert "Traceback" not in outcome.output
     assert folder_state(folder) == before
 
 
 @pytest.mark.parametrize("command", LOOKING_AND_DOOR, ids=" ".join)
-def test_a_command_that_only_looks_at_a_missing_folder_says_so_and_creates_none(tmp_path: Path, command) -> None:
+def test_a_command_that_only_looks_at_a_missing_folder_says_so_and_creates_none(
+    tmp_path: Path, command
+) -> None:
     missing = tmp_path / "nowhere"
     outcome = invoke("--data-dir", str(missing), *command)
     assert outcome.exit_code == 1, outcome.output
@@ -306,20 +382,28 @@ def test_audit_prints_the_latest_events(demo_dir: Path) -> None:
     assert any("demo_seeded" in line for line in lines)
     assert any("checked_in" in line and "LH8471" in line for line in lines)
 
-    events = json.loads(invoke("--data-dir", str(demo_dir), "audit", "--json", "--limit", "3").output)
+    events = json.loads(
+        invoke("--data-dir", str(demo_dir), "audit", "--json", "--limit", "3").output
+    )
     assert len(events) == 3
     assert all({"at", "kiosk", "actor", "action", "outcome"} <= set(event) for event in events)
-    tanaka = json.loads(invoke("--data-dir", str(demo_dir), "audit", "--json", "--booking", "lh-8471").output)
+    tanaka = json.loads(
+        invoke("--data-dir", str(demo_dir), "audit", "--json", "--booking", "lh-8471").output
+    )
     assert tanaka and all(event["booking"] == "LH8471" for event in tanaka)
     assert "checked_in" in [event["action"] for event in tanaka]
-    desk = json.loads(invoke("--data-dir", str(demo_dir), "audit", "--json", "--actor", "demo").output)
+    desk = json.loads(
+        invoke("--data-dir", str(demo_dir), "audit", "--json", "--actor", "demo").output
+    )
     assert desk and all(event["actor"] == "staff:demo" for event in desk)
 
 
 def test_kiosk_id_is_recorded(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     invoke("--kiosk-id", "lobby-2", "demo", "--no-app", "--data-dir", str(root))
-    events = json.loads(invoke("--data-dir", str(root), "audit", "--json", "--limit", "1000").output)
+    events = json.loads(
+        invoke("--data-dir", str(root), "audit", "--json", "--limit", "1000").output
+    )
     assert events and {event["kiosk"] for event in events} == {"lobby-2"}
 
 
@@ -328,7 +412,9 @@ def test_kiosk_id_is_recorded(tmp_path: Path) -> None:
 
 def test_staff_accounts(tmp_path: Path) -> None:
     root = str(tmp_path / "data")
-    added = invoke("--data-dir", root, "staff", "add", "Marta", "--role", "manager", input="482913\n")
+    added = invoke(
+        "--data-dir", root, "staff", "add", "Marta", "--role", "manager", input="482913\n"
+    )
     assert added.exit_code == 0, added.output
     assert "Added Marta (manager)" in added.output
     assert invoke("--data-dir", root, "staff", "add", "Arne", input="739164\n").exit_code == 0
@@ -349,14 +435,21 @@ def test_staff_accounts(tmp_path: Path) -> None:
     assert removed.exit_code == 0 and "Removed Arne" in removed.output
     assert [m.name for m in house(Path(root)).staff.members()] == ["Marta"]
     audit = json.loads(invoke("--data-dir", root, "audit", "--json").output)
-    assert [e["action"] for e in audit if e["action"].startswith("staff_") and e["action"] != "staff_login"] == [
-        "staff_added", "staff_added", "staff_pin_reset", "staff_removed"]
+    assert [
+        e["action"]
+        for e in audit
+        if e["action"].startswith("staff_") and e["action"] != "staff_login"
+    ] == ["staff_added", "staff_added", "staff_pin_reset", "staff_removed"]
 
 
-@pytest.mark.parametrize(("pin", "why"), [("12345", "at least 6"), ("12a456", "at least 6"), ("", "at least 6")])
+@pytest.mark.parametrize(
+    ("pin", "why"), [("12345", "at least 6"), ("12a456", "at least 6"), ("", "at least 6")]
+)
 def test_staff_pin_must_have_six_digits(tmp_path: Path, pin: str, why: str) -> None:
     root = str(tmp_path / "data")
-    outcome = invoke("--data-dir", root, "staff", "add", "Marta", "--role", "manager", input=f"{pin}\n")
+    outcome = invoke(
+        "--data-dir", root, "staff", "add", "Marta", "--role", "manager", input=f"{pin}\n"
+    )
     assert outcome.exit_code != 0 and why in outcome.output
     assert house(Path(root)).staff.members() == []
 
@@ -369,8 +462,15 @@ def test_staff_errors_exit_non_zero(tmp_path: Path) -> None:
     same_pin = invoke("--data-dir", root, "staff", "add", "Arne", input="482913\n")
     assert same_pin.exit_code != 0 and "taken" in same_pin.output
     assert invoke("--data-dir", root, "staff", "remove", "Nobody").exit_code != 0
-    assert invoke("--data-dir", root, "staff", "reset-pin", "Nobody", input="123987\n").exit_code != 0
-    assert invoke("--data-dir", root, "staff", "add", "Arne", "--role", "owner", input="123987\n").exit_code == 2
+    assert (
+        invoke("--data-dir", root, "staff", "reset-pin", "Nobody", input="123987\n").exit_code != 0
+    )
+    assert (
+        invoke(
+            "--data-dir", root, "staff", "add", "Arne", "--role", "owner", input="123987\n"
+        ).exit_code
+        == 2
+    )
     assert invoke("--data-dir", root, "staff", "reset-pin", "Marta", input="1234\n").exit_code != 0
     assert house(Path(root)).staff.login("482913").member.name == "Marta"
 

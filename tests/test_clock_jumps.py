@@ -39,25 +39,49 @@ def clock_requests(hotel: Hotel) -> list[dict]:
 
 
 def test_only_stays_clearly_over_are_archived(hotel: Hotel) -> None:
-    furnish(hotel, rooms=[Room("101", 1, "double")], bookings=[
-        booking("LEFT01", arrival=TODAY, nights=3, status=BookingStatus.CHECKED_OUT),
-        booking("LONG01", arrival=TODAY - timedelta(days=6), nights=3),  # left three days ago
-        booking("YEST01", arrival=TODAY - timedelta(days=2), nights=1),  # left yesterday
-        booking("TWOD01", arrival=TODAY - timedelta(days=3), nights=1, status=BookingStatus.CHECKED_IN),
-        booking("STAY01", arrival=TODAY - timedelta(days=1), nights=1, status=BookingStatus.CHECKED_IN),
-        booking("COME01", arrival=TODAY),
-    ])
+    furnish(
+        hotel,
+        rooms=[Room("101", 1, "double")],
+        bookings=[
+            booking("LEFT01", arrival=TODAY, nights=3, status=BookingStatus.CHECKED_OUT),
+            booking("LONG01", arrival=TODAY - timedelta(days=6), nights=3),  # left three days ago
+            booking("YEST01", arrival=TODAY - timedelta(days=2), nights=1),  # left yesterday
+            booking(
+                "TWOD01",
+                arrival=TODAY - timedelta(days=3),
+                nights=1,
+                status=BookingStatus.CHECKED_IN,
+            ),
+            booking(
+                "STAY01",
+                arrival=TODAY - timedelta(days=1),
+                nights=1,
+                status=BookingStatus.CHECKED_IN,
+            ),
+            booking("COME01", arrival=TODAY),
+        ],
+    )
     assert hotel.profile.archive_after_days == 2
     assert hotel.archive.departed() == 2
     assert open_codes(hotel) == ["COME01", "STAY01", "TWOD01", "YEST01"]
-    assert sorted(record["booking"]["code"] for record in hotel.archive.history.records()) == ["LEFT01", "LONG01"]
+    assert sorted(record["booking"]["code"] for record in hotel.archive.history.records()) == [
+        "LEFT01",
+        "LONG01",
+    ]
 
 
-def test_the_days_a_stay_waits_past_departure_come_from_the_profile(root: Path, clock: FixedClock) -> None:
+def test_the_days_a_stay_waits_past_departure_come_from_the_profile(
+    root: Path, clock: FixedClock
+) -> None:
     set_profile(root, "archive_after_days", "5")
     hotel = open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
-    furnish(hotel, bookings=[booking("LONG01", arrival=TODAY - timedelta(days=7), nights=3),
-                             booking("OLD001", arrival=TODAY - timedelta(days=9), nights=3)])
+    furnish(
+        hotel,
+        bookings=[
+            booking("LONG01", arrival=TODAY - timedelta(days=7), nights=3),
+            booking("OLD001", arrival=TODAY - timedelta(days=9), nights=3),
+        ],
+    )
     assert hotel.archive.departed() == 1
     assert open_codes(hotel) == ["LONG01"]
 
@@ -81,7 +105,9 @@ def test_a_clock_days_ahead_at_a_restart_archives_nothing_and_calls_staff(
 
     clock.advance(days=5)  # the host clock is wrong at the restart
     restarted = reopen(demo_hotel)
-    with pytest.raises(ArchivePaused, match="5 days 0 hours ahead of the last record written") as paused:
+    with pytest.raises(
+        ArchivePaused, match="5 days 0 hours ahead of the last record written"
+    ) as paused:
         restarted.archive.departed()
     assert str(demo_hotel.data_dir.database) in str(paused.value)
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
@@ -98,23 +124,31 @@ def test_a_clock_days_ahead_at_a_restart_archives_nothing_and_calls_staff(
 
     clock.current = NOW  # the clock is corrected: nothing was lost
     corrected = reopen(demo_hotel)
-    assert corrected.door.verify(room, key.pin).opens and corrected.door.verify(room, key.token).opens
+    assert (
+        corrected.door.verify(room, key.pin).opens and corrected.door.verify(room, key.token).opens
+    )
     assert corrected.gateway.occupant(room) == "LH6144"
     assert corrected.gateway.booking("LH4821").status == BookingStatus.RESERVED
 
 
-def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_a_write_on_a_clock_that_jumped_ahead_does_not_hide_the_jump(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     """The clock jumps while the kiosk runs, and a guest's lookup is written before the day's
     archive: the archive still sees the jump, because the lookup's write noticed it."""
     clock.advance(days=5)
-    CheckInSession(demo_hotel).find("NOSUCH", "Nobody")  # a write at the wrong time, before the archive
+    CheckInSession(demo_hotel).find(
+        "NOSUCH", "Nobody"
+    )  # a write at the wrong time, before the archive
     with pytest.raises(ArchivePaused):
         demo_hotel.archive.departed()
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
     assert len(clock_requests(demo_hotel)) == 1
 
 
-def test_the_archive_waits_until_staff_close_the_clock_help_request(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_the_archive_waits_until_staff_close_the_clock_help_request(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     clock.advance(days=5)
     with pytest.raises(ArchivePaused):
         demo_hotel.archive.departed()
@@ -160,9 +194,10 @@ def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkey
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
 
 
-async def test_staff_see_the_paused_archive_when_they_log_in(demo_hotel: Hotel, clock: FixedClock) -> None:
+async def test_staff_see_the_paused_archive_when_they_log_in(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     from helpers import IdleClock
-
     from screens.app import make_app
 
     demo_hotel.staff.add("Marta Manager", Role.MANAGER, "246810")
@@ -199,24 +234,35 @@ def archived_guest(demo_hotel: Hotel, clock: FixedClock) -> tuple[Hotel, object]
     return demo_hotel, result.keys[0]
 
 
-def test_history_restore_brings_a_stay_back_with_its_keys(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_history_restore_brings_a_stay_back_with_its_keys(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     hotel, key = archived_guest(demo_hotel, clock)
     room = key.room.number
     before = hotel.door.verify(room, key.pin)
     assert before.reason == "wrong_code"
-    (record,) = [found for found in hotel.archive.history.records() if found["booking"]["code"] == "LH6144"]
+    (record,) = [
+        found for found in hotel.archive.history.records() if found["booking"]["code"] == "LH6144"
+    ]
 
     restored, grants = hotel.archive.restore("lh-6144")
     assert (restored.code, restored.status, grants) == ("LH6144", BookingStatus.CHECKED_IN, 1)
     again = reopen(hotel)
-    assert again.gateway.booking("LH6144").assigned_rooms == [room] and again.gateway.occupant(room) == "LH6144"
-    assert [grant.to_doc() for grant in again.gateway.grants_of_booking("LH6144")] == record["grants"]
+    assert (
+        again.gateway.booking("LH6144").assigned_rooms == [room]
+        and again.gateway.occupant(room) == "LH6144"
+    )
+    assert [grant.to_doc() for grant in again.gateway.grants_of_booking("LH6144")] == record[
+        "grants"
+    ]
     assert again.door.verify(room, key.pin).opens and again.door.verify(room, key.token).opens
     (event,) = events(hotel, "history_restored")
     assert (event["actor"], event["booking"], event["detail"]["grants"]) == ("system", "LH6144", 1)
 
 
-def test_history_restore_refuses_an_unknown_or_open_stay(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_history_restore_refuses_an_unknown_or_open_stay(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     hotel, _ = archived_guest(demo_hotel, clock)
     kiosk_json = hotel.data_dir.database.read_bytes()
     with pytest.raises(RestoreError, match=r"There is no stay NOSUCH in .*history\.jsonl"):
@@ -231,13 +277,20 @@ def test_history_restore_refuses_an_unknown_or_open_stay(demo_hotel: Hotel, cloc
     assert len(hotel.gateway.grants_of_booking("LH6144")) == 1
 
 
-def test_history_restore_refuses_a_stay_whose_room_was_given_again(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_history_restore_refuses_a_stay_whose_room_was_given_again(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     hotel, key = archived_guest(demo_hotel, clock)
     # Its room went to the next guest while LH6144 was in history.
     holder = "LH8719"
     with hotel.transaction() as db:
-        db.save_booking(replace(db.booking(holder), status=BookingStatus.CHECKED_IN,
-                                assigned_rooms=[key.room.number]))
+        db.save_booking(
+            replace(
+                db.booking(holder),
+                status=BookingStatus.CHECKED_IN,
+                assigned_rooms=[key.room.number],
+            )
+        )
     with pytest.raises(RestoreError, match=f"Room {key.room.number} is held by {holder} now"):
         hotel.archive.restore("LH6144")
     assert hotel.gateway.booking("LH6144") is None
@@ -248,9 +301,14 @@ def test_kiosk_history_restore_on_the_command_line(demo_hotel: Hotel, clock: Fix
     root = str(hotel.data_dir.root)
     done = CliRunner().invoke(cli, ["--data-dir", root, "history", "restore", "LH6144"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith("Restored LH6144 (checked_in,") and "with 1 key grant." in done.output
+    assert (
+        done.output.startswith("Restored LH6144 (checked_in,")
+        and "with 1 key grant." in done.output
+    )
     done = CliRunner().invoke(cli, ["--data-dir", root, "history", "restore", "LH6144"])
-    assert done.exit_code == 1 and "LH6144 is open, not in history; nothing restored." in done.output
+    assert (
+        done.exit_code == 1 and "LH6144 is open, not in history; nothing restored." in done.output
+    )
     assert "Traceback" not in done.output
     assert "restore" in CliRunner().invoke(cli, ["history", "--help"]).output
     assert "history" in CliRunner().invoke(cli, ["--help"]).output
@@ -259,7 +317,9 @@ def test_kiosk_history_restore_on_the_command_line(demo_hotel: Hotel, clock: Fix
 # -- a fresh key and a door clock a little behind -------------------------------------------
 
 
-def test_a_fresh_key_opens_a_door_whose_clock_is_two_minutes_behind(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_a_fresh_key_opens_a_door_whose_clock_is_two_minutes_behind(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     clock.advance(minutes=-2)

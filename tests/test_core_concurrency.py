@@ -25,9 +25,20 @@ def run_kiosks(hotel: Hotel, tmp_path: Path, shares: dict[str, list[str]]) -> di
     go = tmp_path / "go"
     processes = {
         kiosk: subprocess.Popen(
-            [sys.executable, str(WORKER), str(hotel.data_dir.root), kiosk, NOW.isoformat(), str(go),
-             str(tmp_path / "steps"), ",".join(shares), ",".join(codes)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(WORKER),
+                str(hotel.data_dir.root),
+                kiosk,
+                NOW.isoformat(),
+                str(go),
+                str(tmp_path / "steps"),
+                ",".join(shares),
+                ",".join(codes),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for kiosk, codes in shares.items()
     }
@@ -69,9 +80,13 @@ def check_invariants(hotel: Hotel) -> dict[str, list[str]]:
 
 def test_two_kiosks_check_in_different_bookings_at_once(hotel: Hotel, tmp_path: Path) -> None:
     codes = [f"CC{n:03d}" for n in range(40)]
-    furnish(hotel,
-            rooms=[Room(f"{floor}{n:02d}", floor, "double") for floor in range(1, 5) for n in range(1, 11)],
-            bookings=[booking(code, f"Guest{code}") for code in codes])
+    furnish(
+        hotel,
+        rooms=[
+            Room(f"{floor}{n:02d}", floor, "double") for floor in range(1, 5) for n in range(1, 11)
+        ],
+        bookings=[booking(code, f"Guest{code}") for code in codes],
+    )
     outputs = run_kiosks(hotel, tmp_path, {"east": codes[0::2], "west": codes[1::2]})
 
     reported = {result["code"]: result for results in outputs.values() for result in results}
@@ -101,11 +116,15 @@ def test_two_kiosks_check_in_different_bookings_at_once(hotel: Hotel, tmp_path: 
     assert Counter(e["booking"] for e in events if e["action"] == "key_issued") == checked_in
 
 
-def test_two_kiosks_competing_for_too_few_rooms_never_share_one(hotel: Hotel, tmp_path: Path) -> None:
+def test_two_kiosks_competing_for_too_few_rooms_never_share_one(
+    hotel: Hotel, tmp_path: Path
+) -> None:
     codes = [f"RR{n:03d}" for n in range(16)]
-    furnish(hotel,
-            rooms=[Room(f"1{n:02d}", 1, "double") for n in range(1, 9)],
-            bookings=[booking(code, f"Guest{code}") for code in codes])
+    furnish(
+        hotel,
+        rooms=[Room(f"1{n:02d}", 1, "double") for n in range(1, 9)],
+        bookings=[booking(code, f"Guest{code}") for code in codes],
+    )
     outputs = run_kiosks(hotel, tmp_path, {"east": codes[0::2], "west": codes[1::2]})
 
     results = [result for kiosk_results in outputs.values() for result in kiosk_results]

@@ -36,7 +36,11 @@ def log_lines(hotel: Hotel) -> list[dict]:
 
 
 def error_events(hotel: Hotel) -> list[dict]:
-    return [event for event in hotel.audit_trail.events(limit=1000) if event["action"] == "unexpected_error"]
+    return [
+        event
+        for event in hotel.audit_trail.events(limit=1000)
+        if event["action"] == "unexpected_error"
+    ]
 
 
 async def test_an_error_in_a_step_shows_a_calm_page_calls_staff_and_logs_no_name(
@@ -130,7 +134,9 @@ async def test_an_error_in_staff_mode_tells_staff_and_leaves_the_guest_alone(
     assert len(error_events(desk_hotel)) == 1
 
 
-async def test_the_exit_status_is_not_0_unless_a_manager_quits(desk_hotel: Hotel, idle_clock) -> None:
+async def test_the_exit_status_is_not_0_unless_a_manager_quits(
+    desk_hotel: Hotel, idle_clock
+) -> None:
     """A manager's quit gives 0 (tests/test_staff_mode.py); nothing else does."""
     app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -161,13 +167,18 @@ def test_the_command_line_prints_no_traceback_for_a_bug(
         raise KeyError(GUEST)
 
     monkeypatch.setattr(Gateway, "bookings", failing_bookings)
-    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"])
+    monkeypatch.setattr(
+        sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"]
+    )
     with pytest.raises(SystemExit) as exited:
         cli.main()
 
     assert exited.value.code == cli.EXIT_INTERNAL_ERROR
     error = capsys.readouterr().err
-    assert "Internal error: KeyError at test_crash_recovery.py" in error and "in failing_bookings" in error
+    assert (
+        "Internal error: KeyError at test_crash_recovery.py" in error
+        and "in failing_bookings" in error
+    )
     assert "Traceback" not in error and "Eriksson" not in error
 
 
@@ -178,7 +189,9 @@ def test_the_shipped_service_restarts_a_kiosk_that_fails(unit: str, command: str
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.read(Path(__file__).parent.parent / "deploy" / unit, encoding="utf-8")
     service = parser["Service"]
-    assert command in service["ExecStart"] and service["ExecStart"].startswith("/opt/lobby-kiosk/bin/kiosk")
+    assert command in service["ExecStart"] and service["ExecStart"].startswith(
+        "/opt/lobby-kiosk/bin/kiosk"
+    )
     # on-failure: a manager's quit (status 0, tested above) stops it; anything else restarts it.
     assert service["Restart"] == "on-failure"
     assert parser["Install"]["WantedBy"] == "multi-user.target"

@@ -36,7 +36,7 @@ def no_space(*args, **kwargs):
 
 
 def guessed(pin: str, n: int = 1) -> list[str]:
-    return [f"{(int(pin) + step) % 10**len(pin):0{len(pin)}d}" for step in range(1, n + 1)]
+    return [f"{(int(pin) + step) % 10 ** len(pin):0{len(pin)}d}" for step in range(1, n + 1)]
 
 
 def guest_key(hotel: Hotel) -> RoomKey:
@@ -62,10 +62,18 @@ def wrong_pins_on_file(hotel: Hotel, room: str) -> int:
 @contextmanager
 def lock_held_elsewhere(hotel: Hotel) -> Iterator[None]:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()"), f"{hotel.data_dir.database}.lock"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+                "print('locked', flush=True); sys.stdin.readline()"
+            ),
+            f"{hotel.data_dir.database}.lock",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline() == "locked\n"
@@ -75,8 +83,10 @@ def lock_held_elsewhere(hotel: Hotel) -> Iterator[None]:
 
 
 def verify(root: Path, room: str, code: str):
-    return CliRunner().invoke(cli, ["--data-dir", str(root), "--kiosk-id", "door-104", "key", "verify",
-                                    "--room", room, code])
+    return CliRunner().invoke(
+        cli,
+        ["--data-dir", str(root), "--kiosk-id", "door-104", "key", "verify", "--room", room, code],
+    )
 
 
 # -- a full disk ----------------------------------------------------------------------------
@@ -94,7 +104,9 @@ def test_a_full_disk_opens_the_door_and_the_events_are_written_once_it_can(
     wrong = demo_hotel.door.verify(room, guessed(key.pin)[0])
     by_qr = demo_hotel.door.verify(room, key.token)
     assert (opened.opens, wrong.reason, by_qr.opens) == (True, "wrong_code", True)
-    assert "No space left on device" in opened.unrecorded and '"outcome":"open"' in opened.unrecorded
+    assert (
+        "No space left on device" in opened.unrecorded and '"outcome":"open"' in opened.unrecorded
+    )
     assert demo_hotel.data_dir.database.read_bytes() == kiosk_json
 
     monkeypatch.undo()  # space again: the next write of this kiosk folds what it kept
@@ -125,7 +137,9 @@ def test_a_store_that_cannot_be_written_keeps_the_events_in_the_pending_folder(
         verdicts.append(reopen(demo_hotel, kiosk_id="door-104").door.verify(room, pin))
     assert len(pending_files(demo_hotel)) == 1 + limit
     # Each door process counted the others' wrong PINs from the pending folder.
-    assert verdicts[-1].locked_until == clock.current + timedelta(minutes=demo_hotel.profile.door_lockout_minutes)
+    assert verdicts[-1].locked_until == clock.current + timedelta(
+        minutes=demo_hotel.profile.door_lockout_minutes
+    )
     assert all(verdict.unrecorded is None for verdict in verdicts)
     clock.advance(seconds=1)
     assert demo_hotel.door.verify(room, key.pin).reason == "locked_out"
@@ -216,7 +230,9 @@ def test_key_verify_on_a_damaged_grant_stays_shut_without_a_traceback(demo_hotel
 # -- wrong PINs: a window, growing lock-outs ------------------------------------------------
 
 
-def test_lockouts_grow_with_each_wrong_pin_up_to_the_longest(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_lockouts_grow_with_each_wrong_pin_up_to_the_longest(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     key = guest_key(demo_hotel)
     room = key.room.number
     profile = demo_hotel.profile
@@ -232,7 +248,9 @@ def test_lockouts_grow_with_each_wrong_pin_up_to_the_longest(demo_hotel: Hotel, 
     assert profile.door_lockout_max_minutes == 120
 
 
-def test_wrong_pins_older_than_the_window_no_longer_count(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_wrong_pins_older_than_the_window_no_longer_count(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     key = guest_key(demo_hotel)
     room = key.room.number
     attempts = demo_hotel.profile.door_pin_attempts
@@ -243,11 +261,17 @@ def test_wrong_pins_older_than_the_window_no_longer_count(demo_hotel: Hotel, clo
     assert demo_hotel.door.verify(room, key.pin).opens
 
 
-def test_a_guesser_has_under_one_chance_in_a_thousand_a_month(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_a_guesser_has_under_one_chance_in_a_thousand_a_month(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     """A guesser who types a wrong PIN every 10 seconds whenever the keypad takes one, for 30
     days, on the defaults of hotel.toml; the figures go to the README (Security)."""
-    room = next(room.number for room in demo_hotel.gateway.rooms() if not demo_hotel.gateway.grants_of_booking(room.number)
-                and not demo_hotel.grants.active(demo_hotel.gateway, room.number))
+    room = next(
+        room.number
+        for room in demo_hotel.gateway.rooms()
+        if not demo_hotel.gateway.grants_of_booking(room.number)
+        and not demo_hotel.grants.active(demo_hotel.gateway, room.number)
+    )
     start = clock.current
     guesses: list[timedelta] = []
     candidates = iter(range(10**6))
@@ -255,11 +279,21 @@ def test_a_guesser_has_under_one_chance_in_a_thousand_a_month(demo_hotel: Hotel,
         verdict = demo_hotel.door.verify(room, f"{next(candidates):06d}")
         assert verdict.reason == "wrong_code"
         guesses.append(clock.current - start)
-        clock.current = max(verdict.locked_until or clock.current, clock.current) + timedelta(seconds=10)
+        clock.current = max(verdict.locked_until or clock.current, clock.current) + timedelta(
+            seconds=10
+        )
     in_first_hour = sum(1 for at in guesses if at < timedelta(hours=1))
     in_first_day = sum(1 for at in guesses if at < timedelta(days=1))
     chance = len(guesses) * ACTIVE_GRANTS_PER_ROOM / 10**demo_hotel.profile.pin_length
-    print(json.dumps({"first_hour": in_first_hour, "first_day": in_first_day, "month": len(guesses),
-                      "per_hour_after_the_first_day": round((len(guesses) - in_first_day) / (29 * 24), 2),
-                      "chance": chance}))
+    print(
+        json.dumps(
+            {
+                "first_hour": in_first_hour,
+                "first_day": in_first_day,
+                "month": len(guesses),
+                "per_hour_after_the_first_day": round((len(guesses) - in_first_day) / (29 * 24), 2),
+                "chance": chance,
+            }
+        )
+    )
     assert chance < 1 / 1000

@@ -116,7 +116,11 @@ async def test_keys_typed_on_the_search_buttons_do_not_turn_up_later(app) -> Non
         await guest.type("Weiß", "enter")
         await guest.click("#no")  # back to the search, emptied once the booking was found
         assert guest.on("FindBookingPage")
-        assert app.screen.query_one("#find-text").value == app.screen.query_one("#find-name").value == ""
+        assert (
+            app.screen.query_one("#find-text").value
+            == app.screen.query_one("#find-name").value
+            == ""
+        )
 
 
 async def test_by_code_and_last_name_in_any_case(app, guest_hotel) -> None:
@@ -275,9 +279,12 @@ async def test_another_guests_code_without_their_name_tells_nothing(app, guest_h
             seen.append(problem(app))
             for name in ("Claire", "Dubois", "Yuki", "Tanaka", "Lars", "Andersen", "13 June"):
                 assert name not in screen_text(app), (code, name)
-        assert seen == [not_found, not_found,
-                        f"{not_found} {catalog.plural('find.attempts_left', 2)}",
-                        f"{not_found} {catalog.plural('find.attempts_left', 1)}"]
+        assert seen == [
+            not_found,
+            not_found,
+            f"{not_found} {catalog.plural('find.attempts_left', 2)}",
+            f"{not_found} {catalog.plural('find.attempts_left', 1)}",
+        ]
 
 
 async def test_a_last_name_alone_gets_no_name_no_stay_and_no_key(app, guest_hotel) -> None:
@@ -301,7 +308,9 @@ async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, gu
         assert guest.on("IdentityChoicePage") and not app.screen.query("#by-hand")
         assert shown(app, "Your booking has no date of birth on file")
         await guest.scan(zone_for(guest_hotel, "LH7015"))
-        assert guest.on("RoomPage") and guest_hotel.gateway.booking("LH7015").identity.method == "mrz"
+        assert (
+            guest.on("RoomPage") and guest_hotel.gateway.booking("LH7015").identity.method == "mrz"
+        )
 
 
 async def test_two_guests_of_one_name_are_asked_for_their_code(app, guest_hotel) -> None:
@@ -320,10 +329,17 @@ async def test_two_guests_of_one_name_are_asked_for_their_code(app, guest_hotel)
         assert guest.on("ConfirmPage") and shown(app, "John Smith") and not shown(app, "Jane")
 
 
-@pytest.mark.parametrize(("code", "part", "guest_name"), [("LH7262", "Weber", "Katrin Schmidt-Weber"),
-                                                         ("LH7262", "schmidt", "Katrin Schmidt-Weber"),
-                                                         ("LH8845", "Lorca", "Inés García Lorca")])
-async def test_any_part_of_a_double_surname_finds_it(app, code: str, part: str, guest_name: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "part", "guest_name"),
+    [
+        ("LH7262", "Weber", "Katrin Schmidt-Weber"),
+        ("LH7262", "schmidt", "Katrin Schmidt-Weber"),
+        ("LH8845", "Lorca", "Inés García Lorca"),
+    ],
+)
+async def test_any_part_of_a_double_surname_finds_it(
+    app, code: str, part: str, guest_name: str
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find(code, part)
@@ -359,7 +375,9 @@ async def test_past_the_limit_a_growing_wait_and_the_next_guest_checks_in(
         guest_clock.advance(seconds=20)
         app.guest_screen.page.count_down()  # the page's once-a-second timer
         await pilot.pause()
-        assert shown(app, "You can try again now.") and not app.screen.query_one("#try-again").disabled
+        assert (
+            shown(app, "You can try again now.") and not app.screen.query_one("#try-again").disabled
+        )
         await guest.click("#try-again")
         await guest.find("ZZ9999")  # one more failure: a longer wait
         assert guest.on("WaitPage") and shown(app, "You can try again in 1:00.")
@@ -382,7 +400,9 @@ async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, guest_
         await guest.confirm("LH6144")
         for _ in range(guest_hotel.profile.identity_attempts + 1):
             await guest.scan("P<UTOHELLO\nWORLD")
-            assert guest.on("ScanPage") and shown(app, "We could not read the document. Please scan it again")
+            assert guest.on("ScanPage") and shown(
+                app, "We could not read the document. Please scan it again"
+            )
             assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
         await guest.scan(zone_for(guest_hotel, "LH6144"))
         assert guest.on("RoomPage")
@@ -391,20 +411,30 @@ async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, guest_
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({"expiry": date(2026, 1, 31)}, "This document has expired, so the kiosk cannot accept it."),
+        (
+            {"expiry": date(2026, 1, 31)},
+            "This document has expired, so the kiosk cannot accept it.",
+        ),
         ({"last_name": "Schmidt"}, "The name on this document is not the name on the booking"),
-        ({"birth": date(1980, 5, 18)}, "The date of birth on this document is not the one on the booking"),
+        (
+            {"birth": date(1980, 5, 18)},
+            "The date of birth on this document is not the one on the booking",
+        ),
     ],
     ids=["expired", "other_name", "other_birth_date"],
 )
-async def test_a_refused_document_then_hand_entry_gets_no_key(app, guest_hotel, document, message) -> None:
+async def test_a_refused_document_then_hand_entry_gets_no_key(
+    app, guest_hotel, document, message
+) -> None:
     """Today: an expired passport refused, then Back, then hand entry checked the guest in."""
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.confirm("LH7388")  # Weiß: date of birth on file, so hand entry is offered
         await guest.scan(zone_for(guest_hotel, "LH7388", **document))
         assert guest.on("LockedPage") and shown(app, message)
-        assert shown(app, "Your check-in now waits for a colleague") and shown(app, "Staff are on their way")
+        assert shown(app, "Your check-in now waits for a colleague") and shown(
+            app, "Staff are on their way"
+        )
         assert help_reasons(guest_hotel) == ["document_refused"]
         assert not app.screen.query_one("#back").display  # no way back to hand entry
         await pilot.press("escape")
@@ -419,7 +449,9 @@ async def test_a_refused_document_then_hand_entry_gets_no_key(app, guest_hotel, 
         other.find("LH7388", "Weiß")
         assert other.identify_by_hand("1980-05-17", "4711").failure is Failure.LOCKED
         booking = guest_hotel.gateway.booking("LH7388")
-        assert booking.status is BookingStatus.RESERVED and booking.identity is None and booking.locked
+        assert (
+            booking.status is BookingStatus.RESERVED and booking.identity is None and booking.locked
+        )
         assert guest_hotel.gateway.grants_of_booking("LH7388") == []
 
 
@@ -497,7 +529,9 @@ async def test_help_calls_staff_once_and_says_they_are_coming(app, guest_hotel) 
         assert shown(app, "Staff are on their way") and len(guest_hotel.help.requests()) == 1
 
 
-async def test_help_and_language_on_the_welcome_screen_reset_when_left(app, guest_hotel, idle_clock):
+async def test_help_and_language_on_the_welcome_screen_reset_when_left(
+    app, guest_hotel, idle_clock
+):
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.click("#help")
@@ -732,7 +766,9 @@ async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, gues
 
 
 @pytest.mark.parametrize("trouble", ["full disk", "read-only data folder"], ids=["enospc", "erofs"])
-async def test_help_on_a_failing_disk_says_to_go_to_the_desk(app, guest_hotel, trouble: str) -> None:
+async def test_help_on_a_failing_disk_says_to_go_to_the_desk(
+    app, guest_hotel, trouble: str
+) -> None:
     data_file = guest_hotel.data_dir.database
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)

@@ -73,8 +73,9 @@ async def lookup_wait(guest: Guest) -> None:
 
 async def document_refused(guest: Guest) -> None:
     booking = guest.app.hotel.gateway.booking("LH7388")
-    expired = demo.passport_zone(booking, number="C01X0006H", expiry=date(2026, 1, 31),
-                                 birth=booking.date_of_birth)
+    expired = demo.passport_zone(
+        booking, number="C01X0006H", expiry=date(2026, 1, 31), birth=booking.date_of_birth
+    )
     await guest.confirm("LH7388")
     await guest.scan(expired)
 

@@ -24,8 +24,10 @@ from kiosk.profile import ProfileError
 from kiosk.session import CheckedIn, CheckInSession, Found
 
 D0, D1, D2, D3 = (TODAY + timedelta(days=n) for n in range(4))
-HEADER = ("code,last_name,first_name,arrival,departure,room_type,"
-          "rooms,adults,children,date_of_birth,nationality,email,status")
+HEADER = (
+    "code,last_name,first_name,arrival,departure,room_type,"
+    "rooms,adults,children,date_of_birth,nationality,email,status"
+)
 ROWS = [
     f"LH1001,Müller,Jürgen,{D0},{D2},double,1,2,0,1975-03-02,DEU,jm@example.de,reserved",
     f"LH1002,Weiß,Thomas,{D0},{D1},single,,,,,AUT,,",
@@ -33,18 +35,62 @@ ROWS = [
     f'LH1004,Nguyễn,Thị Lan,{D1},{D3},junior_suite,1,1,0,1990-12-24,VNM,"lan@example.vn",cancelled',
 ]
 EXPECTED = {
-    "LH1001": dict(last_name="Müller", first_name="Jürgen", arrival=D0, departure=D2, room_type="double", rooms=1,
-                   adults=2, children=0, date_of_birth=date(1975, 3, 2), nationality="DEU", email="jm@example.de",
-                   status=BookingStatus.RESERVED),
-    "LH1002": dict(last_name="Weiß", first_name="Thomas", arrival=D0, departure=D1, room_type="single", rooms=1,
-                   adults=1, children=0, date_of_birth=None, nationality="AUT", email="",
-                   status=BookingStatus.RESERVED),
-    "LH1003": dict(last_name="O'Brien", first_name="Siobhan", arrival=D0, departure=D3, room_type="double",
-                   rooms=2, adults=3, children=2, date_of_birth=None, nationality="IRL", email="sob@example.ie",
-                   status=BookingStatus.RESERVED),
-    "LH1004": dict(last_name="Nguyễn", first_name="Thị Lan", arrival=D1, departure=D3, room_type="junior_suite",
-                   rooms=1, adults=1, children=0, date_of_birth=date(1990, 12, 24), nationality="VNM",
-                   email="lan@example.vn", status=BookingStatus.CANCELLED),
+    "LH1001": dict(
+        last_name="Müller",
+        first_name="Jürgen",
+        arrival=D0,
+        departure=D2,
+        room_type="double",
+        rooms=1,
+        adults=2,
+        children=0,
+        date_of_birth=date(1975, 3, 2),
+        nationality="DEU",
+        email="jm@example.de",
+        status=BookingStatus.RESERVED,
+    ),
+    "LH1002": dict(
+        last_name="Weiß",
+        first_name="Thomas",
+        arrival=D0,
+        departure=D1,
+        room_type="single",
+        rooms=1,
+        adults=1,
+        children=0,
+        date_of_birth=None,
+        nationality="AUT",
+        email="",
+        status=BookingStatus.RESERVED,
+    ),
+    "LH1003": dict(
+        last_name="O'Brien",
+        first_name="Siobhan",
+        arrival=D0,
+        departure=D3,
+        room_type="double",
+        rooms=2,
+        adults=3,
+        children=2,
+        date_of_birth=None,
+        nationality="IRL",
+        email="sob@example.ie",
+        status=BookingStatus.RESERVED,
+    ),
+    "LH1004": dict(
+        last_name="Nguyễn",
+        first_name="Thị Lan",
+        arrival=D1,
+        departure=D3,
+        room_type="junior_suite",
+        rooms=1,
+        adults=1,
+        children=0,
+        date_of_birth=date(1990, 12, 24),
+        nationality="VNM",
+        email="lan@example.vn",
+        status=BookingStatus.CANCELLED,
+    ),
 }
 ROOMS_CSV = (
     "number,floor,type,status,features\n101,1,double,clean,\n102,1,double,inspected,balcony;courtyard\n"
@@ -57,7 +103,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def bookings_csv(tmp_path: Path, rows: list[str] = ROWS, header: str = HEADER, name: str = "bookings.csv") -> Path:
+def bookings_csv(
+    tmp_path: Path, rows: list[str] = ROWS, header: str = HEADER, name: str = "bookings.csv"
+) -> Path:
     return write(tmp_path / name, "\n".join([header, *rows]) + "\n")
 
 
@@ -113,8 +161,14 @@ def test_readme_examples_import(hotel: Hotel, tmp_path: Path) -> None:
     blocks = re.findall(r"```csv\n(.*?)```", readme, flags=re.S)
     bookings_text = next(block for block in blocks if block.startswith("code,"))
     rooms_text = next(block for block in blocks if block.startswith("number,"))
-    assert import_bookings(hotel, write(tmp_path / "b.csv", bookings_text)).added == bookings_text.count("\n") - 1
-    assert import_rooms(hotel, write(tmp_path / "r.csv", rooms_text)).added == rooms_text.count("\n") - 1
+    assert (
+        import_bookings(hotel, write(tmp_path / "b.csv", bookings_text)).added
+        == bookings_text.count("\n") - 1
+    )
+    assert (
+        import_rooms(hotel, write(tmp_path / "r.csv", rooms_text)).added
+        == rooms_text.count("\n") - 1
+    )
 
 
 def test_code_is_normalised_on_import(hotel: Hotel, tmp_path: Path) -> None:
@@ -138,12 +192,21 @@ def test_reimport_updates_and_never_duplicates(hotel: Hotel, tmp_path: Path) -> 
     import_bookings(hotel, path)
     again = import_bookings(hotel, path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
-    changed = [ROWS[0].replace("jm@example.de", "juergen@example.de"), *ROWS[1:],
-               f"LH1005,Smith,Ann,{D0},{D1},double,,,,,GBR,,"]
+    changed = [
+        ROWS[0].replace("jm@example.de", "juergen@example.de"),
+        *ROWS[1:],
+        f"LH1005,Smith,Ann,{D0},{D1},double,,,,,GBR,,",
+    ]
     result = import_bookings(hotel, bookings_csv(tmp_path, changed))
     assert (result.added, result.updated, result.unchanged) == (1, 1, 3)
     fresh = reopen(hotel)
-    assert sorted(b.code for b in fresh.gateway.bookings()) == ["LH1001", "LH1002", "LH1003", "LH1004", "LH1005"]
+    assert sorted(b.code for b in fresh.gateway.bookings()) == [
+        "LH1001",
+        "LH1002",
+        "LH1003",
+        "LH1004",
+        "LH1005",
+    ]
     assert fresh.gateway.booking("LH1001").email == "juergen@example.de"
     assert [e["detail"]["added"] for e in events(hotel, "import_bookings")] == [4, 0, 1]
 
@@ -155,8 +218,12 @@ def test_reimport_never_downgrades_a_checked_in_booking(hotel: Hotel, tmp_path: 
     checked = session.check_in()
     assert isinstance(checked, CheckedIn)
 
-    cancelled = [ROWS[0], ROWS[1], ROWS[2].replace(",reserved", ",cancelled").replace(f",{D3},", f",{D2},"),
-                 ROWS[3]]
+    cancelled = [
+        ROWS[0],
+        ROWS[1],
+        ROWS[2].replace(",reserved", ",cancelled").replace(f",{D3},", f",{D2},"),
+        ROWS[3],
+    ]
     result = import_bookings(hotel, bookings_csv(tmp_path, cancelled))
     assert result.kept_checked_in == 1 and result.updated == 1
     assert "already checked in kept their status" in result.summary("Bookings")
@@ -201,9 +268,12 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "reason"), BAD_ROWS, ids=[f"{c}={v!r}" for c, v, _ in BAD_ROWS])
-def test_one_bad_row_changes_nothing_and_is_named(hotel: Hotel, tmp_path: Path, column: str, value: str,
-                                                  reason: str) -> None:
+@pytest.mark.parametrize(
+    ("column", "value", "reason"), BAD_ROWS, ids=[f"{c}={v!r}" for c, v, _ in BAD_ROWS]
+)
+def test_one_bad_row_changes_nothing_and_is_named(
+    hotel: Hotel, tmp_path: Path, column: str, value: str, reason: str
+) -> None:
     import_bookings(hotel, bookings_csv(tmp_path, ROWS[:1], name="first.csv"))
     before = kiosk_json(hotel)
     rows = [ROWS[0].replace("jm@", "changed@"), edit(ROWS[1], column, value), *ROWS[2:]]
@@ -242,8 +312,15 @@ def test_json_bad_item_is_named(hotel: Hotel, tmp_path: Path) -> None:
     assert hotel.gateway.bookings() == []
 
 
-@pytest.mark.parametrize(("text", "reason"), [("{}", "list of objects"), ("[1, 2]", "list of objects"),
-                                              ("[{\"code\": ", "not valid JSON"), ("", "no rows")])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("{}", "list of objects"),
+        ("[1, 2]", "list of objects"),
+        ('[{"code": ', "not valid JSON"),
+        ("", "no rows"),
+    ],
+)
 def test_unusable_files_are_refused(hotel: Hotel, tmp_path: Path, text: str, reason: str) -> None:
     suffix = ".csv" if not text else ".json"
     with pytest.raises(ImportFileError, match=reason):
@@ -268,11 +345,15 @@ def limited_house(root: Path, clock: FixedClock, **limits: int) -> Hotel:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
-def test_more_rows_than_the_profile_allows_are_refused_whole(root: Path, clock: FixedClock, tmp_path: Path,
-                                                             suffix: str) -> None:
+def test_more_rows_than_the_profile_allows_are_refused_whole(
+    root: Path, clock: FixedClock, tmp_path: Path, suffix: str
+) -> None:
     hotel = limited_house(root, clock, max_rows=3)
-    path = (bookings_csv(tmp_path) if suffix == ".csv"
-            else write(tmp_path / "b.json", json.dumps(as_json_items())))
+    path = (
+        bookings_csv(tmp_path)
+        if suffix == ".csv"
+        else write(tmp_path / "b.json", json.dumps(as_json_items()))
+    )
     before = kiosk_json(hotel)
     with pytest.raises(ImportFileError) as raised:
         import_bookings(hotel, path)
@@ -282,8 +363,9 @@ def test_more_rows_than_the_profile_allows_are_refused_whole(root: Path, clock: 
     assert import_bookings(hotel, bookings_csv(tmp_path, ROWS[:3], name="three.csv")).added == 3
 
 
-def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(root: Path, clock: FixedClock,
-                                                                 tmp_path: Path) -> None:
+def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(
+    root: Path, clock: FixedClock, tmp_path: Path
+) -> None:
     hotel = limited_house(root, clock, max_bytes=1_000)
     text = "\n".join([HEADER, *ROWS]) + "\n"
     # Past the limit the file is not even text: only the first 1,001 bytes are read.
@@ -296,15 +378,23 @@ def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(root: Path
     assert hotel.gateway.bookings() == [] and hotel.gateway.rooms() == []
 
 
-@pytest.mark.parametrize(("key", "value", "words"), [("max_rows", "0", ["between 1 and 100000"]),
-                                                     ("max_bytes", "500", ["between 1000 and 100000000"]),
-                                                     ("max_rows", '"many"', ["int"])])
-def test_import_limits_are_range_checked(root: Path, clock: FixedClock, key: str, value: str,
-                                         words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("max_rows", "0", ["between 1 and 100000"]),
+        ("max_bytes", "500", ["between 1000 and 100000000"]),
+        ("max_rows", '"many"', ["int"]),
+    ],
+)
+def test_import_limits_are_range_checked(
+    root: Path, clock: FixedClock, key: str, value: str, words: list[str]
+) -> None:
     set_profile(root, key, value)
     with pytest.raises(ProfileError) as raised:
         open_hotel(DataDir(root), clock=clock)
-    assert "[import]" in str(raised.value) and all(word in str(raised.value) for word in words), str(raised.value)
+    assert "[import]" in str(raised.value) and all(word in str(raised.value) for word in words), (
+        str(raised.value)
+    )
 
 
 WRONG_TYPES = [
@@ -318,9 +408,12 @@ WRONG_TYPES = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "reason"), WRONG_TYPES, ids=[f"{c}={v!r}" for c, v, _ in WRONG_TYPES])
-def test_a_json_value_of_the_wrong_type_is_refused_naming_item_and_field(hotel: Hotel, tmp_path: Path, column: str,
-                                                                        value, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("column", "value", "reason"), WRONG_TYPES, ids=[f"{c}={v!r}" for c, v, _ in WRONG_TYPES]
+)
+def test_a_json_value_of_the_wrong_type_is_refused_naming_item_and_field(
+    hotel: Hotel, tmp_path: Path, column: str, value, reason: str
+) -> None:
     items = as_json_items()
     items[1][column] = value
     with pytest.raises(ImportFileError) as raised:
@@ -329,13 +422,23 @@ def test_a_json_value_of_the_wrong_type_is_refused_naming_item_and_field(hotel: 
     assert hotel.gateway.bookings() == []
 
 
-@pytest.mark.parametrize(("column", "value", "reason"), [("number", 301, "must be text, not the number 301"),
-                                                         ("floor", "3", None), ("floor", [3], "whole number"),
-                                                         ("type", {"name": "suite"}, "must be text, not an object"),
-                                                         ("features", {"balcony": True}, "a list of words")])
-def test_a_json_room_value_of_the_wrong_type_is_refused(hotel: Hotel, tmp_path: Path, column: str, value,
-                                                        reason: str | None) -> None:
-    items = [{"number": "301", "floor": 3, "type": "suite"}, {"number": "302", "floor": 3, "type": "double"}]
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("number", 301, "must be text, not the number 301"),
+        ("floor", "3", None),
+        ("floor", [3], "whole number"),
+        ("type", {"name": "suite"}, "must be text, not an object"),
+        ("features", {"balcony": True}, "a list of words"),
+    ],
+)
+def test_a_json_room_value_of_the_wrong_type_is_refused(
+    hotel: Hotel, tmp_path: Path, column: str, value, reason: str | None
+) -> None:
+    items = [
+        {"number": "301", "floor": 3, "type": "suite"},
+        {"number": "302", "floor": 3, "type": "double"},
+    ]
     items[1][column] = value
     path = write(tmp_path / "rooms.json", json.dumps(items))
     if reason is None:  # a whole number may come as text, as in CSV
@@ -343,17 +446,34 @@ def test_a_json_room_value_of_the_wrong_type_is_refused(hotel: Hotel, tmp_path: 
         return
     with pytest.raises(ImportFileError) as raised:
         import_rooms(hotel, path)
-    assert f"item 2, column {column}: " in str(raised.value) and reason in str(raised.value), str(raised.value)
+    assert f"item 2, column {column}: " in str(raised.value) and reason in str(raised.value), str(
+        raised.value
+    )
     assert hotel.gateway.rooms() == []
 
 
 # (around a valid value, what the message names)
-CONTROL = [("Eve\x1b[2J", "a control character (U+001B"), ("Eve\n", "a control character (U+000A"),
-           ("\tEve", "a control character (U+0009 at position 1)"), ("Eve\x00", "a control character (U+0000"),
-           ("Eve\u202e", "an invisible formatting character (U+202E"), ("Eve\x85", "a control character (U+0085"),
-           ("Eve\u2028", "a line separator (U+2028")]
-BOOKING_TEXT_COLUMNS = ["code", "last_name", "first_name", "arrival", "departure", "room_type", "date_of_birth",
-                        "nationality", "email", "status"]
+CONTROL = [
+    ("Eve\x1b[2J", "a control character (U+001B"),
+    ("Eve\n", "a control character (U+000A"),
+    ("\tEve", "a control character (U+0009 at position 1)"),
+    ("Eve\x00", "a control character (U+0000"),
+    ("Eve\u202e", "an invisible formatting character (U+202E"),
+    ("Eve\x85", "a control character (U+0085"),
+    ("Eve\u2028", "a line separator (U+2028"),
+]
+BOOKING_TEXT_COLUMNS = [
+    "code",
+    "last_name",
+    "first_name",
+    "arrival",
+    "departure",
+    "room_type",
+    "date_of_birth",
+    "nationality",
+    "email",
+    "status",
+]
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
@@ -367,8 +487,9 @@ def csv_text(header: list[str], rows: list[list[str]]) -> str:
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 @pytest.mark.parametrize("column", BOOKING_TEXT_COLUMNS)
-def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp_path: Path, column: str,
-                                                               suffix: str) -> None:
+def test_control_characters_are_refused_in_every_booking_field(
+    hotel: Hotel, tmp_path: Path, column: str, suffix: str
+) -> None:
     items = as_json_items([ROWS[1], ROWS[0]])  # the second has every column
     for bad, named in CONTROL:
         # Each bad character around a value that is valid without it.
@@ -379,8 +500,10 @@ def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp
             path = write(tmp_path / "b.json", json.dumps(changed))
         else:
             header = HEADER.split(",")
-            path = write(tmp_path / "b.csv", csv_text(header, [[item.get(name, "") for name in header]
-                                                                for item in changed]))
+            path = write(
+                tmp_path / "b.csv",
+                csv_text(header, [[item.get(name, "") for name in header] for item in changed]),
+            )
         with pytest.raises(ImportFileError) as raised:
             import_bookings(hotel, path)
         message = str(raised.value)
@@ -391,9 +514,16 @@ def test_control_characters_are_refused_in_every_booking_field(hotel: Hotel, tmp
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 @pytest.mark.parametrize("column", ["number", "type", "status", "features"])
-def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_path: Path, column: str,
-                                                            suffix: str) -> None:
-    good = {"number": "302", "floor": "3", "type": "double", "status": "clean", "features": "balcony"}
+def test_control_characters_are_refused_in_every_room_field(
+    hotel: Hotel, tmp_path: Path, column: str, suffix: str
+) -> None:
+    good = {
+        "number": "302",
+        "floor": "3",
+        "type": "double",
+        "status": "clean",
+        "features": "balcony",
+    }
     for bad, named in CONTROL:
         spoilt = dict(good, **{column: bad.replace("Eve", good[column])})
         rows = [dict(good, number="301"), spoilt]
@@ -402,11 +532,17 @@ def test_control_characters_are_refused_in_every_room_field(hotel: Hotel, tmp_pa
             path = write(tmp_path / "rooms.json", json.dumps(items))
         else:
             header = list(good)
-            path = write(tmp_path / "rooms.csv", csv_text(header, [[row[name] for name in header] for row in rows]))
+            path = write(
+                tmp_path / "rooms.csv",
+                csv_text(header, [[row[name] for name in header] for row in rows]),
+            )
         with pytest.raises(ImportFileError) as raised:
             import_rooms(hotel, path)
         where = "item 2" if suffix == ".json" else "line 3"
-        assert f"{where}, column {column}: contains {named}" in str(raised.value), (spoilt, raised.value)
+        assert f"{where}, column {column}: contains {named}" in str(raised.value), (
+            spoilt,
+            raised.value,
+        )
     assert hotel.gateway.rooms() == []
 
 
@@ -417,9 +553,12 @@ def test_a_column_name_with_control_characters_is_refused(hotel: Hotel, tmp_path
     assert hotel.gateway.bookings() == []
 
 
-def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel: Hotel, tmp_path: Path,
-                                                                         clock: FixedClock) -> None:
-    furnish(hotel, rooms=[Room("101", 1, "double"), Room("102", 1, "double"), Room("103", 1, "double")])
+def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(
+    hotel: Hotel, tmp_path: Path, clock: FixedClock
+) -> None:
+    furnish(
+        hotel, rooms=[Room("101", 1, "double"), Room("102", 1, "double"), Room("103", 1, "double")]
+    )
     import_bookings(hotel, bookings_csv(tmp_path))
     _, checked = check_in(hotel, "LH1003")  # two rooms, until D3
     check_in(hotel, "LH1002")  # until D1; its key must not move
@@ -432,20 +571,30 @@ def test_a_stay_the_import_extends_or_shortens_moves_its_keys_end_audited(hotel:
     with pytest.raises(ImportFileError):
         import_bookings(hotel, bookings_csv(tmp_path, [*extended, edit(ROWS[0], "code", "X1")]))
     old_end = hotel.departure_moment(D3).isoformat()
-    assert [grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1003")] == [old_end, old_end]
+    assert [
+        grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1003")
+    ] == [old_end, old_end]
 
     result = import_bookings(hotel, bookings_csv(tmp_path, extended))
     assert result.keys_moved == 1
     assert "1 door key(s) now end at their stay's new departure" in result.summary("Bookings")
-    clock.current = hotel.departure_moment(D3) + timedelta(days=2)  # past the old end, before the new one
+    clock.current = hotel.departure_moment(D3) + timedelta(
+        days=2
+    )  # past the old end, before the new one
     assert reopen(hotel).door.verify(room_a, checked.keys[0].pin).opens
-    assert reopen(hotel).door.verify(room_a, checked.keys[0].token).opens  # online, the grant decides
+    assert (
+        reopen(hotel).door.verify(room_a, checked.keys[0].token).opens
+    )  # online, the grant decides
     assert reopen(hotel).door.verify(room_b, checked.keys[1].pin).reason == "revoked"
     (moved,) = events(hotel, "key_validity_changed")
     assert (moved["booking"], moved["room"], moved["actor"]) == ("LH1003", room_a, "system")
     assert moved["detail"]["previous"] == old_end
-    assert moved["detail"]["valid_until"] == hotel.departure_moment(D3 + timedelta(days=3)).isoformat()
-    assert [grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1002")] == [hotel.departure_moment(D1).isoformat()]
+    assert (
+        moved["detail"]["valid_until"] == hotel.departure_moment(D3 + timedelta(days=3)).isoformat()
+    )
+    assert [
+        grant.valid_until.isoformat() for grant in hotel.gateway.grants_of_booking("LH1002")
+    ] == [hotel.departure_moment(D1).isoformat()]
 
     # Back to the day before the old end: the stay shortened to D1 ends at D1's check-out time.
     clock.current = hotel.departure_moment(D1) + timedelta(hours=1)
@@ -470,18 +619,24 @@ def test_rooms_import_csv_and_reimport(hotel: Hotel, tmp_path: Path) -> None:
 
     again = import_rooms(hotel, path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 6)
-    cleaned = write(tmp_path / "rooms2.csv", ROOMS_CSV.replace("103,1,double,dirty", "103,1,double,clean"))
+    cleaned = write(
+        tmp_path / "rooms2.csv", ROOMS_CSV.replace("103,1,double,dirty", "103,1,double,clean")
+    )
     result = import_rooms(hotel, cleaned)
     assert (result.added, result.updated, result.unchanged) == (0, 1, 5)
     assert len(reopen(hotel).gateway.rooms()) == 6
 
 
 def test_rooms_import_json(hotel: Hotel, tmp_path: Path) -> None:
-    items = [{"number": "301", "floor": 3, "type": "suite", "features": ["balcony", "bath"]},
-             {"number": "302", "floor": "3", "type": "double", "status": "DIRTY"}]
+    items = [
+        {"number": "301", "floor": 3, "type": "suite", "features": ["balcony", "bath"]},
+        {"number": "302", "floor": "3", "type": "double", "status": "DIRTY"},
+    ]
     assert import_rooms(hotel, write(tmp_path / "rooms.json", json.dumps(items))).added == 2
-    assert reopen(hotel).gateway.rooms() == [Room("301", 3, "suite", RoomStatus.CLEAN, ["balcony", "bath"]),
-                                     Room("302", 3, "double", RoomStatus.DIRTY, [])]
+    assert reopen(hotel).gateway.rooms() == [
+        Room("301", 3, "suite", RoomStatus.CLEAN, ["balcony", "bath"]),
+        Room("302", 3, "double", RoomStatus.DIRTY, []),
+    ]
 
 
 BAD_ROOMS = [
@@ -501,7 +656,9 @@ def test_one_bad_room_changes_nothing(hotel: Hotel, tmp_path: Path, row: str, co
     text = f"number,floor,type,status,features\n101,1,double,clean,\n102,1,double,clean,\n{row}\n"
     with pytest.raises(ImportFileError) as raised:
         import_rooms(hotel, write(tmp_path / "rooms.csv", text))
-    assert "line 4" in str(raised.value) and f"column {column}" in str(raised.value), str(raised.value)
+    assert "line 4" in str(raised.value) and f"column {column}" in str(raised.value), str(
+        raised.value
+    )
     assert kiosk_json(hotel) == before
 
 
@@ -524,7 +681,9 @@ def test_cli_import_prints_counts(root: Path, tmp_path: Path) -> None:
     assert "Bookings: 0 added, 0 updated, 4 unchanged" in outcome.output
 
 
-def test_cli_import_error_exits_non_zero_and_names_line_and_column(root: Path, tmp_path: Path) -> None:
+def test_cli_import_error_exits_non_zero_and_names_line_and_column(
+    root: Path, tmp_path: Path
+) -> None:
     run(root, "import", "bookings", str(bookings_csv(tmp_path, ROWS[:1], name="first.csv")))
     before = (root / "kiosk.json").read_bytes()
     path = bookings_csv(tmp_path, [ROWS[0], edit(ROWS[1], "arrival", "2026-02-30"), *ROWS[2:]])
@@ -533,7 +692,9 @@ def test_cli_import_error_exits_non_zero_and_names_line_and_column(root: Path, t
     assert "line 3, column arrival" in outcome.output and "Nothing was imported." in outcome.output
     assert (root / "kiosk.json").read_bytes() == before
 
-    outcome = run(root, "import", "rooms", str(write(tmp_path / "r.csv", "number,floor,type\n101,1,Double\n")))
+    outcome = run(
+        root, "import", "rooms", str(write(tmp_path / "r.csv", "number,floor,type\n101,1,Double\n"))
+    )
     assert outcome.exit_code != 0 and "line 2, column type" in outcome.output
 
     outcome = run(root, "import", "bookings", str(tmp_path / "missing.csv"))

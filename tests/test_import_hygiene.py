@@ -1,5 +1,5 @@
 """The core never loads Textual: the command line stays quick and the rules stay testable
-without a screen (DESIGN.md, Layout)."""
+without a screen (ARCHITECTURE.md, Layers)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,13 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {ui})))
 
 def loaded_ui_modules(*modules: str) -> list[str]:
     code = PROBE.format(ui=repr(set(UI_PACKAGES)))
-    done = subprocess.run([sys.executable, "-c", code, *modules], capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *modules],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 

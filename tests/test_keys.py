@@ -1,4 +1,4 @@
-"""Key grants, door codes and the property secret (DESIGN.md, Keys), the door side
+"""Key grants, door codes and the property secret (ARCHITECTURE.md, Keys), the door side
 (`kiosk key verify`), and the promise that no PIN, document number or zone is ever on disk."""
 
 from __future__ import annotations
@@ -73,7 +73,11 @@ def test_default_pin_has_six_digits(demo_hotel: Hotel) -> None:
 
 
 def test_pin_is_unique_among_the_active_grants_of_a_room(hotel: Hotel, monkeypatch) -> None:
-    furnish(hotel, rooms=[Room("101", 1, "double")], bookings=[booking("AAA111", "Early"), booking("BBB222")])
+    furnish(
+        hotel,
+        rooms=[Room("101", 1, "double")],
+        bookings=[booking("AAA111", "Early"), booking("BBB222")],
+    )
     # A grant for room 101 is still active (say, the earlier guest's, valid until check-out).
     monkeypatch.setattr(keys, "draw_pin", lambda length: "111111")
     with hotel.transaction() as db:
@@ -105,7 +109,9 @@ def test_pin_is_stored_only_as_a_keyed_hash(demo_hotel: Hotel, monkeypatch) -> N
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     (grant,) = reopen(demo_hotel).gateway.grants_of_booking("LH6144")
-    expected = hmac.new(demo_hotel.secret, f"pin:{key.room.number}:583927".encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        demo_hotel.secret, f"pin:{key.room.number}:583927".encode(), hashlib.sha256
+    ).hexdigest()
     assert grant.pin_hash == expected
     assert "583927" not in str(grant.to_doc())
     for name, blob in data_files(demo_hotel.data_dir.root).items():
@@ -119,7 +125,9 @@ def test_pin_is_stored_only_as_a_keyed_hash(demo_hotel: Hotel, monkeypatch) -> N
 
 def test_token_fits_qr_version_4_at_level_m(hotel: Hotel) -> None:
     # The longest room number the importer accepts, and the longest stay.
-    furnish(hotel, rooms=[Room("ABCD-123", 1, "double")], bookings=[booking("LONG01", nights=9 * 30)])
+    furnish(
+        hotel, rooms=[Room("ABCD-123", 1, "double")], bookings=[booking("LONG01", nights=9 * 30)]
+    )
     _, result = check_in(hotel, "LONG01")
     (key,) = result.keys
     token = key.token
@@ -158,7 +166,9 @@ def test_token_opens_the_right_room_only(demo_hotel: Hotel) -> None:
     room = key.room.number
     assert demo_hotel.door.verify(room, key.token) == demo_hotel.door.verify(room, key.token)
     assert demo_hotel.door.verify(room, key.token).opens
-    assert demo_hotel.door.verify(f" {room.lower()} ", f"{key.token.lower()}\n").opens  # as a scanner types it
+    assert demo_hotel.door.verify(
+        f" {room.lower()} ", f"{key.token.lower()}\n"
+    ).opens  # as a scanner types it
     assert demo_hotel.door.verify("308", key.token).reason == "wrong_room"
     assert demo_hotel.door.verify("308", key.pin).reason == "wrong_code"
 
@@ -172,19 +182,33 @@ def test_tampered_token_stays_shut(demo_hotel: Hotel) -> None:
     version, grant, _, start, end = body.split(".")
     other_room = ".".join([version, grant, "308", start, end, tag])
     longer = ".".join([version, grant, room, start, "2912311000", tag])
-    for forged, door in ((flipped, room), (other_room, "308"), (longer, room), (key.token[:-1], room), ("K1", room)):
+    for forged, door in (
+        (flipped, room),
+        (other_room, "308"),
+        (longer, room),
+        (key.token[:-1], room),
+        ("K1", room),
+    ):
         verdict = demo_hotel.door.verify(door, forged)
         assert (verdict.opens, verdict.reason) == (False, "wrong_code"), forged
 
 
-def test_codes_expire_at_check_out_time_on_the_departure_day(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_codes_expire_at_check_out_time_on_the_departure_day(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
     room = key.room.number
-    checkout = datetime.combine(demo_hotel.gateway.booking("LH6144").departure, demo_hotel.profile.check_out_time,
-                                tzinfo=clock.current.tzinfo)
+    checkout = datetime.combine(
+        demo_hotel.gateway.booking("LH6144").departure,
+        demo_hotel.profile.check_out_time,
+        tzinfo=clock.current.tzinfo,
+    )
     clock.current = checkout - timedelta(minutes=1)
-    assert demo_hotel.door.verify(room, key.pin).opens and demo_hotel.door.verify(room, key.token).opens
+    assert (
+        demo_hotel.door.verify(room, key.pin).opens
+        and demo_hotel.door.verify(room, key.token).opens
+    )
     clock.current = checkout
     assert demo_hotel.door.verify(room, key.token).reason == "expired"
     assert demo_hotel.door.verify(room, key.pin).reason == "expired"
@@ -235,7 +259,7 @@ def test_wrong_pins_lock_the_door_out_across_restarts(demo_hotel: Hotel, clock: 
 
     assert demo_hotel.door.verify(room, first.pin).reason == "locked_out"
     restarted = reopen(demo_hotel, kiosk_id="door-controller")
-    assert restarted.door.verify(room, first.pin) .reason == "locked_out"
+    assert restarted.door.verify(room, first.pin).reason == "locked_out"
     # Another room is not affected.
     assert restarted.door.verify(second.room.number, second.pin).opens
     assert [e["room"] for e in events(demo_hotel, "door_locked_out")] == [room]
@@ -244,7 +268,9 @@ def test_wrong_pins_lock_the_door_out_across_restarts(demo_hotel: Hotel, clock: 
     assert restarted.door.verify(room, first.pin).opens
 
 
-def test_a_right_pin_does_not_clear_earlier_wrong_ones(demo_hotel: Hotel, clock: FixedClock) -> None:
+def test_a_right_pin_does_not_clear_earlier_wrong_ones(
+    demo_hotel: Hotel, clock: FixedClock
+) -> None:
     """Issue 10: 40 wrong guesses spread between the guest's own openings locked nothing."""
     _, result = check_in(demo_hotel, "LH6144")
     (key,) = result.keys
@@ -346,14 +372,18 @@ def test_key_verify_locks_out_after_wrong_pins(real_time_house: Hotel, root: Pat
 # -- nothing secret on disk -----------------------------------------------------------------
 
 
-def test_the_data_directory_never_holds_a_pin_a_document_number_or_a_zone(demo_hotel: Hotel, monkeypatch) -> None:
+def test_the_data_directory_never_holds_a_pin_a_document_number_or_a_zone(
+    demo_hotel: Hotel, monkeypatch
+) -> None:
     # Rotate the audit trail early so audit.jsonl is scanned too.
     monkeypatch.setattr("kiosk.audit.ROTATE_ABOVE", 20)
     monkeypatch.setattr("kiosk.audit.KEEP_IN_MAIN_FILE", 5)
     pins: list[str] = []
     numbers = ["PX7Q4K9M2", "L8F2TG4R6"]
-    zones = [zone(demo_hotel, "LH4821", number=numbers[0]),
-             zone(demo_hotel, "LH7388", number=numbers[1], last_name="Weiß")]
+    zones = [
+        zone(demo_hotel, "LH4821", number=numbers[0]),
+        zone(demo_hotel, "LH7388", number=numbers[1], last_name="Weiß"),
+    ]
 
     # By passport zone, after one failed scan.
     session = CheckInSession(demo_hotel)

@@ -44,7 +44,9 @@ def test_the_right_pin_after_wrong_ones_logs_in_once_the_short_wait_is_over(
     free = staffed.profile.staff_pin_attempts
     logins = [staffed.staff.login(WRONG) for _ in range(free)]
     assert [login.attempts_left for login in logins] == list(range(free - 1, -1, -1))
-    assert [login.wait_until for login in logins] == [None] * (free - 1) + [NOW + timedelta(seconds=1)]
+    assert [login.wait_until for login in logins] == [None] * (free - 1) + [
+        NOW + timedelta(seconds=1)
+    ]
 
     too_soon = staffed.staff.login(RIGHT)
     assert too_soon.member is None and not too_soon.pin_checked
@@ -91,7 +93,9 @@ def test_wrong_pins_stop_counting_after_the_window(staffed: Hotel, clock: FixedC
     clock.advance(minutes=staffed.profile.staff_pin_window_minutes, seconds=1)
 
     login = staffed.staff.login(WRONG)
-    assert login.wait_until is None and login.attempts_left == staffed.profile.staff_pin_attempts - 1
+    assert (
+        login.wait_until is None and login.attempts_left == staffed.profile.staff_pin_attempts - 1
+    )
 
 
 def test_a_restart_does_not_end_the_wait(staffed: Hotel) -> None:
@@ -117,9 +121,17 @@ def test_the_guesses_an_hour_and_a_day_the_readme_states() -> None:
     delay = FailureWindow.for_staff_pins(load_profile(asset_path("hotel.toml")))
     checked = guesses_as_fast_as_allowed(delay, hours=72)
 
-    in_an_hour_from = [bisect.bisect_left(checked, start + timedelta(hours=1)) - index
-                       for index, start in enumerate(checked)]
+    in_an_hour_from = [
+        bisect.bisect_left(checked, start + timedelta(hours=1)) - index
+        for index, start in enumerate(checked)
+    ]
     assert max(in_an_hour_from) == MOST_IN_ANY_HOUR
-    per_day = [sum(1 for moment in checked if NOW + timedelta(days=day) <= moment
-                   < NOW + timedelta(days=day + 1)) for day in range(3)]
+    per_day = [
+        sum(
+            1
+            for moment in checked
+            if NOW + timedelta(days=day) <= moment < NOW + timedelta(days=day + 1)
+        )
+        for day in range(3)
+    ]
     assert max(per_day) <= MOST_IN_A_DAY

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk import lobby
 from helpers import Guest, IdleClock, give_reason, kiosk_app, override, pick_rooms, shown, type_pin
+from kiosk import lobby
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room, RoomStatus
@@ -52,8 +52,15 @@ def marked(guest_hotel: Hotel) -> Hotel:
     profile.write_text(text, encoding="utf-8")
     marked = open_hotel(guest_hotel.data_dir, clock=guest_hotel.clock, kiosk_id="test-kiosk")
     today = marked.today()
-    guest = Booking(CODE, LAST, FIRST, today, today + timedelta(days=1), ROOM_TYPE,
-                    date_of_birth=today.replace(year=today.year - 40))
+    guest = Booking(
+        CODE,
+        LAST,
+        FIRST,
+        today,
+        today + timedelta(days=1),
+        ROOM_TYPE,
+        date_of_birth=today.replace(year=today.year - 40),
+    )
     # On the ground floor: first on the room board.
     room = Room("001", 0, ROOM_TYPE, RoomStatus.CLEAN, ["[/oops]", "[link=x]y"])
     with marked.transaction() as db:

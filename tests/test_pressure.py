@@ -18,8 +18,8 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from dataclasses import replace
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -41,7 +41,16 @@ from kiosk.staff_accounts import StaffLogin
 from kiosk.storage import StorageError, Store
 
 WORKERS = Path(__file__).parent / "pressure_workers"
-SURNAMES = ["Müller", "Weiß", "O'Brien", "Nguyễn", "Schmidt-Weber", "García Lorca", "Tanaka", "Okafor"]
+SURNAMES = [
+    "Müller",
+    "Weiß",
+    "O'Brien",
+    "Nguyễn",
+    "Schmidt-Weber",
+    "García Lorca",
+    "Tanaka",
+    "Okafor",
+]
 
 
 # -------------------------------------------------------------------------- helpers
@@ -74,8 +83,12 @@ def check_consistency(hotel: Hotel) -> dict[str, object]:
         held_by = bookings.get(grant["booking"])
         assert held_by is not None, f"grant without its booking: {grant}"
         if Grant.from_doc(grant).is_active(now):
-            assert held_by.status is BookingStatus.CHECKED_IN, f"active grant, booking not in: {grant}"
-            assert grant["room"] in held_by.assigned_rooms, f"active grant for a room not held: {grant}"
+            assert held_by.status is BookingStatus.CHECKED_IN, (
+                f"active grant, booking not in: {grant}"
+            )
+            assert grant["room"] in held_by.assigned_rooms, (
+                f"active grant for a room not held: {grant}"
+            )
             active[(grant["booking"], grant["room"])].append(grant)
             pins[grant["room"]][grant["pin_hash"]] += 1
     holders: Counter = Counter()
@@ -94,8 +107,14 @@ def check_consistency(hotel: Hotel) -> dict[str, object]:
     return {"bookings": bookings, "grants": grants}
 
 
-def house(hotel: Hotel, *, rooms: dict[str, int], bookings: dict[str, int], prefix: str,
-          two_rooms_every: int = 0) -> list[str]:
+def house(
+    hotel: Hotel,
+    *,
+    rooms: dict[str, int],
+    bookings: dict[str, int],
+    prefix: str,
+    two_rooms_every: int = 0,
+) -> list[str]:
     """Rooms of each type and bookings of each type, all arriving today; returns the codes."""
     made_rooms, number = [], 100
     for kind, count in rooms.items():
@@ -106,7 +125,11 @@ def house(hotel: Hotel, *, rooms: dict[str, int], bookings: dict[str, int], pref
     for kind, count in bookings.items():
         for _ in range(count):
             two = two_rooms_every and i % two_rooms_every == 0 and kind == "double"
-            made.append(booking(f"{prefix}{i:04d}", SURNAMES[i % len(SURNAMES)], kind, rooms=2 if two else 1))
+            made.append(
+                booking(
+                    f"{prefix}{i:04d}", SURNAMES[i % len(SURNAMES)], kind, rooms=2 if two else 1
+                )
+            )
             i += 1
     furnish(hotel, made_rooms, made)
     return [b.code for b in made]
@@ -151,12 +174,17 @@ def read_log(path: Path) -> dict:
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the crash test forks its check-in loops")
 def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_done(
-        root: Path, clock: FixedClock, tmp_path: Path) -> None:
+    root: Path, clock: FixedClock, tmp_path: Path
+) -> None:
     setup = open_at(root, clock, "setup")
     house(setup, rooms={"double": 1300}, bookings={"double": 1000}, prefix="CR", two_rooms_every=5)
     log = tmp_path / "printed.log"
-    forker = subprocess.Popen([sys.executable, str(WORKERS / "forker.py"), str(root), NOW.isoformat()],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    forker = subprocess.Popen(
+        [sys.executable, str(WORKERS / "forker.py"), str(root), NOW.isoformat()],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     rng = random.Random(20260314)
     kills = lives = mid_write = stalled = 0
     try:
@@ -188,13 +216,19 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
                 kills += 1
 
             printed = read_log(log)
-            assert not printed["exhausted"], "the test ran out of bookings or rooms before enough kills"
-            mid_write += any(p.name.endswith(".tmp") for p in root.iterdir())  # killed inside a write
+            assert not printed["exhausted"], (
+                "the test ran out of bookings or rooms before enough kills"
+            )
+            mid_write += any(
+                p.name.endswith(".tmp") for p in root.iterdir()
+            )  # killed inside a write
             after = open_at(root, clock)  # the data directory loads
             assert [p.name for p in root.iterdir() if p.name.endswith(".tmp")] == []
             state = check_consistency(after)
-            assert all(state["bookings"][g["booking"]].status is BookingStatus.CHECKED_IN
-                       for g in state["grants"])
+            assert all(
+                state["bookings"][g["booking"]].status is BookingStatus.CHECKED_IN
+                for g in state["grants"]
+            )
             for code, rooms in printed["checked_in"].items():  # every check-in that returned
                 stay = state["bookings"][code]
                 assert (stay.status, stay.assigned_rooms) == (BookingStatus.CHECKED_IN, rooms), stay
@@ -216,14 +250,20 @@ def test_sigkill_at_random_moments_loses_no_check_in_and_leaves_nothing_half_don
     final = open_at(root, clock)
     state = check_consistency(final)
     printed = read_log(log)
-    checked_in = {code for code, stay in state["bookings"].items() if stay.status is BookingStatus.CHECKED_IN}
-    assert len(printed["checked_in"]) >= kills - stalled, "a check-in reported before each free kill"
+    checked_in = {
+        code for code, stay in state["bookings"].items() if stay.status is BookingStatus.CHECKED_IN
+    }
+    assert len(printed["checked_in"]) >= kills - stalled, (
+        "a check-in reported before each free kill"
+    )
     returned = len(printed["checked_in"])
     print(f"{kills} kills, {mid_write} inside a write, {returned} check-ins returned")
     assert set(printed["checked_in"]) <= checked_in
     # Each check-in and each key is in the trail exactly once, and nothing else is.
     events = trail(final)
-    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(checked_in)
+    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(
+        checked_in
+    )
     issued = Counter(e["detail"]["grant"] for e in events if e["action"] == "key_issued")
     assert issued == Counter(g["id"] for g in state["grants"])
 
@@ -234,12 +274,19 @@ KIOSKS = 4
 
 
 @pytest.mark.slow
-def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp_path: Path) -> None:
+def test_four_kiosks_share_one_data_directory(
+    root: Path, clock: FixedClock, tmp_path: Path
+) -> None:
     setup = open_at(root, clock, "setup")
     # 150 rooms for 200 bookings (some of two rooms): singles and suites run out first,
     # upgrades eat into the doubles, and the last guests of every type compete for rooms.
-    codes = house(setup, rooms={"single": 30, "double": 100, "junior_suite": 10, "suite": 10},
-                  bookings={"single": 50, "double": 120, "suite": 30}, prefix="MK", two_rooms_every=10)
+    codes = house(
+        setup,
+        rooms={"single": 30, "double": 100, "junior_suite": 10, "suite": 10},
+        bookings={"single": 50, "double": 120, "suite": 30},
+        prefix="MK",
+        two_rooms_every=10,
+    )
     rng = random.Random(4)
     shares: dict[str, list[str]] = defaultdict(list)
     for i, code in enumerate(codes):
@@ -253,9 +300,21 @@ def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp
     done.mkdir()
     processes = {
         kiosk: subprocess.Popen(
-            [sys.executable, str(WORKERS / "kiosk_worker.py"), str(root), kiosk, NOW.isoformat(), str(go),
-             str(done), str(KIOSKS), ",".join(share)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                str(WORKERS / "kiosk_worker.py"),
+                str(root),
+                kiosk,
+                NOW.isoformat(),
+                str(go),
+                str(done),
+                str(KIOSKS),
+                ",".join(share),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for kiosk, share in sorted(shares.items())
     }
     reports = {}
@@ -290,8 +349,11 @@ def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp
     assert len(wins) == len(set(checked_in))
     # The rooms really ran out, so the competition was real.
     assert Counter(entry.get("check_in") for entry in entries)[str(Failure.NO_ROOM_READY)] > 0
-    assert any(entry.get("find") == str(Failure.ALREADY_CHECKED_IN) or
-               entry.get("check_in") == str(Failure.ALREADY_CHECKED_IN) for entry in entries)
+    assert any(
+        entry.get("find") == str(Failure.ALREADY_CHECKED_IN)
+        or entry.get("check_in") == str(Failure.ALREADY_CHECKED_IN)
+        for entry in entries
+    )
 
     # Every outcome is in the trail exactly once, under the session that had it.
     events = trail(after)
@@ -304,11 +366,15 @@ def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp
         if "identity" in entry:
             assert mine[("identity", "ok")] == 1, entry
         if "check_in" in entry:
-            assert sum(n for (action, _), n in mine.items() if action == "rooms_assigned") == 1, entry
+            assert sum(n for (action, _), n in mine.items() if action == "rooms_assigned") == 1, (
+                entry
+            )
             assert mine[("rooms_assigned", entry["check_in"])] == 1, entry
             assert mine[("checked_in", "ok")] == (entry["check_in"] == "ok"), entry
             assert mine[("key_issued", "ok")] == len(entry.get("rooms", [])), entry
-    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(checked_in)
+    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(
+        checked_in
+    )
     # ...and the kiosks really took turns at the file (tests/lockstep.py keeps them in step).
     turns = [e["kiosk"] for e in events if e["action"] == "rooms_assigned"]
     assert sum(a != b for a, b in itertools.pairwise(turns)) >= 20, turns
@@ -326,17 +392,47 @@ def test_four_kiosks_share_one_data_directory(root: Path, clock: FixedClock, tmp
 # -------------------------------------------------------------------------- 3. hostile input
 
 NASTY = [
-    "", " ", "\x00", "\u200f", "\u202e", "\u200b", "\ufeff", "\r\n", "\t", "\x1b[2J", "é", "ß", "ǅ",
-    "\U0001f600", "\ud7ff", "١٢٣", "Ⅻ", "ﬁ", "İ", "<", "<<<", "P<", "K1.", "%s", "{0}", "'; DROP TABLE",
+    "",
+    " ",
+    "\x00",
+    "\u200f",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\r\n",
+    "\t",
+    "\x1b[2J",
+    "é",
+    "ß",
+    "ǅ",
+    "\U0001f600",
+    "\ud7ff",
+    "١٢٣",
+    "Ⅻ",
+    "ﬁ",
+    "İ",
+    "<",
+    "<<<",
+    "P<",
+    "K1.",
+    "%s",
+    "{0}",
+    "'; DROP TABLE",
 ]
 hostile_text = st.one_of(
     st.text(max_size=120),
     st.lists(st.sampled_from(NASTY), max_size=20).map("".join),
-    st.builds(lambda part, times: part * times, st.text(min_size=1, max_size=6), st.integers(20, 3000)),
+    st.builds(
+        lambda part, times: part * times, st.text(min_size=1, max_size=6), st.integers(20, 3000)
+    ),
     st.binary(max_size=60).map(lambda raw: raw.decode("latin-1")),
 )
-HYPOTHESIS = settings(max_examples=60, deadline=None, derandomize=True,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+HYPOTHESIS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def mutate(rng: random.Random, text: str) -> str:
@@ -348,9 +444,9 @@ def mutate(rng: random.Random, text: str) -> str:
     if choice == 1:
         return text[:at] + rng.choice([*NASTY, "A", "0", "<", "\n"]) + text[at:]
     if choice == 2:
-        return text[:at] + text[at + 1:]
+        return text[:at] + text[at + 1 :]
     if choice == 3:
-        return text[:at] + rng.choice("AZ09<") + text[at + 1:]
+        return text[:at] + rng.choice("AZ09<") + text[at + 1 :]
     if choice == 4:
         return text.lower() if rng.random() < 0.5 else text.swapcase()
     if choice == 5:
@@ -375,8 +471,12 @@ def test_find_takes_any_text(demo_hotel: Hotel) -> None:
     before = unchanged(demo_hotel, "bookings", "rooms", "grants")
 
     @HYPOTHESIS
-    @given(text=st.one_of(hostile_text, st.sampled_from(sorted(codes)).map(lambda c: f" {c.lower()} ")),
-           name=st.one_of(hostile_text, st.sampled_from(names)))
+    @given(
+        text=st.one_of(
+            hostile_text, st.sampled_from(sorted(codes)).map(lambda c: f" {c.lower()} ")
+        ),
+        name=st.one_of(hostile_text, st.sampled_from(names)),
+    )
     def probe(text: str, name: str) -> None:
         clear_counters(demo_hotel)
         outcome = CheckInSession(demo_hotel).find(text, name)
@@ -398,7 +498,11 @@ def test_identify_by_zone_takes_any_text(demo_hotel: Hotel) -> None:
     seen: Counter = Counter()
 
     @HYPOTHESIS
-    @given(text=st.one_of(hostile_text, st.randoms(use_true_random=False).map(lambda r: mutate(r, good))))
+    @given(
+        text=st.one_of(
+            hostile_text, st.randoms(use_true_random=False).map(lambda r: mutate(r, good))
+        )
+    )
     def probe(text: str) -> None:
         with demo_hotel.transaction() as db:
             db.save_booking(replace(target, identity=None, identity_failures=0, locked=False))
@@ -447,18 +551,33 @@ def test_verify_key_takes_any_room_and_code(demo_hotel: Hotel) -> None:
     (key,) = session.check_in().keys
     room, pin, token = key.room.number, key.pin, key.token
     grants = table(demo_hotel, "grants")
-    reasons = {"open", "wrong_code", "wrong_room", "not_yet_valid", "expired", "revoked", "locked_out"}
+    reasons = {
+        "open",
+        "wrong_code",
+        "wrong_room",
+        "not_yet_valid",
+        "expired",
+        "revoked",
+        "locked_out",
+    }
 
     @HYPOTHESIS
-    @given(door=st.one_of(st.just(room), st.just(f" {room.lower()} "), hostile_text),
-           code=st.one_of(hostile_text, st.randoms(use_true_random=False).map(lambda r: mutate(r, token)),
-                          st.randoms(use_true_random=False).map(lambda r: mutate(r, pin))))
+    @given(
+        door=st.one_of(st.just(room), st.just(f" {room.lower()} "), hostile_text),
+        code=st.one_of(
+            hostile_text,
+            st.randoms(use_true_random=False).map(lambda r: mutate(r, token)),
+            st.randoms(use_true_random=False).map(lambda r: mutate(r, pin)),
+        ),
+    )
     def probe(door: str, code: str) -> None:
         clear_counters(demo_hotel)
         verdict = demo_hotel.door.verify(door, code)
         assert isinstance(verdict, DoorVerdict) and verdict.reason in reasons
         right_door = door.strip().upper() == room
-        genuine = code.strip().upper() == token or (code.strip() == pin and keys.looks_like_pin(code))
+        genuine = code.strip().upper() == token or (
+            code.strip() == pin and keys.looks_like_pin(code)
+        )
         assert verdict.opens == (right_door and genuine), (door, code, verdict)
 
     probe()
@@ -480,18 +599,43 @@ def test_staff_login_takes_any_text(hotel: Hotel) -> None:
     probe()
 
 
-BOOKING_HEADER = "code,last_name,first_name,arrival,departure,room_type,rooms,date_of_birth,nationality,status"
-good_booking_row = f"QX1001,Müller,Jürgen,{TODAY},{TODAY + timedelta(days=2)},double,1,1975-03-02,DEU,"
+BOOKING_HEADER = (
+    "code,last_name,first_name,arrival,departure,room_type,rooms,date_of_birth,nationality,status"
+)
+good_booking_row = (
+    f"QX1001,Müller,Jürgen,{TODAY},{TODAY + timedelta(days=2)},double,1,1975-03-02,DEU,"
+)
 json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-FIELDS = ["code", "last_name", "first_name", "arrival", "departure", "room_type", "rooms", "adults",
-          "children", "date_of_birth", "nationality", "email", "status", "number", "floor", "type", "features"]
+FIELDS = [
+    "code",
+    "last_name",
+    "first_name",
+    "arrival",
+    "departure",
+    "room_type",
+    "rooms",
+    "adults",
+    "children",
+    "date_of_birth",
+    "nationality",
+    "email",
+    "status",
+    "number",
+    "floor",
+    "type",
+    "features",
+]
 good_csv = f"{BOOKING_HEADER}\n{good_booking_row}\n"
-good_json = json.dumps([dict(zip(BOOKING_HEADER.split(","), good_booking_row.split(","), strict=True))],
-                       ensure_ascii=False)
+good_json = json.dumps(
+    [dict(zip(BOOKING_HEADER.split(","), good_booking_row.split(","), strict=True))],
+    ensure_ascii=False,
+)
 
 
 def _utf8(text: str) -> bytes:
@@ -501,13 +645,22 @@ def _utf8(text: str) -> bytes:
 import_files = st.one_of(
     st.binary(max_size=400).map(lambda raw: ("bin.csv", raw)),
     st.binary(max_size=400).map(lambda raw: ("bin.json", raw)),
-    st.lists(st.dictionaries(st.sampled_from(FIELDS), json_value | st.text(max_size=20), max_size=8),
-             max_size=4).map(lambda items: ("items.json", json.dumps(items).encode())),
+    st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), json_value | st.text(max_size=20), max_size=8),
+        max_size=4,
+    ).map(lambda items: ("items.json", json.dumps(items).encode())),
     st.randoms(use_true_random=False).map(lambda r: ("mutated.csv", _utf8(mutate(r, good_csv)))),
     st.randoms(use_true_random=False).map(lambda r: ("mutated.json", _utf8(mutate(r, good_json)))),
-    st.sampled_from([("deep.json", b"[" * 50_000 + b"]" * 50_000), ("nan.json", b'[{"code": NaN}]'),
-                     ("dup.csv", b"code,code\nA,B\n"), ("nul.csv", b"code\x00,x\n1,2\n"),
-                     ("bom.json", b"\xef\xbb\xbf[]"), ("lone.csv", _utf8("code\n\udcff\n"))]),
+    st.sampled_from(
+        [
+            ("deep.json", b"[" * 50_000 + b"]" * 50_000),
+            ("nan.json", b'[{"code": NaN}]'),
+            ("dup.csv", b"code,code\nA,B\n"),
+            ("nul.csv", b"code\x00,x\n1,2\n"),
+            ("bom.json", b"\xef\xbb\xbf[]"),
+            ("lone.csv", _utf8("code\n\udcff\n")),
+        ]
+    ),
 )
 
 
@@ -515,7 +668,9 @@ def test_import_takes_any_file(demo_hotel: Hotel, tmp_path: Path) -> None:
     database = demo_hotel.data_dir.database
 
     @HYPOTHESIS
-    @given(file=import_files, kind=st.sampled_from([importer.import_bookings, importer.import_rooms]))
+    @given(
+        file=import_files, kind=st.sampled_from([importer.import_bookings, importer.import_rooms])
+    )
     def probe(file: tuple[str, bytes], kind) -> None:
         name, content = file
         path = tmp_path / name
@@ -548,12 +703,21 @@ def test_indexes_follow_any_sequence_of_writes(tmp_path: Path) -> None:
             return [d.doc_id for d in found]
 
         for tag in tags:
-            assert ids(store.find("t", "tag", tag)) == ids(d for d in docs if tag in (d.get("tags") or []))
+            assert ids(store.find("t", "tag", tag)) == ids(
+                d for d in docs if tag in (d.get("tags") or [])
+            )
         for name in names:
-            assert ids(store.find("t", "name", name)) == ids(d for d in docs if d.get("name") == name)
+            assert ids(store.find("t", "name", name)) == ids(
+                d for d in docs if d.get("name") == name
+            )
 
-    doc = st.fixed_dictionaries({}, optional={"tags": st.lists(st.sampled_from(tags), max_size=3) | st.none(),
-                                              "name": st.sampled_from(names)})
+    doc = st.fixed_dictionaries(
+        {},
+        optional={
+            "tags": st.lists(st.sampled_from(tags), max_size=3) | st.none(),
+            "name": st.sampled_from(names),
+        },
+    )
     step = st.one_of(
         st.tuples(st.just("insert"), doc),
         st.tuples(st.just("update"), doc),
@@ -629,9 +793,13 @@ def test_wrong_identity_data_is_cut_off_and_stays_cut_off(demo_hotel: Hotel) -> 
     session = CheckInSession(demo_hotel)
     session.find("LH4821", "Eriksson")  # date of birth on file: 1974-08-12
     session.confirm()
-    outcomes = [session.identify_by_hand(f"1980-01-{n + 1:02d}", "AB12").failure for n in range(limit)]
+    outcomes = [
+        session.identify_by_hand(f"1980-01-{n + 1:02d}", "AB12").failure for n in range(limit)
+    ]
     assert outcomes == [Failure.BIRTH_DATE_MISMATCH] * (limit - 1) + [Failure.LOCKED]
-    assert session.identify_by_hand("1974-08-12", "AB12") == Rejected(Failure.LOCKED)  # even the right one
+    assert session.identify_by_hand("1974-08-12", "AB12") == Rejected(
+        Failure.LOCKED
+    )  # even the right one
     session.forget()
     assert CheckInSession(demo_hotel).find("LH4821", "Eriksson") == Rejected(Failure.LOCKED)
     restarted = CheckInSession(reopen(demo_hotel))
@@ -681,19 +849,24 @@ def _failing(real, code: int, only_tmp: bool):
         if not only_tmp or str(target).endswith(".tmp"):
             raise OSError(code, os.strerror(code), str(target))
         return real(target, *args, **kwargs)
+
     return fake
 
 
-@pytest.mark.parametrize(("name", "code", "only_tmp"), [
-    ("replace", errno.ENOSPC, True),
-    ("replace", errno.EROFS, True),
-    ("fsync", errno.ENOSPC, False),
-    ("fsync", errno.EIO, False),
-    ("open", errno.EROFS, True),
-    ("open", errno.EACCES, True),
-])
+@pytest.mark.parametrize(
+    ("name", "code", "only_tmp"),
+    [
+        ("replace", errno.ENOSPC, True),
+        ("replace", errno.EROFS, True),
+        ("fsync", errno.ENOSPC, False),
+        ("fsync", errno.EIO, False),
+        ("open", errno.EROFS, True),
+        ("open", errno.EACCES, True),
+    ],
+)
 def test_a_failing_disk_during_check_in_leaves_the_last_good_file(
-        demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch, name: str, code: int, only_tmp: bool) -> None:
+    demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch, name: str, code: int, only_tmp: bool
+) -> None:
     session = CheckInSession(demo_hotel)
     session.find("LH7015", "O'Brien")
     session.confirm()
@@ -721,7 +894,8 @@ def test_a_failing_disk_during_check_in_leaves_the_last_good_file(
 
 
 def test_a_full_disk_while_moving_audit_events_out_is_a_storage_error(
-        demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The audit rotation appends to audit.jsonl inside the check-in's write: a full disk
     there must look like any other storage failure, and leave no half line behind."""
     from kiosk import audit
@@ -748,7 +922,9 @@ def test_a_full_disk_while_moving_audit_events_out_is_a_storage_error(
     assert demo_hotel.data_dir.database.read_bytes() == before
     assert (log.read_bytes() if log.exists() else b"") == log_before
     assert isinstance(session.check_in(), CheckedIn)
-    assert [e["booking"] for e in trail(demo_hotel) if e["action"] == "checked_in"].count("LH7015") == 1
+    assert [e["booking"] for e in trail(demo_hotel) if e["action"] == "checked_in"].count(
+        "LH7015"
+    ) == 1
 
 
 def test_a_torn_audit_line_does_not_swallow_the_next_event(demo_hotel: Hotel) -> None:
@@ -764,14 +940,17 @@ def test_a_torn_audit_line_does_not_swallow_the_next_event(demo_hotel: Hotel) ->
 
 
 def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk(
-        demo_hotel: Hotel, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_hotel: Hotel, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kiosk import audit
 
     monkeypatch.setattr(audit, "ROTATE_ABOVE", 40)  # so that audit.jsonl fills up too
     monkeypatch.setattr(audit, "KEEP_IN_MAIN_FILE", 10)
     hotel = demo_hotel
     hotel.staff.add("Marta Manager", Role.MANAGER, "73519046")
-    extra = [booking(f"SD{n:03d}", SURNAMES[n % len(SURNAMES)], nationality="DEU") for n in range(16)]
+    extra = [
+        booking(f"SD{n:03d}", SURNAMES[n % len(SURNAMES)], nationality="DEU") for n in range(16)
+    ]
     furnish(hotel, bookings=extra)
     pins, tokens, numbers, zones = {"73519046"}, set(), set(), set()
 
@@ -816,7 +995,9 @@ def test_a_day_of_check_ins_leaves_no_pin_no_document_number_and_no_zone_on_disk
     hotel.staff.login("12345678")
     CheckInSession(hotel).find("ZZ9999", "Nobody")
     hotel.help.request(Actor("guest", "x"), "guest")
-    for _ in range(5):  # everyone has left; a door check a day keeps the clock in line with the data
+    for _ in range(
+        5
+    ):  # everyone has left; a door check a day keeps the clock in line with the data
         clock.advance(days=1)
         hotel.door.verify("101", "000000")
     assert reopen(hotel).archive.departed() > 0

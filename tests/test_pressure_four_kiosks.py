@@ -113,10 +113,13 @@ def errors(kiosks: list[Kiosk]) -> str:
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="each kiosk forks its lives")
 def test_four_kiosks_killed_at_random_lose_no_check_in_and_audit_each_action_once(
-        root: Path, clock: FixedClock, tmp_path: Path) -> None:
+    root: Path, clock: FixedClock, tmp_path: Path
+) -> None:
     setup = open_at(root, clock, "setup")
     # Room for everybody: a kiosk that cannot check a guest in would retry for ever.
-    codes = house(setup, rooms={"double": 150}, bookings={"double": 130}, prefix="FK", two_rooms_every=10)
+    codes = house(
+        setup, rooms={"double": 150}, bookings={"double": 130}, prefix="FK", two_rooms_every=10
+    )
     shares: dict[str, list[str]] = defaultdict(list)
     for i, code in enumerate(codes):
         shares[f"k{i % KIOSKS}"].append(code)
@@ -128,7 +131,10 @@ def test_four_kiosks_killed_at_random_lose_no_check_in_and_audit_each_action_onc
         with open(log, "wb") as stderr:
             process = subprocess.Popen(
                 [sys.executable, str(WORKER), str(root), name, NOW.isoformat(), ",".join(share)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
         kiosks.append(Kiosk(name, process, log))
     try:
         landed = run_kiosks(kiosks, random.Random(20261201))
@@ -148,10 +154,16 @@ def test_four_kiosks_killed_at_random_lose_no_check_in_and_audit_each_action_onc
     state = check_consistency(after)  # no room held twice, no PIN shared, nothing half done
     bookings = state["bookings"]
     actions = [words for kiosk in kiosks for words in kiosk.actions]
-    returned = {code: rooms.split(",") for kind, _, code, outcome, rooms in
-                (words for words in actions if words[0] == "check_in") if outcome == "ok"}
+    returned = {
+        code: rooms.split(",")
+        for kind, _, code, outcome, rooms in (words for words in actions if words[0] == "check_in")
+        if outcome == "ok"
+    }
     for code, rooms in returned.items():  # every check-in that returned
-        assert (bookings[code].status, bookings[code].assigned_rooms) == (BookingStatus.CHECKED_IN, rooms)
+        assert (bookings[code].status, bookings[code].assigned_rooms) == (
+            BookingStatus.CHECKED_IN,
+            rooms,
+        )
 
     # Each returned action is in the trail exactly once, under the session that had it.
     events = trail(after)
@@ -165,19 +177,31 @@ def test_four_kiosks_killed_at_random_lose_no_check_in_and_audit_each_action_onc
         if kind in ("lookup", "identity"):
             assert mine[(kind, rest[0])] == 1, (kind, session, code, rest)
         elif kind == "approved":
-            assert by_reason[("identity_approved", f"passport seen for {session}")] == 1, (session, code)
+            assert by_reason[("identity_approved", f"passport seen for {session}")] == 1, (
+                session,
+                code,
+            )
         elif kind == "reissued":
-            assert by_reason[("key_reissued", f"lost by the guest of {session}")] == 1, (session, code)
+            assert by_reason[("key_reissued", f"lost by the guest of {session}")] == 1, (
+                session,
+                code,
+            )
         else:
             outcome, rooms = rest
             assert mine[("rooms_assigned", outcome)] == 1, (session, code, rest)
             assert mine[("checked_in", "ok")] == (outcome == "ok"), (session, code, rest)
             assert mine[("key_issued", "ok")] == (len(rooms.split(",")) if outcome == "ok" else 0)
     # ...and no check-in or key of a killed life is in it twice.
-    checked_in = [code for code, stay in bookings.items() if stay.status is BookingStatus.CHECKED_IN]
-    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(checked_in)
+    checked_in = [
+        code for code, stay in bookings.items() if stay.status is BookingStatus.CHECKED_IN
+    ]
+    assert Counter(e["booking"] for e in events if e["action"] == "checked_in") == Counter(
+        checked_in
+    )
     issued = Counter(e["detail"]["grant"] for e in events if e["action"] == "key_issued")
     assert issued == Counter(grant["id"] for grant in state["grants"])
     lives = sum(k.lives for k in kiosks)
-    print(f"{landed} kills over {lives} lives, {len(actions)} actions returned, "
-          f"{len(returned)} check-ins returned, {len(checked_in)} in the file")
+    print(
+        f"{landed} kills over {lives} lives, {len(actions)} actions returned, "
+        f"{len(returned)} check-ins returned, {len(checked_in)} in the file"
+    )

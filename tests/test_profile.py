@@ -46,13 +46,15 @@ def test_the_template_loads() -> None:
     assert str(profile.zone) == profile.timezone
     assert isinstance(profile.check_in_time, time) and isinstance(profile.check_out_time, time)
     assert 4 <= profile.pin_length <= 8
-    assert profile.identity_attempts == 3  # DESIGN.md: three failures lock
+    assert profile.identity_attempts == 3  # three wrong dates of birth: staff
     assert profile.idle_timeout == 60 and profile.idle_warning < profile.idle_timeout
     assert profile.upgrade_ladder and all(isinstance(step, str) for step in profile.upgrade_ladder)
     assert profile.offers and all(offer.price > 0 for offer in profile.offers)
 
 
-def test_first_start_writes_the_template_and_keeps_an_edited_profile(root: Path, clock: FixedClock) -> None:
+def test_first_start_writes_the_template_and_keeps_an_edited_profile(
+    root: Path, clock: FixedClock
+) -> None:
     hotel = open_hotel(DataDir(root), clock=clock)
     assert DataDir(root).profile.read_text(encoding="utf-8") == TEMPLATE
     edited = replaced("name", '"Pension Sonnenblick"')
@@ -64,19 +66,36 @@ def test_first_start_writes_the_template_and_keeps_an_edited_profile(root: Path,
 
 BAD = [
     # (what, key, edit of the template, words the message must contain)
-    ("pin too long", "pin_length", lambda t: replaced("pin_length", "12", t), ["between 4 and 8", "12"]),
+    (
+        "pin too long",
+        "pin_length",
+        lambda t: replaced("pin_length", "12", t),
+        ["between 4 and 8", "12"],
+    ),
     ("pin too short", "pin_length", lambda t: replaced("pin_length", "3", t), ["between 4 and 8"]),
-    ("unknown zone", "timezone", lambda t: replaced("timezone", '"Mars/Olympus"', t), ["Mars/Olympus"]),
+    (
+        "unknown zone",
+        "timezone",
+        lambda t: replaced("timezone", '"Mars/Olympus"', t),
+        ["Mars/Olympus"],
+    ),
     ("age as text", "minimum_age", lambda t: replaced("minimum_age", '"18"', t), ["int"]),
     ("bad time", "check_out_time", lambda t: replaced("check_out_time", '"11am"', t), ["11am"]),
     ("bool as text", "allowed", lambda t: replaced("allowed", '"yes"', t), ["bool"]),
     ("warning after timeout", "idle_warning", lambda t: replaced("idle_warning", "90", t), ["90"]),
-    ("zero attempts", "lookup_attempts", lambda t: replaced("lookup_attempts", "0", t), ["between"]),
+    (
+        "zero attempts",
+        "lookup_attempts",
+        lambda t: replaced("lookup_attempts", "0", t),
+        ["between"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("what", "key", "change", "words"), BAD, ids=[case[0] for case in BAD])
-def test_bad_value_names_key_and_line(root: Path, clock: FixedClock, what, key, change, words) -> None:
+def test_bad_value_names_key_and_line(
+    root: Path, clock: FixedClock, what, key, change, words
+) -> None:
     text = change(TEMPLATE)
     path = write_profile(root, text)
     with pytest.raises(ProfileError) as raised:
@@ -117,7 +136,9 @@ def test_offer_without_price_is_named(root: Path, clock: FixedClock) -> None:
 
 
 @pytest.mark.parametrize("style", ["commented header", "quoted key"])
-def test_line_is_found_however_the_toml_is_written(root: Path, clock: FixedClock, style: str) -> None:
+def test_line_is_found_however_the_toml_is_written(
+    root: Path, clock: FixedClock, style: str
+) -> None:
     text = replaced("pin_length", "12")
     if style == "commented header":
         text = text.replace("[security]", "[security]  # limits and lock-outs")
@@ -131,7 +152,11 @@ def test_line_is_found_however_the_toml_is_written(root: Path, clock: FixedClock
 
 
 def test_profile_values_are_used(root: Path, clock: FixedClock) -> None:
-    text = replaced("check_out_time", '"12:30"', replaced("lookup_attempts", "7", replaced("timezone", '"Asia/Tokyo"')))
+    text = replaced(
+        "check_out_time",
+        '"12:30"',
+        replaced("lookup_attempts", "7", replaced("timezone", '"Asia/Tokyo"')),
+    )
     write_profile(root, text)
     hotel = open_hotel(DataDir(root), clock=clock)
     assert hotel.profile.lookup_attempts == 7
@@ -145,14 +170,20 @@ def test_cli_shows_the_profile_error_and_exits_non_zero(root: Path) -> None:
     for command in (["bookings"], ["rooms", "--json"], ["audit"], ["staff", "list"]):
         outcome = CliRunner().invoke(cli, ["--data-dir", str(root), *command])
         assert outcome.exit_code != 0, command
-        assert "pin_length" in outcome.output and f"line {line_of(text, 'pin_length')}" in outcome.output
+        assert (
+            "pin_length" in outcome.output
+            and f"line {line_of(text, 'pin_length')}" in outcome.output
+        )
         assert "Traceback" not in outcome.output
 
 
-@pytest.mark.parametrize(("section", "key"), [("security", "lookup_attempts"), ("stay", "check_in_time"),
-                                              ("import", "max_rows")])
-def test_a_setting_left_out_takes_the_templates_value(root: Path, clock: FixedClock, section: str,
-                                                        key: str) -> None:
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [("security", "lookup_attempts"), ("stay", "check_in_time"), ("import", "max_rows")],
+)
+def test_a_setting_left_out_takes_the_templates_value(
+    root: Path, clock: FixedClock, section: str, key: str
+) -> None:
     """A hotel.toml written by an older version lacks the newer settings: the kiosk starts."""
     text = re.sub(rf"(?m)^{key}\s*=.*\n", "", TEMPLATE)
     write_profile(root, text)

@@ -51,9 +51,27 @@ def test_a_mistyped_field_stops_the_start_naming_record_and_field(guest_hotel: H
     [
         ("bookings", "code", "LH4821", {"last_name": None}, "'last_name' must be text, not null"),
         ("bookings", "code", "LH4821", {"status": "arrived"}, "'status' must be a booking status"),
-        ("bookings", "code", "LH4821", {"assigned_rooms": "104"}, "'assigned_rooms' must be a list"),
-        ("rooms", "number", "104", {"floor": "1"}, "'floor' must be a whole number, not other text"),
-        ("bookings", "code", "LH4821", {"date_of_birth": "12.08.1974"}, "'date_of_birth' must be a date"),
+        (
+            "bookings",
+            "code",
+            "LH4821",
+            {"assigned_rooms": "104"},
+            "'assigned_rooms' must be a list",
+        ),
+        (
+            "rooms",
+            "number",
+            "104",
+            {"floor": "1"},
+            "'floor' must be a whole number, not other text",
+        ),
+        (
+            "bookings",
+            "code",
+            "LH4821",
+            {"date_of_birth": "12.08.1974"},
+            "'date_of_birth' must be a date",
+        ),
     ],
 )
 def test_each_kind_of_mistake_is_named(guest_hotel, table, key, code, fields, problem) -> None:
@@ -65,11 +83,15 @@ def test_each_kind_of_mistake_is_named(guest_hotel, table, key, code, fields, pr
 def test_a_missing_required_field_is_named(guest_hotel: Hotel) -> None:
     path = guest_hotel.data_dir.database
     data = json.loads(path.read_text(encoding="utf-8"))
-    doc_id, doc = next((key, doc) for key, doc in data["bookings"].items() if doc["code"] == "LH4821")
+    doc_id, doc = next(
+        (key, doc) for key, doc in data["bookings"].items() if doc["code"] == "LH4821"
+    )
     del doc["departure"]
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    with pytest.raises(CorruptDataError, match=f"record {doc_id} \\(code LH4821\\): has no 'departure'"):
+    with pytest.raises(
+        CorruptDataError, match=f"record {doc_id} \\(code LH4821\\): has no 'departure'"
+    ):
         reopen(guest_hotel)
 
 
@@ -113,7 +135,9 @@ def test_a_bad_record_seen_in_the_middle_of_a_command_is_a_message(
         return fresh
 
     monkeypatch.setattr(cli, "open_hotel", open_then_edited)
-    monkeypatch.setattr(sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"])
+    monkeypatch.setattr(
+        sys, "argv", ["kiosk", "--data-dir", str(guest_hotel.data_dir.root), "bookings"]
+    )
     with pytest.raises(SystemExit) as exited:
         cli.main()
 

@@ -1,4 +1,4 @@
-"""The check-in session (DESIGN.md: the guest flow is a state machine in the core): every
+"""The check-in session (ARCHITECTURE.md, The flow: a state machine in the core): every
 typed outcome of issue 2, item 6, and the staff overrides."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+
 from helpers import (
     AGENT,
     MANAGER,
@@ -47,12 +48,24 @@ def test_find_by_code_ignores_case_spaces_and_dashes(demo_hotel: Hotel, typed: s
 @pytest.mark.parametrize(
     ("code", "typed"),
     [
-        ("LH6144", "Mueller"), ("LH6144", "Muller"), ("LH6144", "müller"), ("LH6144", "MÜLLER"),
-        ("LH7015", "OBrien"), ("LH7015", "o'brien"), ("LH7015", "O’Brien"),
-        ("LH7388", "Weiss"), ("LH7388", "weiß"),
-        ("LH7423", "Nguyen"), ("LH7423", "Nguyễn"),
-        ("LH7262", "Schmidt-Weber"), ("LH7262", "schmidt weber"), ("LH7262", "Schmidt"), ("LH7262", "weber"),
-        ("LH8845", "Garcia Lorca"), ("LH8845", "García"), ("LH8845", "Lorca"),
+        ("LH6144", "Mueller"),
+        ("LH6144", "Muller"),
+        ("LH6144", "müller"),
+        ("LH6144", "MÜLLER"),
+        ("LH7015", "OBrien"),
+        ("LH7015", "o'brien"),
+        ("LH7015", "O’Brien"),
+        ("LH7388", "Weiss"),
+        ("LH7388", "weiß"),
+        ("LH7423", "Nguyen"),
+        ("LH7423", "Nguyễn"),
+        ("LH7262", "Schmidt-Weber"),
+        ("LH7262", "schmidt weber"),
+        ("LH7262", "Schmidt"),
+        ("LH7262", "weber"),
+        ("LH8845", "Garcia Lorca"),
+        ("LH8845", "García"),
+        ("LH8845", "Lorca"),
     ],
 )
 def test_the_last_name_matches_as_guests_type_it(demo_hotel: Hotel, code: str, typed: str) -> None:
@@ -61,8 +74,10 @@ def test_the_last_name_matches_as_guests_type_it(demo_hotel: Hotel, code: str, t
     assert outcome.booking.code == code
 
 
-@pytest.mark.parametrize(("code", "typed"), [("LH7262", "Schmid"), ("LH7262", "Weberin"), ("LH8845", "Lor"),
-                                            ("LH6144", "Müll")])
+@pytest.mark.parametrize(
+    ("code", "typed"),
+    [("LH7262", "Schmid"), ("LH7262", "Weberin"), ("LH8845", "Lor"), ("LH6144", "Müll")],
+)
 def test_a_piece_of_a_name_is_not_a_part_of_it(demo_hotel: Hotel, code: str, typed: str) -> None:
     assert CheckInSession(demo_hotel).find(code, typed).failure is Failure.NOT_FOUND
 
@@ -74,7 +89,12 @@ def test_code_and_name_may_come_in_either_order(demo_hotel: Hotel) -> None:
 
 def test_neither_a_code_nor_a_name_finds_a_booking_alone(demo_hotel: Hotel) -> None:
     session = CheckInSession(demo_hotel)
-    for code, name in [("LH4821", "Smith"), ("Eriksson", "Eriksson"), ("LH4821", "LH4821"), ("LH4821", "Weiß")]:
+    for code, name in [
+        ("LH4821", "Smith"),
+        ("Eriksson", "Eriksson"),
+        ("LH4821", "LH4821"),
+        ("LH4821", "Weiß"),
+    ]:
         outcome = session.find(code, name)
         assert isinstance(outcome, Rejected) and outcome.failure is Failure.NOT_FOUND, (code, name)
     assert session.booking is None and session.step is Step.FIND
@@ -90,12 +110,16 @@ def test_until_code_and_name_match_every_answer_is_the_same_and_counts(demo_hote
     """Another guest's real code, whatever its state, tells nothing without their name."""
     limit = demo_hotel.profile.lookup_attempts
     session = CheckInSession(demo_hotel)
-    tries = [("ZZ9999", "Dubois"),  # a made-up code
-             ("LH8356", "Smith"),  # cancelled
-             ("LH8471", "Smith"),  # already checked in
-             ("LH8533", "Smith")]  # arrives tomorrow
+    tries = [
+        ("ZZ9999", "Dubois"),  # a made-up code
+        ("LH8356", "Smith"),  # cancelled
+        ("LH8471", "Smith"),  # already checked in
+        ("LH8533", "Smith"),
+    ]  # arrives tomorrow
     outcomes = [session.find(code, name) for code, name in tries]
-    assert outcomes == [Rejected(Failure.NOT_FOUND, attempts_left=limit - n) for n in range(1, len(tries) + 1)]
+    assert outcomes == [
+        Rejected(Failure.NOT_FOUND, attempts_left=limit - n) for n in range(1, len(tries) + 1)
+    ]
     mine = [e for e in events(demo_hotel, "lookup") if e["actor"] == f"guest:{session.id}"]
     assert [(e["outcome"], e["booking"]) for e in mine] == [("not_found", None)] * len(tries)
 
@@ -105,7 +129,9 @@ def test_once_code_and_name_match_the_guest_hears_what_is_the_matter(demo_hotel:
     for _ in range(demo_hotel.profile.lookup_attempts + 1):  # none of these counts
         assert session.find("LH8356", "Dubois") == Rejected(Failure.CANCELLED)
         assert session.find("lh8471", "Tanaka") == Rejected(Failure.ALREADY_CHECKED_IN)
-        assert session.find("LH8533", "Andersen") == Rejected(Failure.WRONG_DAY, arrival=TODAY + timedelta(days=1))
+        assert session.find("LH8533", "Andersen") == Rejected(
+            Failure.WRONG_DAY, arrival=TODAY + timedelta(days=1)
+        )
     assert session.step is Step.FIND
     assert isinstance(session.find("LH4821", "Eriksson"), Found)
 
@@ -134,7 +160,9 @@ def test_past_the_limit_the_kiosk_waits_longer_each_time_and_calls_staff_once(
 ) -> None:
     limit = demo_hotel.profile.lookup_attempts
     outcomes = fail_lookups(demo_hotel, limit)
-    assert [o.failure for o in outcomes] == [Failure.NOT_FOUND] * (limit - 1) + [Failure.TOO_MANY_TRIES]
+    assert [o.failure for o in outcomes] == [Failure.NOT_FOUND] * (limit - 1) + [
+        Failure.TOO_MANY_TRIES
+    ]
     assert outcomes[-1].wait_until == clock.current + timedelta(seconds=30)
     assert [r.reason for r in demo_hotel.help.requests()] == ["lookup_locked"]
 
@@ -217,9 +245,14 @@ def test_lookups_are_audited_without_what_was_typed(demo_hotel: Hotel) -> None:
     session.find("LH4821", "Wrongname")
     session.find("lh 48-21", "Eriksson")
     lookups = [e for e in events(demo_hotel, "lookup") if e["actor"] == f"guest:{session.id}"]
-    assert [(e["outcome"], e["booking"]) for e in lookups] == [("not_found", None), ("ok", "LH4821")]
+    assert [(e["outcome"], e["booking"]) for e in lookups] == [
+        ("not_found", None),
+        ("ok", "LH4821"),
+    ]
     assert all(e["kiosk"] == "k1" and e["at"] == demo_hotel.now().isoformat() for e in lookups)
-    assert b"Wrongname".upper() not in b"".join(data_files(demo_hotel.data_dir.root).values()).upper()
+    assert (
+        b"Wrongname".upper() not in b"".join(data_files(demo_hotel.data_dir.root).values()).upper()
+    )
 
 
 def test_not_mine_goes_back_to_find(demo_hotel: Hotel) -> None:
@@ -236,7 +269,12 @@ def test_identity_by_passport_zone(demo_hotel: Hotel) -> None:
     outcome = session.identify_by_zone(zone(demo_hotel, "LH4821", number="C01X00T47"))
     assert isinstance(outcome, Verified)
     record = outcome.identity
-    assert (record.method, record.document_type, record.issuing_state, record.nationality) == ("mrz", "P", "SWE", "SWE")
+    assert (record.method, record.document_type, record.issuing_state, record.nationality) == (
+        "mrz",
+        "P",
+        "SWE",
+        "SWE",
+    )
     assert record.number_last4 == "0T47"
     assert record.expiry == TODAY.replace(year=TODAY.year + 5).isoformat()
     assert session.step is Step.READY
@@ -246,10 +284,20 @@ def test_identity_by_passport_zone(demo_hotel: Hotel) -> None:
     assert b"C01X00T47" not in data_files(demo_hotel.data_dir.root)["kiosk.json"]
 
 
-@pytest.mark.parametrize(("code", "zone_name"), [("LH6144", "Müller"), ("LH6144", "Muller"),
-                                                  ("LH7015", "O'Brien"), ("LH7388", "Weiß"),
-                                                  ("LH7262", "Schmidt-Weber"), ("LH7423", "Nguyễn")])
-def test_zone_surname_matches_under_icao_transliteration(demo_hotel: Hotel, code: str, zone_name: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "zone_name"),
+    [
+        ("LH6144", "Müller"),
+        ("LH6144", "Muller"),
+        ("LH7015", "O'Brien"),
+        ("LH7388", "Weiß"),
+        ("LH7262", "Schmidt-Weber"),
+        ("LH7423", "Nguyễn"),
+    ],
+)
+def test_zone_surname_matches_under_icao_transliteration(
+    demo_hotel: Hotel, code: str, zone_name: str
+) -> None:
     session = at_identify(demo_hotel, code)
     outcome = session.identify_by_zone(zone(demo_hotel, code, last_name=zone_name))
     assert isinstance(outcome, Verified), outcome
@@ -258,7 +306,9 @@ def test_zone_surname_matches_under_icao_transliteration(demo_hotel: Hotel, code
 def test_identity_by_hand_checks_the_birth_date_on_file(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH7388")  # Weiß, born 1980-05-17
     assert session.hand_entry_counts
-    assert session.identify_by_hand("1980-05-18", "1234") == Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=2)
+    assert session.identify_by_hand("1980-05-18", "1234") == Rejected(
+        Failure.BIRTH_DATE_MISMATCH, attempts_left=2
+    )
     outcome = session.identify_by_hand("1980-05-17", "t047")
     assert isinstance(outcome, Verified)
     assert (outcome.identity.method, outcome.identity.number_last4) == ("hand", "T047")
@@ -271,7 +321,8 @@ def test_hand_entry_does_not_count_without_a_date_of_birth_on_file(demo_hotel: H
     assert not session.hand_entry_counts
     for _ in range(demo_hotel.profile.identity_attempts + 1):
         assert session.identify_by_hand("1985-02-03", "1234") == Rejected(
-            Failure.HAND_ENTRY_UNAVAILABLE, attempts_left=3)
+            Failure.HAND_ENTRY_UNAVAILABLE, attempts_left=3
+        )
     assert session.step is Step.IDENTIFY and demo_hotel.gateway.booking("LH7015").identity is None
     assert isinstance(session.identify_by_zone(zone(demo_hotel, "LH7015")), Verified)
 
@@ -284,11 +335,17 @@ def test_hand_entry_does_not_count_without_a_date_of_birth_on_file(demo_hotel: H
         (Failure.BIRTH_DATE_MISMATCH, {"birth": date(1975, 8, 12)}),  # on file: 1974-08-12
     ],
 )
-def test_a_refused_document_makes_the_booking_wait_for_staff(demo_hotel: Hotel, problem: Failure, document) -> None:
+def test_a_refused_document_makes_the_booking_wait_for_staff(
+    demo_hotel: Hotel, problem: Failure, document
+) -> None:
     session = at_identify(demo_hotel, "LH4821")
-    assert session.identify_by_zone(zone(demo_hotel, "LH4821", **document)) == Rejected(Failure.LOCKED, because=problem)
+    assert session.identify_by_zone(zone(demo_hotel, "LH4821", **document)) == Rejected(
+        Failure.LOCKED, because=problem
+    )
     assert session.step is Step.LOCKED
-    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("document_refused", "LH4821")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [
+        ("document_refused", "LH4821")
+    ]
     # Another method, another document, another session, another kiosk: all wait for staff.
     assert session.identify_by_hand("1974-08-12", "1234") == Rejected(Failure.LOCKED)
     assert session.identify_by_zone(zone(demo_hotel, "LH4821")) == Rejected(Failure.LOCKED)
@@ -309,8 +366,11 @@ def test_too_young_calls_staff_at_once(demo_hotel: Hotel, method: str) -> None:
     with demo_hotel.transaction() as db:  # a young guest's own date of birth on file
         db.save_booking(replace(db.booking("LH6144"), date_of_birth=young))
     session = at_identify(demo_hotel, "LH6144")
-    outcome = (session.identify_by_zone(zone(demo_hotel, "LH6144", birth=young)) if method == "zone"
-               else session.identify_by_hand(young.isoformat(), "1234"))
+    outcome = (
+        session.identify_by_zone(zone(demo_hotel, "LH6144", birth=young))
+        if method == "zone"
+        else session.identify_by_hand(young.isoformat(), "1234")
+    )
     assert outcome == Rejected(Failure.LOCKED, because=Failure.TOO_YOUNG)
     assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("too_young", "LH6144")]
 
@@ -319,7 +379,9 @@ def test_on_the_birthday_the_guest_is_old_enough(demo_hotel: Hotel) -> None:
     age = demo_hotel.profile.minimum_age
     session = at_identify(demo_hotel, "LH7015")
     birthday = TODAY.replace(year=TODAY.year - age)
-    assert isinstance(session.identify_by_zone(zone(demo_hotel, "LH7015", birth=birthday)), Verified)
+    assert isinstance(
+        session.identify_by_zone(zone(demo_hotel, "LH7015", birth=birthday)), Verified
+    )
 
 
 def test_minimum_age_comes_from_the_profile(root, clock: FixedClock) -> None:
@@ -328,7 +390,9 @@ def test_minimum_age_comes_from_the_profile(root, clock: FixedClock) -> None:
     demo.seed(hotel)
     twenty = TODAY.replace(year=TODAY.year - 20)
     session = at_identify(hotel, "LH7015")
-    assert session.identify_by_zone(zone(hotel, "LH7015", birth=twenty)).because is Failure.TOO_YOUNG
+    assert (
+        session.identify_by_zone(zone(hotel, "LH7015", birth=twenty)).because is Failure.TOO_YOUNG
+    )
 
 
 def test_unreadable_zone_is_not_counted(demo_hotel: Hotel) -> None:
@@ -337,7 +401,9 @@ def test_unreadable_zone_is_not_counted(demo_hotel: Hotel) -> None:
     line1, line2 = good.splitlines()
     broken = f"{line1}\n{line2[:-1]}{(int(line2[-1]) + 1) % 10}"  # composite check digit off by one
     for _ in range(5):
-        assert session.identify_by_zone(broken) == Rejected(Failure.DOCUMENT_UNREADABLE, attempts_left=3)
+        assert session.identify_by_zone(broken) == Rejected(
+            Failure.DOCUMENT_UNREADABLE, attempts_left=3
+        )
     assert isinstance(session.identify_by_zone(good), Verified)
 
 
@@ -351,12 +417,17 @@ def test_identity_before_confirming_is_the_wrong_step(demo_hotel: Hotel) -> None
 def test_three_wrong_dates_of_birth_lock_the_booking(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH4821")  # born 1974-08-12
     outcomes = [session.identify_by_hand(f"1974-08-{day}", "1234") for day in (11, 13, 21)]
-    assert outcomes == [Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=2),
-                        Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=1), Rejected(Failure.LOCKED)]
+    assert outcomes == [
+        Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=2),
+        Rejected(Failure.BIRTH_DATE_MISMATCH, attempts_left=1),
+        Rejected(Failure.LOCKED),
+    ]
     assert session.step is Step.LOCKED
     # Even the right document no longer helps; staff were called.
     assert session.identify_by_zone(zone(demo_hotel, "LH4821")) == Rejected(Failure.LOCKED)
-    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [("identity_locked", "LH4821")]
+    assert [(r.reason, r.booking) for r in demo_hotel.help.requests()] == [
+        ("identity_locked", "LH4821")
+    ]
     # The lock is on the booking: a new session (after a restart, on another kiosk) finds it locked.
     restarted = reopen(demo_hotel, kiosk_id="k2")
     assert restarted.gateway.booking("LH4821").locked
@@ -370,7 +441,8 @@ def test_three_wrong_dates_of_birth_lock_the_booking(demo_hotel: Hotel) -> None:
     assert isinstance(other.check_in(), CheckedIn)
     approved = events(demo_hotel, "identity_approved", "LH4821")
     assert [(e["actor"], e["kiosk"], e["detail"]["reason"]) for e in approved] == [
-        (f"staff:{AGENT.name}", "k2", "passport checked at the desk")]
+        (f"staff:{AGENT.name}", "k2", "passport checked at the desk")
+    ]
     assert reopen(demo_hotel).gateway.booking("LH4821").identity.approved_by == AGENT.name
 
 
@@ -408,7 +480,11 @@ def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
             Room("105", 1, "suite", RoomStatus.DIRTY),
             Room("201", 2, "double", RoomStatus.INSPECTED),
         ],
-        bookings=[booking("OCC001", "Early"), booking("NEW001", "Late"), booking("NEW002", "Later")],
+        bookings=[
+            booking("OCC001", "Early"),
+            booking("NEW001", "Late"),
+            booking("NEW002", "Later"),
+        ],
     )
     check_in(hotel, "OCC001")
     _, result = check_in(hotel, "NEW001")
@@ -471,8 +547,10 @@ def test_no_room_ready_calls_staff_who_can_give_another_room(demo_hotel: Hotel) 
     assert isinstance(result, CheckedIn)
     assert result.upgraded_to is None  # a junior suite for a suite is no upgrade to announce
     assigned = events(demo_hotel, "rooms_assigned", "LH8290")[-1]
-    assert (assigned["actor"], assigned["detail"]["reason"]) == (f"staff:{AGENT.name}",
-                                                                 "junior suite instead, guest agreed")
+    assert (assigned["actor"], assigned["detail"]["reason"]) == (
+        f"staff:{AGENT.name}",
+        "junior suite instead, guest agreed",
+    )
 
 
 def test_check_in_commits_booking_rooms_grants_and_audit_together(demo_hotel: Hotel) -> None:
@@ -487,13 +565,18 @@ def test_check_in_commits_booking_rooms_grants_and_audit_together(demo_hotel: Ho
     (grant,) = fresh.gateway.grants_of_booking("LH6144")
     assert grant.room == key.room.number and grant.revoked_at is None
     assert grant.valid_until == key.valid_until
-    assert key.valid_until.date() == stored.departure and key.valid_until.time() == fresh.profile.check_out_time
+    assert (
+        key.valid_until.date() == stored.departure
+        and key.valid_until.time() == fresh.profile.check_out_time
+    )
     actions = [e["action"] for e in events(demo_hotel, booking_code="LH6144")]
     assert actions[-3:] == ["rooms_assigned", "key_issued", "checked_in"]
     assert fresh.gateway.occupant(key.room.number) == "LH6144"
 
 
-def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_check_in_leaves_nothing_behind(
+    demo_hotel: Hotel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = ready(demo_hotel, "LH5930")  # two rooms: fail while issuing the second key
     before = data_files(demo_hotel.data_dir.root)["kiosk.json"]
     real_issue = demo_hotel.grants.issue
@@ -512,7 +595,10 @@ def test_a_failing_check_in_leaves_nothing_behind(demo_hotel: Hotel, monkeypatch
     for view in (demo_hotel, reopen(demo_hotel)):
         assert view.gateway.booking("LH5930").status is BookingStatus.RESERVED
         assert view.gateway.grants_of_booking("LH5930") == []
-        assert [e["action"] for e in view.audit_trail.events(booking="LH5930", limit=100)] == ["lookup", "identity"]
+        assert [e["action"] for e in view.audit_trail.events(booking="LH5930", limit=100)] == [
+            "lookup",
+            "identity",
+        ]
     monkeypatch.undo()
     # The same booking can still be checked in afterwards.
     assert isinstance(ready(demo_hotel, "LH5930").check_in(), CheckedIn)
@@ -568,10 +654,19 @@ def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
     assert demo_hotel.door.verify(new_room, new.token).opens
     fresh = reopen(demo_hotel)
     assert fresh.gateway.booking("LH6144").assigned_rooms == [new_room]
-    assert (fresh.gateway.occupant(old.room.number), fresh.gateway.occupant(new_room)) == (None, "LH6144")
+    assert (fresh.gateway.occupant(old.room.number), fresh.gateway.occupant(new_room)) == (
+        None,
+        "LH6144",
+    )
     assert [k.room.number for k in session.keys] == [new_room]
-    assert staff_event(demo_hotel, "room_reassigned", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
-    assert staff_event(demo_hotel, "key_revoked", "LH6144") == (f"staff:{AGENT.name}", "guest wants a quiet room")
+    assert staff_event(demo_hotel, "room_reassigned", "LH6144") == (
+        f"staff:{AGENT.name}",
+        "guest wants a quiet room",
+    )
+    assert staff_event(demo_hotel, "key_revoked", "LH6144") == (
+        f"staff:{AGENT.name}",
+        "guest wants a quiet room",
+    )
 
 
 def test_reassign_refuses_a_held_room_or_a_room_not_held(demo_hotel: Hotel) -> None:
@@ -599,7 +694,10 @@ def test_reissue_key_replaces_the_codes(demo_hotel: Hotel) -> None:
     assert demo_hotel.door.verify(room, old.token).reason == "revoked"
     if old.pin != new.pin:
         assert not demo_hotel.door.verify(room, old.pin).opens
-    assert staff_event(demo_hotel, "key_reissued", "LH6144") == (f"staff:{AGENT.name}", "guest forgot the PIN")
+    assert staff_event(demo_hotel, "key_reissued", "LH6144") == (
+        f"staff:{AGENT.name}",
+        "guest forgot the PIN",
+    )
     with pytest.raises(StaffError):
         session.reissue_key(AGENT, "308", "not their room")
 
@@ -610,8 +708,13 @@ def test_revoke_key(demo_hotel: Hotel) -> None:
     assert session.revoke_key(MANAGER, first.room.number, "card reported lost") == 1
     assert demo_hotel.door.verify(first.room.number, first.token).reason == "revoked"
     assert not demo_hotel.door.verify(first.room.number, first.pin).opens
-    assert demo_hotel.door.verify(second.room.number, second.pin).opens  # the other room still opens
-    assert staff_event(demo_hotel, "key_revoked", "LH5930") == (f"staff:{MANAGER.name}", "card reported lost")
+    assert demo_hotel.door.verify(
+        second.room.number, second.pin
+    ).opens  # the other room still opens
+    assert staff_event(demo_hotel, "key_revoked", "LH5930") == (
+        f"staff:{MANAGER.name}",
+        "card reported lost",
+    )
 
 
 def test_undo_check_in_is_for_managers_only(demo_hotel: Hotel) -> None:
@@ -626,11 +729,18 @@ def test_undo_check_in_is_for_managers_only(demo_hotel: Hotel) -> None:
     session.undo_check_in(MANAGER, "wrong guest")
     fresh = reopen(demo_hotel)
     stored = fresh.gateway.booking("LH6144")
-    assert (stored.status, stored.assigned_rooms, stored.checked_in_at) == (BookingStatus.RESERVED, [], None)
+    assert (stored.status, stored.assigned_rooms, stored.checked_in_at) == (
+        BookingStatus.RESERVED,
+        [],
+        None,
+    )
     assert fresh.gateway.occupant(key.room.number) is None
     assert demo_hotel.door.verify(key.room.number, key.token).reason == "revoked"
     assert not demo_hotel.door.verify(key.room.number, key.pin).opens
-    assert staff_event(demo_hotel, "check_in_undone", "LH6144") == (f"staff:{MANAGER.name}", "wrong guest")
+    assert staff_event(demo_hotel, "check_in_undone", "LH6144") == (
+        f"staff:{MANAGER.name}",
+        "wrong guest",
+    )
     # Identity was proven, so the guest can be checked in again straight away.
     assert session.step is Step.READY
     assert isinstance(session.check_in(), CheckedIn)
@@ -650,10 +760,15 @@ def test_staff_end_a_session(demo_hotel: Hotel) -> None:
     session = at_identify(demo_hotel, "LH6144")
     session.end_session(AGENT, "guest walked away")
     assert (session.step, session.booking) == (Step.ENDED, None)
-    assert staff_event(demo_hotel, "session_ended", "LH6144") == (f"staff:{AGENT.name}", "guest walked away")
+    assert staff_event(demo_hotel, "session_ended", "LH6144") == (
+        f"staff:{AGENT.name}",
+        "guest walked away",
+    )
 
 
-def td1_zone(surname: str, given: str, *, state: str, number: str, birth: date, expiry: date) -> str:
+def td1_zone(
+    surname: str, given: str, *, state: str, number: str, birth: date, expiry: date
+) -> str:
     """A German-style identity card (TD1, three lines of 30) with valid check digits."""
     from kiosk.mrz import check_digit
 
@@ -669,13 +784,23 @@ def td1_zone(surname: str, given: str, *, state: str, number: str, birth: date, 
 
 
 def test_identity_by_german_id_card(demo_hotel: Hotel) -> None:
-    card = td1_zone("MUELLER", "JUERGEN", state="D", number="T22000129",
-                    birth=date(1975, 3, 2), expiry=TODAY + timedelta(days=400))
+    card = td1_zone(
+        "MUELLER",
+        "JUERGEN",
+        state="D",
+        number="T22000129",
+        birth=date(1975, 3, 2),
+        expiry=TODAY + timedelta(days=400),
+    )
     session = at_identify(demo_hotel, "LH6144")
     outcome = session.identify_by_zone(card)
     assert isinstance(outcome, Verified), outcome
-    assert (outcome.identity.document_type, outcome.identity.issuing_state, outcome.identity.nationality,
-            outcome.identity.number_last4) == ("ID", "D", "D", "0129")
+    assert (
+        outcome.identity.document_type,
+        outcome.identity.issuing_state,
+        outcome.identity.nationality,
+        outcome.identity.number_last4,
+    ) == ("ID", "D", "D", "0129")
 
 
 def test_guest_help_request_reaches_staff(demo_hotel: Hotel) -> None:
@@ -683,7 +808,11 @@ def test_guest_help_request_reaches_staff(demo_hotel: Hotel) -> None:
     request_id = session.request_help()
     (request,) = demo_hotel.help.requests()
     assert (request.id, request.booking, request.kiosk, request.status) == (
-        request_id, "LH6144", "k1", "open")
+        request_id,
+        "LH6144",
+        "k1",
+        "open",
+    )
     from kiosk.models import HelpStatus
 
     demo_hotel.help.update(AGENT, request_id, HelpStatus.TAKEN)
@@ -704,7 +833,10 @@ def test_closed_help_requests_leave_the_main_file_for_help_jsonl(demo_hotel: Hot
 
     assert [request.id for request in demo_hotel.help.requests(open_only=False)] == [kept]
     (archived,) = demo_hotel.archive.help_history.records()
-    assert (archived["request"]["booking"], archived["request"]["taken_by"]) == ("LH4821", AGENT.name)
+    assert (archived["request"]["booking"], archived["request"]["taken_by"]) == (
+        "LH4821",
+        AGENT.name,
+    )
     on_file = json.loads(demo_hotel.data_dir.database.read_bytes())["help_requests"]
     assert [request["booking"] for request in on_file.values()] == ["LH6144"]
     (event,) = events(demo_hotel, "history_archived")

@@ -88,7 +88,9 @@ async def test_staff_key_and_right_pin_open_staff_mode(desk_hotel: Hotel, idle_c
     assert last_event(desk_hotel, "staff_logout")["detail"] == {"reason": "logout"}
 
 
-async def test_cancelled_prompt_leaves_the_guest_where_they_were(desk_hotel: Hotel, idle_clock) -> None:
+async def test_cancelled_prompt_leaves_the_guest_where_they_were(
+    desk_hotel: Hotel, idle_clock
+) -> None:
     app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
@@ -189,7 +191,9 @@ async def test_idle_staff_mode_logs_out_to_the_guest_screen(desk_hotel: Hotel, i
     assert not events(desk_hotel, "session_unlocked")
 
 
-async def test_the_guests_screen_and_typing_survive_staff_mode(desk_hotel: Hotel, idle_clock) -> None:
+async def test_the_guests_screen_and_typing_survive_staff_mode(
+    desk_hotel: Hotel, idle_clock
+) -> None:
     app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
@@ -275,7 +279,9 @@ async def test_unlock_with_a_written_reason(desk_hotel: Hotel, idle_clock) -> No
     )
 
 
-async def test_a_reason_is_required_and_cancel_changes_nothing(desk_hotel: Hotel, idle_clock) -> None:
+async def test_a_reason_is_required_and_cancel_changes_nothing(
+    desk_hotel: Hotel, idle_clock
+) -> None:
     session = locked(desk_hotel)
     app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -328,7 +334,9 @@ async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, i
 
     assert [key.room.number for key in session.keys] == ["305"]
     assert desk_hotel.gateway.booking("LH6144").assigned_rooms == ["305"]
-    assert desk_hotel.gateway.occupant(old) is None and desk_hotel.gateway.occupant("305") == "LH6144"
+    assert (
+        desk_hotel.gateway.occupant(old) is None and desk_hotel.gateway.occupant("305") == "LH6144"
+    )
     moved = last_event(desk_hotel, "room_reassigned")
     assert by_staff(moved) == ("staff:Arne Agent", "Guest asked for another room")
     assert moved["detail"]["previous"] == old
@@ -575,7 +583,9 @@ async def test_room_board_sets_a_room_status_with_a_reason(desk_hotel: Hotel, id
     assert by_staff(changed) == ("staff:Arne Agent", "Maintenance") and changed["room"] == "104"
 
 
-async def test_audit_trail_filters_by_booking_and_by_staff_member(desk_hotel: Hotel, idle_clock) -> None:
+async def test_audit_trail_filters_by_booking_and_by_staff_member(
+    desk_hotel: Hotel, idle_clock
+) -> None:
     session = locked(desk_hotel)
     app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:

@@ -35,7 +35,9 @@ def test_pin_prompt_after_a_wrong_pin(snap_compare, desk_hotel: Hotel, idle_cloc
         await pilot.pause()
         await type_pin(pilot, WRONG_PIN)
 
-    assert snap_compare(kiosk_app(desk_hotel, idle_clock), run_before=wrong_pin_once, terminal_size=SIZE)
+    assert snap_compare(
+        kiosk_app(desk_hotel, idle_clock), run_before=wrong_pin_once, terminal_size=SIZE
+    )
 
 
 def test_pin_prompt_before_any_staff_account(snap_compare, tmp_path: Path, idle_clock) -> None:

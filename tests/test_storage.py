@@ -1,4 +1,4 @@
-"""Tests for kiosk.storage: each storage promise of DESIGN.md "Data" is checked here."""
+"""Tests for kiosk.storage: each storage promise of ARCHITECTURE.md "Storage" is checked here."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def count_calls(monkeypatch, obj, name: str) -> list:
 
 def test_new_file_is_created_with_schema(path: Path) -> None:
     Store(path)
-    assert json.loads(path.read_bytes()) == {"meta": {"1": {"schema": SCHEMA_VERSION, "changes": 2}}}
+    assert json.loads(path.read_bytes()) == {
+        "meta": {"1": {"schema": SCHEMA_VERSION, "changes": 2}}
+    }
 
 
 def test_round_trip_unicode_names(path: Path) -> None:
@@ -71,7 +73,10 @@ def test_round_trip_unicode_names(path: Path) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text()
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.text()
     | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=10,
@@ -105,8 +110,12 @@ def test_non_json_value_is_refused_and_nothing_written(path: Path) -> None:
 def test_kill_at_random_moments_never_breaks_the_file(path: Path) -> None:
     Store(path)
     rng = random.Random()
-    writer = subprocess.Popen([sys.executable, str(WORKERS / "crash_writer.py"), str(path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, str(WORKERS / "crash_writer.py"), str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     printed: list[int] = []
     temp_files_found = 0
     try:
@@ -131,7 +140,9 @@ def test_kill_at_random_moments_never_breaks_the_file(path: Path) -> None:
     finally:
         writer.stdin.close()  # it kills a life still under way and ends
         writer.wait(timeout=30)
-    print(f"200 kills, {len(printed)} commits confirmed, temp file left by {temp_files_found} kills")
+    print(
+        f"200 kills, {len(printed)} commits confirmed, temp file left by {temp_files_found} kills"
+    )
 
 
 def record_fsyncs_and_replaces(monkeypatch) -> list[tuple[str, ...]]:
@@ -152,13 +163,15 @@ def record_fsyncs_and_replaces(monkeypatch) -> list[tuple[str, ...]]:
     return calls
 
 
-needs_proc_fd = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),
-                                   reason="names a descriptor's file through /proc")
+needs_proc_fd = pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="names a descriptor's file through /proc"
+)
 
 
 @needs_proc_fd
-def test_a_write_fsyncs_the_new_file_then_replaces_then_fsyncs_the_folder(path: Path,
-                                                                          monkeypatch) -> None:
+def test_a_write_fsyncs_the_new_file_then_replaces_then_fsyncs_the_folder(
+    path: Path, monkeypatch
+) -> None:
     # A kill test cannot tell: without these fsyncs only a power cut loses the write.
     store = Store(path)
     calls = record_fsyncs_and_replaces(monkeypatch)
@@ -187,8 +200,11 @@ def test_stale_temp_files_are_removed_on_open(path: Path) -> None:
     Store(path)
     stale = path.parent / f".{path.name}.0123456789abcdef.tmp"
     stale.write_bytes(b'{"half": ')
-    unrelated = [path.parent / ".other.json.0123456789abcdef.tmp",
-                 path.parent / f".{path.name}.backup.tmp", path.parent / "notes.tmp"]
+    unrelated = [
+        path.parent / ".other.json.0123456789abcdef.tmp",
+        path.parent / f".{path.name}.backup.tmp",
+        path.parent / "notes.tmp",
+    ]
     for p in unrelated:
         p.write_bytes(b"keep")
     Store(path)
@@ -201,10 +217,18 @@ def test_temp_files_are_left_alone_while_another_process_holds_the_lock(path: Pa
     live = path.parent / f".{path.name}.0123456789abcdef.tmp"
     live.write_bytes(b"being written")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()"), f"{path}.lock"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+                "print('locked', flush=True); sys.stdin.readline()"
+            ),
+            f"{path}.lock",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline() == "locked\n"
@@ -221,10 +245,18 @@ def test_temp_files_are_left_alone_while_another_process_holds_the_lock(path: Pa
 def test_lock_timeout_raises_storage_error(path: Path) -> None:
     store = Store(path, lock_timeout=0.2)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         "print('locked', flush=True); sys.stdin.readline()"), f"{path}.lock"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+                "print('locked', flush=True); sys.stdin.readline()"
+            ),
+            f"{path}.lock",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline() == "locked\n"
@@ -244,9 +276,16 @@ def test_concurrent_read_modify_write_loses_nothing(path: Path, workers: int) ->
         db.table("counter").insert({"value": 0})
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKERS / "counter_worker.py"), str(path), f"w{w}",
-             str(per_worker)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(WORKERS / "counter_worker.py"),
+                str(path),
+                f"w{w}",
+                str(per_worker),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for w in range(workers)
     ]
@@ -266,7 +305,8 @@ def test_concurrent_read_modify_write_loses_nothing(path: Path, workers: int) ->
     assert db.table("counter").get(doc_id=1)["value"] == total
     docs = db.table("docs").all()
     assert sorted((d["worker"], d["seq"]) for d in docs) == sorted(
-        (f"w{w}", i) for w in range(workers) for i in range(per_worker))
+        (f"w{w}", i) for w in range(workers) for i in range(per_worker)
+    )
     assert len(reported) == len(set(reported)) == total  # no doc id handed out twice
     assert set(reported) == {d.doc_id for d in docs}
 
@@ -279,9 +319,17 @@ def test_another_writer_is_seen_when_size_mtime_and_inode_stay_the_same(path: Pa
     with Store(path).transaction() as db:
         db.table("counter").insert({"value": f"{0:08d}"})
     workers = [
-        subprocess.Popen([sys.executable, str(WORKERS / "coarse_clock_counter.py"), str(path),
-                          str(COARSE_INCREMENTS)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(WORKERS / "coarse_clock_counter.py"),
+                str(path),
+                str(COARSE_INCREMENTS),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     for worker in workers:
@@ -315,17 +363,20 @@ def test_insert_ids_do_not_collide_between_instances(path: Path) -> None:
 VALID = json.dumps({"meta": {"1": {"schema": 1}}, "guests": {"1": {"name": "Müller"}}})
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param(b"\x00\xff\xfe garbage \x89PNG", id="garbage"),
-    pytest.param(VALID.encode()[: len(VALID) // 2], id="truncated"),
-    pytest.param(b"", id="empty"),
-    pytest.param(b"[1, 2, 3]", id="list"),
-    pytest.param(b'{"meta": {"1": {"schema": 999}}}', id="newer-schema"),
-    pytest.param(b'{"guests": {"1": {"name": "x"}}}', id="no-schema"),
-    pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": [1]}', id="table-not-object"),
-    pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": {"1": "x"}}', id="doc-not-object"),
-    pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": {"one": {}}}', id="bad-doc-id"),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\x00\xff\xfe garbage \x89PNG", id="garbage"),
+        pytest.param(VALID.encode()[: len(VALID) // 2], id="truncated"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b"[1, 2, 3]", id="list"),
+        pytest.param(b'{"meta": {"1": {"schema": 999}}}', id="newer-schema"),
+        pytest.param(b'{"guests": {"1": {"name": "x"}}}', id="no-schema"),
+        pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": [1]}', id="table-not-object"),
+        pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": {"1": "x"}}', id="doc-not-object"),
+        pytest.param(b'{"meta": {"1": {"schema": 1}}, "guests": {"one": {}}}', id="bad-doc-id"),
+    ],
+)
 def test_corrupt_file_stops_start_and_is_left_untouched(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
@@ -384,8 +435,9 @@ def test_own_commit_does_not_trigger_a_reload(path: Path, monkeypatch) -> None:
     assert loads == []
 
 
-def test_lock_free_reads_see_another_writer_when_the_stat_cannot_tell(path: Path,
-                                                                    monkeypatch) -> None:
+def test_lock_free_reads_see_another_writer_when_the_stat_cannot_tell(
+    path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(storage, "_fingerprint", lambda st: ())  # same size, mtime and inode
     a, b = Store(path), Store(path)
     a.register_index("guests", "name", lambda d: d["name"])
@@ -398,8 +450,9 @@ def test_lock_free_reads_see_another_writer_when_the_stat_cannot_tell(path: Path
     assert len(a.find("guests", "name", "Weiß")) == 2
 
 
-def test_a_writer_killed_between_its_two_counter_bumps_costs_one_re_read(path: Path,
-                                                                       monkeypatch) -> None:
+def test_a_writer_killed_between_its_two_counter_bumps_costs_one_re_read(
+    path: Path, monkeypatch
+) -> None:
     store = Store(path)
     with store.transaction() as db:
         db.table("guests").insert({"name": "Müller"})
@@ -524,10 +577,12 @@ def test_dropping_the_schema_is_refused(path: Path) -> None:
 
 def _fail_on_tmp(real, code):
     """Fail calls whose first argument is one of our temp files (leave the lock file alone)."""
+
     def fake(target, *args, **kwargs):
         if str(target).endswith(".tmp"):
             raise OSError(code, os.strerror(code), str(target))
         return real(target, *args, **kwargs)
+
     return fake
 
 
@@ -539,21 +594,26 @@ def _fail_after_partial_write(real):
         if state["calls"] == 1:
             return real(fd, bytes(data[:10]))
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     return fake
 
 
 def _always_fail(code):
     def fake(*args, **kwargs):
         raise OSError(code, os.strerror(code))
+
     return fake
 
 
-@pytest.mark.parametrize(("name", "make_fake"), [
-    ("write", _fail_after_partial_write),
-    ("fsync", lambda real: _always_fail(errno.ENOSPC)),
-    ("replace", lambda real: _fail_on_tmp(real, errno.EROFS)),
-    ("open", lambda real: _fail_on_tmp(real, errno.EACCES)),
-])
+@pytest.mark.parametrize(
+    ("name", "make_fake"),
+    [
+        ("write", _fail_after_partial_write),
+        ("fsync", lambda real: _always_fail(errno.ENOSPC)),
+        ("replace", lambda real: _fail_on_tmp(real, errno.EROFS)),
+        ("open", lambda real: _fail_on_tmp(real, errno.EACCES)),
+    ],
+)
 def test_disk_error_keeps_the_last_good_file(path: Path, monkeypatch, name, make_fake) -> None:
     store = Store(path)
     with store.transaction() as db:
@@ -573,8 +633,9 @@ def test_disk_error_keeps_the_last_good_file(path: Path, monkeypatch, name, make
     assert len(Store(path).snapshot().table("guests")) == 2
 
 
-def test_failed_folder_fsync_is_reported_and_memory_follows_the_disk(path: Path,
-                                                                    monkeypatch) -> None:
+def test_failed_folder_fsync_is_reported_and_memory_follows_the_disk(
+    path: Path, monkeypatch
+) -> None:
     store = Store(path)
     real_fsync, calls = os.fsync, []
 

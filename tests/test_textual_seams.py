@@ -7,7 +7,6 @@ import asyncio
 import gc
 import weakref
 
-from helpers import until
 from textual import work
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
@@ -15,6 +14,7 @@ from textual.color import Color
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from helpers import until
 from screens.base import SETTLE_TURNS
 from screens.textual_seams import (
     CatchBackgroundErrors,

@@ -19,7 +19,9 @@ async def burst(pilot, *keys: str) -> None:
     """Every key posted before the app gets to any of them, as a scanner or a fast typist
     sends them: a character is typed, a name such as "backspace" is that key."""
     for key in keys:
-        pilot.app.post_message(events.Key(_character_to_key(key), key) if len(key) == 1 else events.Key(key, None))
+        pilot.app.post_message(
+            events.Key(_character_to_key(key), key) if len(key) == 1 else events.Key(key, None)
+        )
     await pilot.pause()
 
 
@@ -58,7 +60,9 @@ async def test_a_zone_corrected_at_speed_is_the_zone_that_was_typed(app) -> None
         assert app.screen.query_one("#zone").text == "P<SWEERIKSSON<<ANNA"
 
 
-async def test_a_code_corrected_at_speed_on_the_welcome_page_is_the_code_the_guest_meant(app) -> None:
+async def test_a_code_corrected_at_speed_on_the_welcome_page_is_the_code_the_guest_meant(
+    app,
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await burst(pilot, *"LH73889", "backspace", "backspace", "9")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
@@ -59,7 +60,7 @@ class StaffScreen(TroubleGuard, Screen[None]):
     """Shown in place of the guest's screens while a staff member is logged in."""
 
     CSS_PATH = STAFF_CSS
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # f2 and ctrl+q are priority keys of the app too, ending in the same StaffMode calls;
         # as priority bindings here as well, these are the ones the footer shows.
         Binding("f2", "log_out", "Log out", priority=True, id="staff.log_out"),

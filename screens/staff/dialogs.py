@@ -5,10 +5,11 @@ titles and lines name booking codes and rooms from the data: plain text, never m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -44,7 +45,9 @@ class ReasonDialog(ModalScreen[str | None]):
     """Asks why before an override runs: a short list and a free note. None means cancelled."""
 
     CSS_PATH = STAFF_CSS
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="staff.dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="staff.dialog.cancel")
+    ]
 
     def __init__(
         self, title: str, effect: str, reasons: Sequence[str], *, subject: str = ""
@@ -104,7 +107,9 @@ class RoomPicker(ModalScreen[list[str] | None]):
     """Choose exactly `count` rooms from a list that shows each room's floor, type and status."""
 
     CSS_PATH = STAFF_CSS
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="staff.dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="staff.dialog.cancel")
+    ]
 
     def __init__(self, title: str, rooms: Sequence[Room], *, count: int = 1) -> None:
         super().__init__()
@@ -151,7 +156,9 @@ class KeysDialog(ModalScreen[None]):
     """The door PINs staff just issued, large enough to read out to the guest."""
 
     CSS_PATH = STAFF_CSS
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="staff.dialog.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="staff.dialog.close")
+    ]
 
     def __init__(self, title: str, keys: Sequence[RoomKey]) -> None:
         super().__init__()

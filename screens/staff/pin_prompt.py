@@ -4,9 +4,11 @@ core answered."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -27,7 +29,9 @@ class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
     """Dismisses with the staff member whose PIN was typed, or None when cancelled."""
 
     CSS_PATH = STAFF_CSS
-    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="staff.pin.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Cancel", id="staff.pin.cancel")
+    ]
 
     def __init__(self, hotel: Hotel) -> None:
         super().__init__()
@@ -97,5 +101,7 @@ def _refusal(login: StaffLogin) -> str:
             f"Wrong PIN. Too many on this kiosk: the next PIN is checked from "
             f"{login.wait_until:%H:%M:%S}. Other kiosks are not affected."
         )
-    tries = "1 more wrong PIN" if login.attempts_left == 1 else f"{login.attempts_left} more wrong PINs"
+    tries = (
+        "1 more wrong PIN" if login.attempts_left == 1 else f"{login.attempts_left} more wrong PINs"
+    )
     return f"Wrong PIN. After {tries}, each try on this kiosk waits longer."

@@ -69,8 +69,10 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
         ),
         (
             "Asked for",
-            f"{booking.rooms} × {words(booking.room_type)}, "
-            f"{booking.adults} adults, {booking.children} children",
+            (
+                f"{booking.rooms} × {words(booking.room_type)}, "
+                f"{booking.adults} adults, {booking.children} children"
+            ),
         ),
         ("Identity", proven + ("; booking locked" if booking.locked else "")),
         ("Rooms", ", ".join(booking.assigned_rooms) or "none yet"),
@@ -239,7 +241,9 @@ class SessionPanel(TroubleGuard, Vertical):
             return None
         if len(booking.assigned_rooms) == 1:
             return booking.assigned_rooms[0]
-        held = [room for room in self.hotel.gateway.rooms() if room.number in booking.assigned_rooms]
+        held = [
+            room for room in self.hotel.gateway.rooms() if room.number in booking.assigned_rooms
+        ]
         chosen = await self._pick(title, held, 1)
         return chosen[0] if chosen else None
 

@@ -47,8 +47,13 @@ def check_in(hotel: Hotel, code: str) -> dict:
     guest_pause()
     outcome = session.check_in()
     if isinstance(outcome, CheckedIn):
-        return {"code": code, "keys": [{"room": key.room.number, "pin": key.pin, "token": key.token}
-                                       for key in outcome.keys]}
+        return {
+            "code": code,
+            "keys": [
+                {"room": key.room.number, "pin": key.pin, "token": key.token}
+                for key in outcome.keys
+            ],
+        }
     assert isinstance(outcome, Rejected)
     return {"code": code, "failure": str(outcome.failure)}
 

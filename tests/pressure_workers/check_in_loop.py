@@ -46,7 +46,9 @@ def stall_inside_write(nth: int, say: Callable[[], object]) -> None:
 
 def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None:
     rng = random.Random(seed)
-    hotel = open_hotel(DataDir(Path(data_dir)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id="crash")
+    hotel = open_hotel(
+        DataDir(Path(data_dir)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id="crash"
+    )
     out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     if stall_at:
         stall_inside_write(stall_at, lambda: os.write(out, f"stalled {seed}\n".encode()))
@@ -60,7 +62,9 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
         if number % 2:
             session.approve_identity(DESK, "passport seen at the desk")
         else:
-            assert isinstance(session.identify_by_hand("1985-02-03", f"{number % 10000:04d}"), Verified)
+            assert isinstance(
+                session.identify_by_hand("1985-02-03", f"{number % 10000:04d}"), Verified
+            )
         result = session.check_in()
         if not isinstance(result, CheckedIn):
             os.write(out, f"no_room {code}\n".encode())

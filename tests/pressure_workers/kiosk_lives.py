@@ -34,7 +34,9 @@ DESK = StaffMember("Night Desk", Role.MANAGER)
 
 def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
     rng = random.Random(seed)
-    hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
+    hotel = open_hotel(
+        DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk
+    )
     rng.shuffle(codes)
     for code in codes:
         if hotel.gateway.booking(code).status is not BookingStatus.RESERVED:
@@ -50,7 +52,12 @@ def live(root: str, kiosk: str, now: str, codes: list[str], seed: int) -> None:
             say("approved", session.id, code)
         else:
             verified = session.identify_by_hand("1985-02-03", "T047")
-            say("identity", session.id, code, "ok" if isinstance(verified, Verified) else str(verified.failure))
+            say(
+                "identity",
+                session.id,
+                code,
+                "ok" if isinstance(verified, Verified) else str(verified.failure),
+            )
         result = session.check_in()
         if not isinstance(result, CheckedIn):
             say("check_in", session.id, code, str(result.failure), "-")

@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from lockstep import Lockstep
 
 root, kiosk, now, go, done_dir, kiosks, codes = sys.argv[1:8]
-hotel = open_hotel(DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk)
+hotel = open_hotel(
+    DataDir(Path(root)), clock=FixedClock(datetime.fromisoformat(now)), kiosk_id=kiosk
+)
 my_request = hotel.help.request(Actor("guest", f"lobby-{kiosk}"), f"help from {kiosk}")
 print("ready", flush=True)
 while not Path(go).exists():
@@ -77,6 +79,17 @@ while len(list(Path(done_dir).iterdir())) < int(kiosks) and time.monotonic() < d
     time.sleep(0.005)
 
 seen_requests = {r.reason: [r.status, r.taken_by] for r in hotel.help.requests(open_only=False)}
-out_of_order = sorted(r.number for r in hotel.gateway.rooms() if r.status is RoomStatus.OUT_OF_ORDER)
-json.dump({"kiosk": kiosk, "my_request": my_request, "results": results, "staff_did": staff_did,
-           "seen_requests": seen_requests, "out_of_order": out_of_order}, sys.stdout)
+out_of_order = sorted(
+    r.number for r in hotel.gateway.rooms() if r.status is RoomStatus.OUT_OF_ORDER
+)
+json.dump(
+    {
+        "kiosk": kiosk,
+        "my_request": my_request,
+        "results": results,
+        "staff_did": staff_did,
+        "seen_requests": seen_requests,
+        "out_of_order": out_of_order,
+    },
+    sys.stdout,
+)
