@@ -48,8 +48,6 @@ SIZE = (100, 30)
 # -- the core -------------------------------------------------------------------------------
 
 
-
-
 def reopen(hotel: Hotel, kiosk_id: str = "k1") -> Hotel:
     """A new Hotel on the same data directory and clock: what a restart sees."""
     return open_hotel(hotel.data_dir, clock=hotel.clock, kiosk_id=kiosk_id)
@@ -76,17 +74,38 @@ def furnish(hotel: Hotel, rooms: list[Room] = (), bookings: list[Booking] = ()) 
 GUEST_BIRTH = date(1985, 2, 3)
 
 
-def booking(code: str, last_name: str = "Meyer", room_type: str = "double", *, nights: int = 2,
-            arrival: date = TODAY, **fields) -> Booking:
+def booking(
+    code: str,
+    last_name: str = "Meyer",
+    room_type: str = "double",
+    *,
+    nights: int = 2,
+    arrival: date = TODAY,
+    **fields,
+) -> Booking:
     """A booking with a date of birth on file (GUEST_BIRTH) unless `date_of_birth` says
     otherwise."""
     fields.setdefault("date_of_birth", GUEST_BIRTH)
-    return Booking(code=code, last_name=last_name, first_name="Kim", arrival=arrival,
-                   departure=arrival + timedelta(days=nights), room_type=room_type, **fields)
+    return Booking(
+        code=code,
+        last_name=last_name,
+        first_name="Kim",
+        arrival=arrival,
+        departure=arrival + timedelta(days=nights),
+        room_type=room_type,
+        **fields,
+    )
 
 
-def zone(hotel: Hotel, code: str, *, number: str = "C01X00T47", expiry: date | None = None,
-         birth: date | None = None, last_name: str | None = None) -> str:
+def zone(
+    hotel: Hotel,
+    code: str,
+    *,
+    number: str = "C01X00T47",
+    expiry: date | None = None,
+    birth: date | None = None,
+    last_name: str | None = None,
+) -> str:
     """A valid TD3 zone for the booking's guest (or, with `last_name`, for somebody else)."""
     guest = hotel.gateway.booking(code)
     assert guest is not None
@@ -132,13 +151,18 @@ def check_in(hotel: Hotel, code: str) -> tuple[CheckInSession, CheckedIn]:
 
 def events(hotel: Hotel, action: str | None = None, booking_code: str | None = None) -> list[dict]:
     found = reopen(hotel).audit_trail.events(limit=1_000_000)
-    return [e for e in found
-            if (action is None or e["action"] == action)
-            and (booking_code is None or e["booking"] == booking_code)]
+    return [
+        e
+        for e in found
+        if (action is None or e["action"] == action)
+        and (booking_code is None or e["booking"] == booking_code)
+    ]
 
 
 def data_files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 # -- a guest at the kiosk ---------------------------------------------------------------------
@@ -341,9 +365,22 @@ async def log_in(pilot: Pilot, member: StaffMember) -> None:
 
 
 async def type_pin(pilot: Pilot, pin: str) -> None:
-    """Type a PIN and Enter, and wait for the answer (the PIN is checked on a thread)."""
+    """Type a PIN and Enter, and wait for the answer (the PIN is checked on a thread): the
+    prompt has taken the PIN and is ready for the next, or it has gone. Not by waiting for
+    the workers: one may not have started yet, and one that failed (a full disk) would
+    raise here although the app dealt with it."""
+    from screens.staff.pin_prompt import StaffPinPrompt
+
     await pilot.press(*pin, "enter")
-    await pilot.app.workers.wait_for_complete()
+
+    def answered() -> bool:
+        prompt = pilot.app.screen
+        if not isinstance(prompt, StaffPinPrompt):
+            return True
+        field = prompt.query_one("#staff-pin")
+        return field.value == "" and not field.disabled
+
+    await until(pilot, answered, "the PIN to be checked")
     await pilot.pause()
 
 
