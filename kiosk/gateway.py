@@ -24,6 +24,7 @@ from kiosk.models import (
     AttemptCounter,
     Booking,
     BookingStatus,
+    Charge,
     Grant,
     HelpRequest,
     HelpStatus,
@@ -36,6 +37,7 @@ from kiosk.storage import Store
 BOOKINGS = "bookings"
 ROOMS = "rooms"
 GRANTS = "grants"
+CHARGES = "charges"
 LIMITS = "limits"
 HELP_REQUESTS = "help_requests"
 STAFF = "staff"
@@ -106,6 +108,16 @@ class Reads:
 
     def grants_of_booking(self, code: str) -> list[Grant]:
         return [Grant.from_doc(doc) for doc in self.store.find(GRANTS, "booking", code)]
+
+    def charges_of_booking(self, code: str) -> list[Charge]:
+        """Every charge of the booking's folio, voided ones too, oldest first."""
+        found = (Charge.from_doc(doc) for doc in self.store.find(CHARGES, "booking", code))
+        return sorted(found, key=lambda charge: charge.charged_at)
+
+    def charges(self) -> list[Charge]:
+        """Every charge on file (open stays only: charges move to history with their stay)."""
+        docs = self._db().table(CHARGES).all()
+        return sorted((Charge.from_doc(doc) for doc in docs), key=lambda charge: charge.charged_at)
 
     def counter(self, key: str) -> AttemptCounter:
         """The counter under `key`; a new one when nothing failed there yet."""
@@ -199,6 +211,20 @@ class Writer(Reads):
         (doc,) = self.store.find(ROOMS, "number", room.number)
         self._table(ROOMS).update(room.to_doc(), doc_ids=[doc.doc_id])
 
+    # -- the folio ---------------------------------------------------------------------------
+
+    def add_charge(self, charge: Charge) -> None:
+        self._table(CHARGES).insert(charge.to_doc())
+
+    def save_charge(self, charge: Charge) -> None:
+        """Write a charge's new state (a void) over the one with its id."""
+        (doc,) = (
+            doc
+            for doc in self.store.find(CHARGES, "booking", charge.booking)
+            if doc["id"] == charge.id
+        )
+        self._table(CHARGES).update(charge.to_doc(), doc_ids=[doc.doc_id])
+
     # -- keys -------------------------------------------------------------------------------
 
     def add_grants(self, grants: Iterable[Grant]) -> None:
@@ -277,6 +303,7 @@ class Gateway(Reads):
         store.register_index(ROOMS, "number", lambda doc: doc["number"])
         store.register_index(GRANTS, "room", lambda doc: doc["room"])
         store.register_index(GRANTS, "booking", lambda doc: doc["booking"])
+        store.register_index(CHARGES, "booking", lambda doc: doc["booking"])
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -202,6 +203,71 @@ class Grant:
             issued_at=_moment(doc.get("issued_at")),
             issued_by=doc.get("issued_by", ""),
             revoked_at=_moment(doc.get("revoked_at")),
+            doc_id=getattr(doc, "doc_id", None),
+        )
+
+
+class ChargeKind(StrEnum):
+    """What the kiosk charged for: the offers it sells, and the city tax."""
+
+    BREAKFAST = "breakfast"
+    LATE_CHECK_OUT = "late_check_out"
+    UPGRADE = "upgrade"
+    EARLY_CHECK_IN = "early_check_in"
+    CITY_TAX = "city_tax"
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Something the kiosk charged to a booking's folio, at a final price including VAT
+    (German price law: the guest is shown and charged gross prices). Staff may void it, with
+    a reason; a voided charge stays on file and counts for nothing."""
+
+    id: str
+    booking: str
+    kind: ChargeKind
+    description: str
+    """In the hotel's own language, as the property system and the folio show it."""
+    amount: Decimal
+    """The gross total of this charge (every night and guest it covers), in `currency`."""
+    currency: str
+    charged_at: datetime
+    charged_by: str
+    voided_at: datetime | None = None
+    void_reason: str | None = None
+    doc_id: int | None = field(default=None, compare=False)
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "booking": self.booking,
+            "kind": str(self.kind),
+            "description": self.description,
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "charged_at": self.charged_at.isoformat(),
+            "charged_by": self.charged_by,
+            "voided_at": _moment_text(self.voided_at),
+            "void_reason": self.void_reason,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Charge:
+        return cls(
+            id=doc["id"],
+            booking=doc["booking"],
+            kind=ChargeKind(doc["kind"]),
+            description=doc["description"],
+            amount=Decimal(doc["amount"]),
+            currency=doc["currency"],
+            charged_at=datetime.fromisoformat(doc["charged_at"]),
+            charged_by=doc["charged_by"],
+            voided_at=_moment(doc.get("voided_at")),
+            void_reason=doc.get("void_reason"),
             doc_id=getattr(doc, "doc_id", None),
         )
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from kiosk.models import BookingStatus, RoomStatus
+from kiosk.models import BookingStatus, ChargeKind, RoomStatus
 from kiosk.staff import Role
 from kiosk.storage import CorruptDataError
 
@@ -43,6 +44,14 @@ def _one_of(values: type) -> Check:
 
 
 _day, _moment = _iso(date.fromisoformat), _iso(datetime.fromisoformat)
+
+
+def _decimal(value: str) -> bool:
+    """A finite decimal number, as money is kept (text, never a binary float)."""
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
 
 
 class _Field:
@@ -136,6 +145,18 @@ FIELDS: dict[str, tuple[_Field, ...]] = {
         _moment_field("valid_until", required=True),
         _moment_field("revoked_at", null=True),
     ),
+    "charges": (
+        _text("id", required=True),
+        _text("booking", required=True),
+        _Field("kind", "a charge kind", (str,), _one_of(ChargeKind), required=True),
+        _text("description", required=True),
+        _Field("amount", "a decimal number as text", (str,), _decimal, required=True),
+        _text("currency", required=True),
+        _moment_field("charged_at", required=True),
+        _text("charged_by", required=True),
+        _moment_field("voided_at", null=True),
+        _Field("void_reason", "text or null", (str, _NONE)),
+    ),
     "staff": (
         _text("name", required=True),
         _Field("role", "a staff role", (str,), _one_of(Role), required=True),
@@ -201,7 +222,7 @@ def _bad(
     path: Path, table: str, doc_id: str, doc: Mapping[str, Any], problem: str
 ) -> CorruptDataError:
     # A booking's code and a room's number name the record for staff; names never.
-    label = {"bookings": "code", "rooms": "number", "grants": "id"}.get(table)
+    label = {"bookings": "code", "rooms": "number", "grants": "id", "charges": "id"}.get(table)
     named = f" ({label} {doc[label]})" if label and isinstance(doc.get(label), str) else ""
     return CorruptDataError(
         f"{path}: table {table!r} record {doc_id}{named}: {problem}. Correct the record or "
