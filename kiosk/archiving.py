@@ -1,6 +1,6 @@
-"""What the daily archive moves to history (stays that are clearly over, with their keys, and
-closed help requests), only while the host clock agrees with the data; and how an archived
-stay comes back.
+"""What the daily archive moves to history (stays that are clearly over, with their keys and
+charges, and closed help requests), only while the host clock agrees with the data; and how
+an archived stay comes back.
 
 A clock that jumps ahead makes stays look over that are not (issue 9: five days ahead, the
 day's arrivals went to history). Two guards, each enough on its own against jumps up to the
@@ -19,7 +19,15 @@ from kiosk.archive import JsonlArchive
 from kiosk.audit import SYSTEM, Actor
 from kiosk.gateway import Writer
 from kiosk.help_desk import HelpDesk
-from kiosk.models import Booking, BookingStatus, Grant, HelpReason, HelpStatus, normalise_code
+from kiosk.models import (
+    Booking,
+    BookingStatus,
+    Charge,
+    Grant,
+    HelpReason,
+    HelpStatus,
+    normalise_code,
+)
 from kiosk.storage import StorageError
 
 if TYPE_CHECKING:
@@ -122,15 +130,21 @@ class Archive:
         if stays:
             archived_at = self.hotel.now().isoformat()
             self.history.append(
-                {"booking": booking, "grants": grants, "archived_at": archived_at}
-                for booking, grants in stays
+                {
+                    "booking": stay.booking,
+                    "grants": stay.grants,
+                    "charges": stay.charges,
+                    "archived_at": archived_at,
+                }
+                for stay in stays
             )
         if stays or closed:
             db.audit(
                 SYSTEM,
                 "history_archived",
                 bookings=len(stays),
-                grants=sum(len(grants) for _, grants in stays),
+                grants=sum(len(stay.grants) for stay in stays),
+                charges=sum(len(stay.charges) for stay in stays),
                 help_requests=closed,
             )
         return len(stays)
@@ -172,9 +186,17 @@ class Archive:
             db.audit(SYSTEM, "archive_paused", outcome="clock_jump", why=why, request=request)
         db.set_last_write(now)
 
+    def archived_charges(self) -> list[Charge]:
+        """The charges of the stays in history.jsonl (`kiosk export` reads them)."""
+        return [
+            Charge.from_doc(doc)
+            for record in self.history.records()
+            for doc in record.get("charges", [])
+        ]
+
     def restore(self, code: str, actor: Actor = SYSTEM) -> tuple[Booking, int]:
-        """Bring an archived stay back from history.jsonl with its key grants as they were
-        (`kiosk history restore`). Returns the booking and how many grants came back.
+        """Bring an archived stay back from history.jsonl with its key grants and charges as
+        they were (`kiosk history restore`). Returns the booking and how many grants came back.
         history.jsonl keeps its copy (it is append-only); the main file is what is open."""
         code = normalise_code(code)
         with self.hotel.transaction() as db:
@@ -200,6 +222,9 @@ class Archive:
             grants = [Grant.from_doc(doc) for doc in record["grants"]]
             db.add_bookings([booking])
             db.add_grants(grants)
+            # A stay archived before charges went with it has none.
+            for charge in record.get("charges", []):
+                db.add_charge(Charge.from_doc(charge))
             db.audit(
                 actor,
                 "history_restored",

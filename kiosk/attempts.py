@@ -1,9 +1,10 @@
-"""How failed attempts slow down the next one: a kiosk's booking lookups, a kiosk's staff
-PINs and a door's PINs, each counted in the data file so that a restart clears nothing.
+"""How failed attempts slow down the next one: a kiosk's booking lookups and check-outs, a
+kiosk's staff PINs and a door's PINs, each counted in the data file so that a restart
+clears nothing.
 
-One mechanism for all three: a few failures are free; from the `first_at`-th on, the next
+One mechanism for all four: a few failures are free; from the `first_at`-th on, the next
 try waits, twice as long after each further failure, up to a longest wait. Nobody is
-locked out for good and the next guest meets a working kiosk. The three differ only in
+locked out for good and the next guest meets a working kiosk. The four differ only in
 their figures and in what makes old failures stop counting:
 
 * lookups (kiosk/lookup.py): 30 s doubling to 5 min from the profile's `lookup_attempts`-th
@@ -12,6 +13,8 @@ their figures and in what makes old failures stop counting:
 * staff PINs (issue 10): the profile's free tries, window and longest wait, counted per
   kiosk over a window that a right PIN does not reset (so a guesser at one kiosk slows
   down that kiosk only);
+* check-outs (kiosk/check_out.py): a room and its door PIN, or a scanned key, counted per
+  kiosk like lookups and with their figures, under a key of their own;
 * door PINs (kiosk/door.py): from `door_pin_attempts` in `door_pin_window_hours`, the
   keypad locks for `door_lockout_minutes`, doubling up to `door_lockout_max_minutes`.
 """
@@ -120,6 +123,15 @@ class LookupLimit:
     def for_kiosk(cls, profile: HotelProfile, kiosk_id: str) -> LookupLimit:
         return cls(
             f"lookup:{kiosk_id}",
+            GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT),
+        )
+
+    @classmethod
+    def for_check_out(cls, profile: HotelProfile, kiosk_id: str) -> LookupLimit:
+        """A kiosk's tries at a room and its door PIN (kiosk/check_out.py): counted apart
+        from its booking lookups, with the same figures."""
+        return cls(
+            f"check_out:{kiosk_id}",
             GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT),
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tinydb import TinyDB, where
 from tinydb.table import Document
@@ -46,6 +46,14 @@ LAST_WRITE = "last_write"
 
 Doc = dict[str, Any]
 """A record as stored, for the files that keep records as they were (history.jsonl)."""
+
+
+class RemovedStay(NamedTuple):
+    """A stay as it leaves the main file: its booking's, grants' and charges' documents."""
+
+    booking: Doc
+    grants: list[Doc]
+    charges: list[Doc]
 
 
 def _held_rooms(doc: Mapping[str, Any]) -> list[str] | None:
@@ -189,20 +197,29 @@ class Writer(Reads):
         assert booking.doc_id is not None, "a booking read from the store"
         self._table(BOOKINGS).update(booking.to_doc(), doc_ids=[booking.doc_id])
 
-    def remove_stays(self, codes: Iterable[str]) -> list[tuple[Doc, list[Doc]]]:
-        """Remove these bookings and their key grants; returns each booking's document with
-        its grants' documents, as stored (history.jsonl keeps them so, and costs no
-        conversion per stay)."""
+    def remove_stays(self, codes: Iterable[str]) -> list[RemovedStay]:
+        """Remove these bookings with their key grants and charges; returns each booking's
+        documents as stored (history.jsonl keeps them so, and costs no conversion per stay)."""
         stays = [
-            (booking, self.store.find(GRANTS, "booking", booking["code"]))
+            (
+                booking,
+                self.store.find(GRANTS, "booking", booking["code"]),
+                self.store.find(CHARGES, "booking", booking["code"]),
+            )
             for code in codes
             for booking in self.store.find(BOOKINGS, "code", code)
         ]
-        self._table(GRANTS).remove(
-            doc_ids=[grant.doc_id for _, grants in stays for grant in grants]
+        self._table(GRANTS).remove(doc_ids=[doc.doc_id for _, grants, _ in stays for doc in grants])
+        self._table(CHARGES).remove(
+            doc_ids=[doc.doc_id for _, _, charges in stays for doc in charges]
         )
-        self._table(BOOKINGS).remove(doc_ids=[booking.doc_id for booking, _ in stays])
-        return [(dict(booking), [dict(grant) for grant in grants]) for booking, grants in stays]
+        self._table(BOOKINGS).remove(doc_ids=[booking.doc_id for booking, _, _ in stays])
+        return [
+            RemovedStay(
+                dict(booking), [dict(doc) for doc in grants], [dict(doc) for doc in charges]
+            )
+            for booking, grants, charges in stays
+        ]
 
     def add_rooms(self, rooms: Iterable[Room]) -> None:
         self._table(ROOMS).insert_multiple(room.to_doc() for room in rooms)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -205,6 +206,22 @@ class _Row:
             raise self.error(column, f"a whole number from {low} to {high}, not {value!r}")
         return int(value)
 
+    def money(self, column: str, *, negative: bool = False) -> Decimal | None:
+        """A gross amount in the hotel's currency, as "289.50" (a JSON number too); None
+        when the column is empty or missing."""
+        value = self.values.get(column)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = repr(value)  # the shortest text that is that number: 289.5, never 289.4999
+        else:
+            text = self.text(column, required=False)
+        if not text:
+            return None
+        sign = "-?" if negative else ""
+        if not re.fullmatch(rf"{sign}\d{{1,9}}(\.\d{{1,4}})?", text):
+            hint = "an amount like 289.50" + (" (or -12.00 for a credit)" if negative else "")
+            raise self.error(column, f"{hint}, not {text!r}")
+        return Decimal(text)
+
     def choice(self, column: str, options: list[str], default: str) -> str:
         value = self.text(column, required=False, default=default).lower()
         if value not in options:
@@ -229,6 +246,8 @@ BOOKING_OPTIONAL = [
     "nationality",
     "email",
     "status",
+    "balance_due",
+    "paid",
 ]
 ROOM_COLUMNS = ["number", "floor", "type"]
 ROOM_OPTIONAL = ["status", "features"]
@@ -248,6 +267,11 @@ def _booking(row: _Row, today: date) -> Booking:
         raise row.error("date_of_birth", "must be in the past")
     if "first_name" not in row.values:
         raise row.error("first_name", "is required")
+    balance_due = row.money("balance_due", negative=True)
+    paid = row.money("paid")
+    if paid is not None and balance_due is None:
+        # What was paid says nothing about what is owed: the folio needs both (kiosk/folio.py).
+        raise row.error("paid", "needs balance_due beside it (what is still owed, after paid)")
     return Booking(
         code=code,
         last_name=row.text("last_name"),
@@ -266,6 +290,8 @@ def _booking(row: _Row, today: date) -> Booking:
             "email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "an e-mail address", required=False
         ),
         status=BookingStatus(row.choice("status", ["reserved", "cancelled"], "reserved")),
+        balance_due=balance_due,
+        paid=paid,
     )
 
 

@@ -83,6 +83,12 @@ class Booking:
     identity_failures: int = 0
     locked: bool = False
     checked_in_at: datetime | None = None
+    checked_out_at: datetime | None = None
+    balance_due: Decimal | None = None
+    """What the property system said the guest still owed for the stay when it exported the
+    booking (gross, after what was paid to it); None: it did not say (kiosk/folio.py)."""
+    paid: Decimal | None = None
+    """What the guest had paid towards the stay by then, as the property system has it."""
     doc_id: int | None = None
 
     @property
@@ -96,8 +102,11 @@ class Booking:
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.pop("doc_id")
-        for key in ("arrival", "departure", "date_of_birth", "checked_in_at"):
+        for key in ("arrival", "departure", "date_of_birth", "checked_in_at", "checked_out_at"):
             doc[key] = doc[key].isoformat() if doc[key] else None
+        for key in ("balance_due", "paid"):
+            # Money as text, never a binary float (kiosk/money.py).
+            doc[key] = None if doc[key] is None else str(doc[key])
         doc["status"] = str(self.status)
         doc["last_name_keys"] = last_name_keys(self.last_name)
         return doc
@@ -106,6 +115,7 @@ class Booking:
     def from_doc(cls, doc: dict[str, Any]) -> Booking:
         identity = doc.get("identity")
         checked_in_at = doc.get("checked_in_at")
+        balance_due, paid = doc.get("balance_due"), doc.get("paid")
         return cls(
             code=doc["code"],
             last_name=doc["last_name"],
@@ -127,6 +137,9 @@ class Booking:
             identity_failures=doc.get("identity_failures", 0),
             locked=doc.get("locked", False),
             checked_in_at=datetime.fromisoformat(checked_in_at) if checked_in_at else None,
+            checked_out_at=_moment(doc.get("checked_out_at")),
+            balance_due=None if balance_due is None else Decimal(balance_due),
+            paid=None if paid is None else Decimal(paid),
             doc_id=getattr(doc, "doc_id", None),
         )
 
@@ -288,6 +301,7 @@ class HelpReason(StrEnum):
     DOCUMENT_REFUSED = "document_refused"  # a document no other one may stand in for
     TOO_YOUNG = "too_young"
     NO_ROOM = "no_room"  # identity proven but no room ready
+    BALANCE_DUE = "balance_due"  # checked out at the kiosk owing money; the guest comes to the desk
     CLOCK_JUMP = "clock_jump"  # the archive waits until staff have checked the host clock
     UNEXPECTED_ERROR = "unexpected_error"  # the guest met an error page
 

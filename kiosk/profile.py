@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,11 @@ from kiosk.assets import asset_path
 # template's value, so that a kiosk upgraded to a version with new settings still starts.
 OWN_SECTIONS = ("hotel",)
 Value = TypeVar("Value", str, int, float, bool)  # what a hotel.toml key may hold
+
+
+BALANCE_CHOICES = ("desk", "card_on_file")
+"""A balance due at check-out sends the guest to the desk, or the property charges the card
+it holds (the kiosk takes no card data)."""
 
 
 class ProfileError(Exception):
@@ -62,6 +68,10 @@ class HotelProfile:
     upgrades_allowed: bool
     upgrade_ladder: tuple[str, ...]
     offers: tuple[Offer, ...]
+    city_tax_per_adult_night: Decimal
+    """Gross, in `currency`; 0: the house charges no city tax (kiosk/folio.py)."""
+    balance_at_check_out: str
+    """What a balance due does at a kiosk check-out: one of BALANCE_CHOICES."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -112,6 +122,23 @@ class _Reader:
         value = self.get(section, key, int)
         if not low <= value <= high:
             raise self.fail(section, key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def amount(self, section: str, key: str) -> Decimal:
+        """Money as text ("2.50"): a TOML float is binary and cannot hold every cent."""
+        value = self.get(section, key, str)
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or amount < 0:
+            raise self.fail(section, key, f'must be an amount like "2.50", not {value!r}')
+        return amount
+
+    def one_of(self, section: str, key: str, choices: tuple[str, ...]) -> str:
+        value = self.get(section, key, str)
+        if value not in choices:
+            raise self.fail(section, key, f"must be one of {', '.join(choices)}, not {value!r}")
         return value
 
     def clock_time(self, section: str, key: str) -> time:
@@ -196,4 +223,6 @@ def load_profile(path: Path) -> HotelProfile:
         upgrades_allowed=read.get("upgrades", "allowed", bool),
         upgrade_ladder=tuple(ladder),
         offers=tuple(offers),
+        city_tax_per_adult_night=read.amount("folio", "city_tax_per_adult_night"),
+        balance_at_check_out=read.one_of("folio", "balance_at_check_out", BALANCE_CHOICES),
     )

@@ -54,6 +54,10 @@ def _decimal(value: str) -> bool:
         return False
 
 
+def _decimal_or_none(value: str | None) -> bool:
+    return value is None or _decimal(value)
+
+
 class _Field:
     """One field: the types its value may have, and a finer check for some (run only on a
     value of the right type). Reading a file checks every record's fields, so this is
@@ -128,6 +132,9 @@ FIELDS: dict[str, tuple[_Field, ...]] = {
         _whole("identity_failures"),
         _Field("locked", "true or false", (bool,)),
         _moment_field("checked_in_at", null=True),
+        _moment_field("checked_out_at", null=True),
+        _Field("balance_due", "a decimal number as text or null", (str, _NONE), _decimal_or_none),
+        _Field("paid", "a decimal number as text or null", (str, _NONE), _decimal_or_none),
     ),
     "rooms": (
         _text("number", required=True),

@@ -40,6 +40,7 @@ HELP_REASON_TEXT = {
     "document_refused": "document refused",
     "too_young": "guest under age",
     "no_room": "no room ready",
+    "balance_due": "checked out owing a balance",
     "unexpected_error": "kiosk error (see errors.log)",
 }
 AUDIT_LIMIT = 50
