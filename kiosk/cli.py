@@ -8,6 +8,7 @@ import shlex
 import sys
 import tempfile
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -330,6 +331,63 @@ def history_restore(context: Context, code: str) -> None:
         f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
         f"with {grants} key grant{'s' if grants != 1 else ''}."
     )
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _since(hotel: Hotel, text: str) -> datetime:
+    """A date (from its midnight) or a date and time, in the hotel's zone unless it says."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"a date or a date and time like 2026-03-14 or 2026-03-14T10:00, not {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=hotel.profile.zone)
+
+
+@cli.command(name="export")
+@click.option(
+    "--since",
+    "since_text",
+    required=True,
+    metavar="T",
+    help="Events at or after T (2026-03-14 or 2026-03-14T10:00; the hotel's zone).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="CSV with a header row, or a JSON list of objects; the same columns.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file (default: standard output).",
+)
+@pass_context
+def export_command(context: Context, since_text: str, output_format: str, out: str | None) -> None:
+    """Every check-in, room move, check-out and charge since T, for the property system
+    (README, "Exporting to the property system"). Each event keeps its id across exports."""
+    from kiosk import export
+
+    hotel = context.hotel(create=False)
+    try:
+        found = export.rows(hotel, _since(hotel, since_text))
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
+    text = export.as_csv(found) if output_format == "csv" else export.as_json(found)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise click.ClickException(f"{out}: cannot write: {error.strerror}") from None
+    click.echo(f"{len(found)} event{'s' if len(found) != 1 else ''} written to {out}.", err=True)
 
 
 # -- keys -----------------------------------------------------------------------------------
