@@ -109,5 +109,10 @@ def read_token(secret: bytes, token: str) -> TokenClaims | None:
     return TokenClaims(match["grant"], match["room"], start, end)
 
 
+def looks_like_token(code: str) -> bool:
+    """Whether a scanner typed a key's QR token (signed or not) rather than a person."""
+    return code.strip().upper().startswith(f"{TOKEN_VERSION}.")
+
+
 def looks_like_pin(code: str) -> bool:
     return code.strip().isdigit()

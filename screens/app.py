@@ -22,6 +22,7 @@ from textual.worker import WorkerFailed
 
 from kiosk import error_report
 from kiosk.assets import asset_path
+from kiosk.check_out import CheckOutSession
 from kiosk.hotel import Hotel
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
 from kiosk.session import CheckInSession, Outcome
@@ -83,6 +84,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self.demo = demo
         self.freeze_when_ready = freeze_when_ready
         self.session: CheckInSession | None = None
+        self.check_out: CheckOutSession | None = None
+        """The guest's check-out, while one is under way (a check-in's session is None)."""
         self.clock = clock or time.monotonic
         self.idle = IdleTimer(self.clock)
         self.staff_mode = StaffMode(
@@ -164,6 +167,18 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         if not routes.shows_step(self.guest_screen.page, session):
             self._open(routes.page_for(session, outcome))
 
+    def start_check_out(self) -> None:
+        self.check_out = CheckOutSession(self.hotel)
+        self.idle.touch()
+        self._open(routes.check_out_page_for(self.check_out))
+
+    def show_check_out_step(self) -> None:
+        """After the guest's step of the check-out: the page for where it stands now,
+        unless the page shown shows it (a refusal)."""
+        session = self.check_out
+        if session is not None and not routes.shows_check_out_step(self.guest_screen.page, session):
+            self._open(routes.check_out_page_for(session))
+
     def _open(self, page: GuestPage | None) -> None:
         """A step's page in place of the flow's pages so far (screens/routes.py); None:
         the check-in is over."""
@@ -189,6 +204,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         if self.session is not None:
             self.session.forget()
             self.session = None
+        if self.check_out is not None:
+            self.check_out.forget()
+            self.check_out = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.guest_screen.close_pages()
@@ -203,7 +221,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     def call_staff(self) -> None:
         """File one help request per guest; pressing Help again only shows it was heard."""
         if not self.help_pending:
-            (self.session or CheckInSession(self.hotel)).request_help()
+            (self.session or self.check_out or CheckInSession(self.hotel)).request_help()
             self.help_pending = True
 
     def tick(self) -> None:

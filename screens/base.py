@@ -68,6 +68,13 @@ class GuestApp(Protocol):
         """The guest did what the page asked (`outcome`: what the session answered): the
         page for where the session stands now, unless the one shown shows it."""
 
+    def start_check_out(self) -> None:
+        """The guest checks out: a new check-out session, and its first page, at once."""
+
+    def show_check_out_step(self) -> None:
+        """The guest did what a check-out page asked: the page for where the check-out
+        stands now, unless the one shown shows it."""
+
     def welcome_next_guest(self) -> None:
         """The guest is done, or leaves: the kiosk forgets them and shows Welcome."""
 

@@ -1,5 +1,6 @@
-"""Which page shows the guest's check-in where it stands: one table from the session's step
-to its page, and the rule for moving from one step's page to the next.
+"""Which page shows the guest's check-in (or check-out) where it stands: one table from the
+session's step to its page for each, and the rule for moving from one step's page to the
+next.
 
 Pages never open another step's page (nor import one): they tell the app what the guest did
 (`GuestApp.show_step`), and the app asks this table. A step's page opens its own further
@@ -14,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.check_out import CheckOutSession, CheckOutStep
 from kiosk.session import CheckInSession, Outcome, Rejected, Step
 from screens.base import GuestPage
 from screens.booking import ConfirmPage, FindBookingPage, WaitPage
+from screens.check_out import CheckedOutPage, FolioPage, IdentifyStayPage
 from screens.done import DonePage
 from screens.door_code import DoorCodePage
 from screens.identity import HandEntryPage, IdentityChoicePage, ScanPage
@@ -85,3 +88,28 @@ def page_for(session: CheckInSession, outcome: Outcome | None) -> GuestPage | No
 def shows_step(page: GuestPage, session: CheckInSession) -> bool:
     """Whether `page` shows the step the session stands at (a rejection leaves it there)."""
     return isinstance(page, ROUTES[session.step].pages)
+
+
+@dataclass(frozen=True)
+class CheckOutRoute:
+    open: Callable[[CheckOutSession], GuestPage | None]
+    """The step's page; None: the check-out is over (Welcome)."""
+    pages: tuple[type[GuestPage], ...]
+
+
+# A refusal leaves the page that was refused up: it says why (kiosk/check_out.py).
+CHECK_OUT_ROUTES: dict[CheckOutStep, CheckOutRoute] = {
+    CheckOutStep.IDENTIFY: CheckOutRoute(IdentifyStayPage, (IdentifyStayPage,)),
+    CheckOutStep.CONFIRM: CheckOutRoute(FolioPage, (FolioPage,)),
+    CheckOutStep.DONE: CheckOutRoute(CheckedOutPage, (CheckedOutPage,)),
+    CheckOutStep.ENDED: CheckOutRoute(lambda _: None, ()),
+}
+
+
+def check_out_page_for(session: CheckOutSession) -> GuestPage | None:
+    """The page of the check-out step the session stands at; None: Welcome."""
+    return CHECK_OUT_ROUTES[session.step].open(session)
+
+
+def shows_check_out_step(page: GuestPage, session: CheckOutSession) -> bool:
+    return isinstance(page, CHECK_OUT_ROUTES[session.step].pages)

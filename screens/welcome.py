@@ -1,4 +1,5 @@
-"""The attract page: the hotel's name, "Check in", and in the demo what to type."""
+"""The attract page: the hotel's name, "Check in" and "Check out", and in the demo what to
+type."""
 
 from __future__ import annotations
 
@@ -34,12 +35,16 @@ class WelcomePage(GuestPage):
                 hotel = self.kiosk_app.hotel.profile.name
                 yield plain(self.t("welcome.title", hotel=hotel), classes="title")
                 yield plain(self.t("welcome.subtitle"), classes="hint")
-                yield PageButton(
-                    self.t("welcome.check_in"),
-                    id="check-in",
-                    variant="primary",
-                    classes="main-action",
-                )
+                with Horizontal(classes="choices"):
+                    yield PageButton(
+                        self.t("welcome.check_in"),
+                        id="check-in",
+                        variant="primary",
+                        classes="main-action",
+                    )
+                    yield PageButton(
+                        self.t("checkout.welcome_button"), id="check-out", classes="main-action"
+                    )
             if self.kiosk_app.demo:
                 with VerticalScroll(id="demo-panel", can_focus=False):
                     yield plain(self.t("demo.title"), classes="panel-title")
@@ -50,6 +55,10 @@ class WelcomePage(GuestPage):
     @on(Button.Pressed, "#check-in")
     def check_in(self) -> None:
         self.kiosk_app.start_check_in()
+
+    @on(Button.Pressed, "#check-out")
+    def check_out(self) -> None:
+        self.kiosk_app.start_check_out()
 
     def any_key(self, event: events.Key) -> None:
         # A guest who types, or scans their booking confirmation, straight away is looking
