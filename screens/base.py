@@ -261,6 +261,29 @@ class StaffCalledPage(GuestPage):
         self.kiosk_app.welcome_next_guest()
 
 
+class GoodbyePage(GuestPage):
+    """The last page of a guest's visit (checked in, or checked out): Finish, or any key that
+    does nothing here, means done; left alone, it closes by itself."""
+
+    AUTO_FOCUS = "#finish"
+    CLOSES_AFTER = 30
+
+    def compose_finish(self, label: str) -> ComposeResult:
+        yield PageButton(label, id="finish", variant="primary", classes="main-action")
+
+    def any_key(self, event: events.Key) -> None:
+        # Keys that do something here (Tab, Enter on a button, F1) keep doing it; any other
+        # key means "done". Stopped, so that it does not also act on the Welcome page.
+        if event.key == "escape" or event.key not in self.screen.active_bindings:
+            event.stop()
+            self.leave()
+
+    @on(Button.Pressed, "#finish")
+    def leave(self) -> None:
+        if self.is_current:
+            self.kiosk_app.welcome_next_guest()
+
+
 class GuestScreen(TroubleGuard, Screen[None]):
     """The screen guests see, from Welcome to goodbye: the frame, and the pages in it."""
 

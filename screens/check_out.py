@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
@@ -22,7 +22,7 @@ from kiosk.check_out import (
 )
 from kiosk.folio import Folio
 from kiosk.money import shown
-from screens.base import FEW_ATTEMPTS, GuestPage, PageButton, plain
+from screens.base import FEW_ATTEMPTS, GoodbyePage, GuestPage, PageButton, plain
 from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
 
@@ -183,11 +183,8 @@ class FolioPage(CheckOutPage):
         self.kiosk_app.welcome_next_guest()
 
 
-class CheckedOutPage(CheckOutPage):
+class CheckedOutPage(CheckOutPage, GoodbyePage):
     """The goodbye: the keys have stopped, where the invoice comes from, what is still due."""
-
-    AUTO_FOCUS = "#finish"
-    CLOSES_AFTER = 30
 
     def compose_body(self) -> ComposeResult:
         booking, done = self.session.booking, self.session.checked_out
@@ -200,17 +197,4 @@ class CheckedOutPage(CheckOutPage):
         if done.settlement is not Settlement.NOTHING_DUE:
             owed = self.amount(done.folio.balance, done.folio)
             yield plain(self.t(f"checkout.done.{done.settlement}", amount=owed), id="settlement")
-        yield PageButton(
-            self.t("checkout.done.finish"), id="finish", variant="primary", classes="main-action"
-        )
-
-    def any_key(self, event: events.Key) -> None:
-        # As on the check-in's goodbye: a key that does nothing here means "done".
-        if event.key == "escape" or event.key not in self.screen.active_bindings:
-            event.stop()
-            self.leave()
-
-    @on(Button.Pressed, "#finish")
-    def leave(self) -> None:
-        if self.is_current:
-            self.kiosk_app.welcome_next_guest()
+        yield from self.compose_finish(self.t("checkout.done.finish"))

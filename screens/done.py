@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from textual import events, on
 from textual.app import ComposeResult
-from textual.widgets import Button
 
 from kiosk.session import CheckInSession
-from screens.base import GuestPage, PageButton, plain
+from screens.base import GoodbyePage, plain
 from screens.widgets.facts import Facts
 
 
-class DonePage(GuestPage):
-    AUTO_FOCUS = "#finish"
-    CLOSES_AFTER = 30
-
+class DonePage(GoodbyePage):
     def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
@@ -48,18 +43,4 @@ class DonePage(GuestPage):
             id="house-facts",
         )
         yield plain(self.t("done.closing"), classes="hint")
-        yield PageButton(
-            self.t("done.finish"), id="finish", variant="primary", classes="main-action"
-        )
-
-    def any_key(self, event: events.Key) -> None:
-        # Keys that do something here (Tab, Enter on a button, F1) keep doing it; any other
-        # key means "done". Stopped, so that it does not also act on the Welcome page.
-        if event.key == "escape" or event.key not in self.screen.active_bindings:
-            event.stop()
-            self.leave()
-
-    @on(Button.Pressed, "#finish")
-    def leave(self) -> None:
-        if self.is_current:
-            self.kiosk_app.welcome_next_guest()
+        yield from self.compose_finish(self.t("done.finish"))
