@@ -14,7 +14,7 @@ their figures and in what makes old failures stop counting:
   kiosk over a window that a right PIN does not reset (so a guesser at one kiosk slows
   down that kiosk only);
 * check-outs (kiosk/check_out.py): a room and its door PIN, or a scanned key, counted per
-  kiosk like lookups and with their figures, under a key of their own;
+  kiosk like lookups but with the door's figures, forgotten after the door's window;
 * door PINs (kiosk/door.py): from `door_pin_attempts` in `door_pin_window_hours`, the
   keypad locks for `door_lockout_minutes`, doubling up to `door_lockout_max_minutes`.
 """
@@ -118,21 +118,32 @@ class LookupLimit:
 
     key: str
     wait: GrowingWait
+    quiet_reset: timedelta
+    """Failures this long after the last one no longer count."""
 
     @classmethod
     def for_kiosk(cls, profile: HotelProfile, kiosk_id: str) -> LookupLimit:
         return cls(
             f"lookup:{kiosk_id}",
             GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT),
+            LOOKUP_QUIET_RESET,
         )
 
     @classmethod
     def for_check_out(cls, profile: HotelProfile, kiosk_id: str) -> LookupLimit:
-        """A kiosk's tries at a room and its door PIN (kiosk/check_out.py): counted apart
-        from its booking lookups, with the same figures."""
+        """A kiosk's tries at a room and its door PIN (kiosk/check_out.py), counted apart
+        from its booking lookups. A right guess opens no door but ends a stranger's stay and
+        shows their folio, so the kiosk takes no more guesses than a door's keypad does:
+        the door's figures, and a quiet spell as long as the door's window before they are
+        forgotten."""
         return cls(
             f"check_out:{kiosk_id}",
-            GrowingWait(profile.lookup_attempts, LOOKUP_FIRST_WAIT, LOOKUP_LONGEST_WAIT),
+            GrowingWait(
+                first_at=profile.door_pin_attempts,
+                first=timedelta(minutes=profile.door_lockout_minutes),
+                longest=timedelta(minutes=profile.door_lockout_max_minutes),
+            ),
+            timedelta(hours=profile.door_pin_window_hours),
         )
 
     def wait_until(self, db: Reads, now: datetime) -> datetime | None:
@@ -142,7 +153,7 @@ class LookupLimit:
     def fail(self, db: Writer, now: datetime) -> FailedLookup:
         counter = db.counter(self.key)
         failures = counter.failures
-        if counter.last_failure and now - counter.last_failure >= LOOKUP_QUIET_RESET:
+        if counter.last_failure and now - counter.last_failure >= self.quiet_reset:
             failures = 0
         failures += 1
         wait = self.wait.after(failures)

@@ -164,7 +164,7 @@ class CheckOutSession:
 
     def _failed(self, db: Writer, now: datetime) -> CheckOutRejected:
         failed = self._limit.fail(db, now)
-        limit = self.hotel.profile.lookup_attempts
+        limit = self._limit.wait.first_at
         if failed.wait_until is None:
             return CheckOutRejected(
                 CheckOutFailure.NOT_RECOGNISED, attempts_left=limit - failed.failures

@@ -4,6 +4,7 @@ booking, the rooms, the folio and the desk."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -117,6 +118,29 @@ def test_too_many_wrong_answers_make_the_kiosk_wait_and_call_staff(hotel: Hotel)
     assert [request.reason for request in hotel.help.requests()] == [HelpReason.LOOKUP_LOCKED]
     # Check-ins on this kiosk are not held up by it.
     assert hotel.gateway.counter("lookup:k1").failures == 0
+
+
+def test_a_guesser_at_the_kiosk_gets_no_more_tries_than_at_a_door(
+    hotel: Hotel, clock: FixedClock
+) -> None:
+    """A right guess ends a stranger's stay and shows their folio: the kiosk takes no more
+    than the 366 guesses a month a door's keypad takes (README, Door PINs), however the
+    guesser paces them (here: one every 10 s whenever the kiosk takes one)."""
+    mine, _ = guests(hotel)
+    session = CheckOutSession(hotel)
+    month_end = clock.current + timedelta(days=30)
+    tries = 0
+    while clock.current < month_end:
+        waiting = session.waiting_until()
+        if waiting is not None:
+            clock.current = waiting
+            continue
+        guess = f"{tries:06d}"
+        reply = session.identify(mine.room.number, guess if guess != mine.pin else "999999")
+        assert reply.failure in (CheckOutFailure.NOT_RECOGNISED, CheckOutFailure.TOO_MANY_TRIES)
+        tries += 1
+        clock.advance(seconds=10)
+    assert tries <= 366
 
 
 def test_blank_answers_are_not_tries(hotel: Hotel) -> None:
