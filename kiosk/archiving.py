@@ -191,7 +191,7 @@ class Archive:
             booking = Booking.from_doc(record["booking"])
             if booking.status == BookingStatus.CHECKED_IN:
                 for room in booking.assigned_rooms:
-                    holder = db.occupant(room)
+                    holder = self.hotel.turnover.occupant(room, db)
                     if holder is not None:
                         raise RestoreError(
                             f"Room {room} is held by {holder} now; move or "

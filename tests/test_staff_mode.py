@@ -335,7 +335,8 @@ async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, i
     assert [key.room.number for key in session.keys] == ["305"]
     assert desk_hotel.gateway.booking("LH6144").assigned_rooms == ["305"]
     assert (
-        desk_hotel.gateway.occupant(old) is None and desk_hotel.gateway.occupant("305") == "LH6144"
+        desk_hotel.turnover.occupant(old) is None
+        and desk_hotel.turnover.occupant("305") == "LH6144"
     )
     moved = last_event(desk_hotel, "room_reassigned")
     assert by_staff(moved) == ("staff:Arne Agent", "Guest asked for another room")
@@ -395,7 +396,7 @@ async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, idle_clock) -> Non
 
     booking = desk_hotel.gateway.booking("LH6144")
     assert booking.status is BookingStatus.RESERVED and booking.assigned_rooms == []
-    assert desk_hotel.gateway.occupant(room) is None
+    assert desk_hotel.turnover.occupant(room) is None
     assert not desk_hotel.grants.active(desk_hotel.gateway, room)
     assert session.step is Step.READY
     undone = last_event(desk_hotel, "check_in_undone")

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk import lobby
+from kiosk.audit import Actor
 from kiosk.hotel import Hotel
 from kiosk.models import HelpStatus, RoomStatus
 from kiosk.session import CheckInSession
@@ -236,7 +237,9 @@ class RoomBoard(LobbyPanel):
         if not reason:
             return
         try:
-            lobby.set_room_status(self.hotel, self.member, number, status, reason)
+            lobby.set_room_status(
+                self.hotel, Actor("staff", self.member.name), number, status, reason
+            )
         except StaffError as refusal:
             self._say(str(refusal), refused=True)
         else:

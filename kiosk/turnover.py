@@ -1,0 +1,124 @@
+"""When a stay lets go of its rooms, and what a room is then.
+
+A checked-in stay holds its rooms until the departure day's check-out time, or longer while
+a key of it still opens (a late check-out moves the key's end). A checked-out stay holds
+nothing. A stay that ended without a check-out leaves its rooms due for cleaning: dirty,
+whatever their status said, until housekeeping sets a status after the stay's end. So the
+day's next arrival gets such a room once it is clean or inspected, never before.
+
+Nothing is written when a stay ends: what a room is follows from the records at every moment,
+so the kiosk, the board and the command line agree at 11:00 without a write at 11:00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kiosk.gateway import Reads
+from kiosk.models import READY_STATUSES, Booking, Room, RoomStatus
+
+if TYPE_CHECKING:
+    from kiosk.hotel import Hotel
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """A room as the house sees it now."""
+
+    room: Room
+    """As housekeeping last set it."""
+    occupant: str | None = None
+    """The code of the stay that holds the room now."""
+    vacated_by: str | None = None
+    """The code of a stay that ended here without a check-out, housekeeping not seen since."""
+
+    @property
+    def status(self) -> RoomStatus:
+        """The status that counts: a room a stay has just left is dirty."""
+        return RoomStatus.DIRTY if self.vacated_by else self.room.status
+
+    @property
+    def as_seen(self) -> Room:
+        """The room with the status that counts."""
+        return replace(self.room, status=self.status)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the kiosk may give the room to a guest by itself."""
+        return self.occupant is None and self.status in READY_STATUSES
+
+
+@dataclass(frozen=True)
+class _Ended:
+    booking: Booking
+    at: datetime
+
+
+class Turnover:
+    def __init__(self, hotel: Hotel) -> None:
+        self.hotel = hotel
+
+    def stay_ends(self, db: Reads, booking: Booking) -> datetime:
+        """When a checked-in stay lets go of its rooms: the departure day's check-out time,
+        or the end of its last key if that is later. A revoked key ends nothing."""
+        key_ends = [
+            grant.valid_until
+            for grant in db.grants_of_booking(booking.code)
+            if grant.revoked_at is None
+        ]
+        return max([self.hotel.departure_moment(booking.departure), *key_ends])
+
+    def ended_stays(self, db: Reads) -> list[Booking]:
+        """Checked-in stays that are over by the clock but were never checked out."""
+        return [ended.booking for ended in self._ended(db).values()]
+
+    def rooms(self, db: Reads | None = None) -> list[RoomState]:
+        """Every room by floor and number, with who holds it or has just left it."""
+        db = db or self.hotel.gateway
+        ended = self._ended(db)
+        return [self._state(db, room, ended) for room in db.rooms()]
+
+    def held_rooms(self, db: Reads | None = None) -> set[str]:
+        """Rooms a stay holds now."""
+        db = db or self.hotel.gateway
+        ended = self._ended(db)
+        released = {
+            number
+            for stay in ended.values()
+            for number in stay.booking.assigned_rooms
+            if all(code in ended for code in db.stays_in(number))
+        }
+        return db.assigned_rooms() - released
+
+    def state(self, room: Room, db: Reads | None = None) -> RoomState:
+        db = db or self.hotel.gateway
+        return self._state(db, room, self._ended(db))
+
+    def occupant(self, room: str, db: Reads | None = None) -> str | None:
+        """The code of the stay that holds `room` now."""
+        db = db or self.hotel.gateway
+        ended = self._ended(db)
+        return next((code for code in db.stays_in(room) if code not in ended), None)
+
+    def _ended(self, db: Reads) -> dict[str, _Ended]:
+        now = self.hotel.now()
+        ended = {}
+        for booking in db.checked_in_departing_by(now.date()):
+            at = self.stay_ends(db, booking)
+            if at <= now:
+                ended[booking.code] = _Ended(booking, at)
+        return ended
+
+    @staticmethod
+    def _state(db: Reads, room: Room, ended: dict[str, _Ended]) -> RoomState:
+        codes = db.stays_in(room.number)
+        occupant = next((code for code in codes if code not in ended), None)
+        if occupant is not None:
+            return RoomState(room, occupant=occupant)
+        left = [ended[code] for code in codes]
+        last = max(left, key=lambda stay: stay.at, default=None)
+        if last is None or (room.status_since is not None and room.status_since >= last.at):
+            return RoomState(room)
+        return RoomState(room, vacated_by=last.booking.code)
