@@ -20,7 +20,7 @@ from kiosk.models import BookingStatus, Room
 from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
-from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, words
+from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, room_names, words
 from screens.staff.reasons import Override
 from screens.trouble import TroubleGuard
 
@@ -167,7 +167,9 @@ class SessionPanel(TroubleGuard, Vertical):
             chosen = await self._pick(f"Rooms for {booking.code}", free, booking.rooms)
             if not chosen:
                 return
-            if reason := await self._ask_reason(reasons.CHOOSE_ROOM, f"Room {', '.join(chosen)}"):
+            if reason := await self._ask_reason(
+                reasons.CHOOSE_ROOM, f"Room {room_names(chosen, free)}"
+            ):
                 self._apply(
                     lambda: self.session.check_in(chosen, staff=self.member, reason=reason),
                     self._checked_in,
@@ -178,7 +180,9 @@ class SessionPanel(TroubleGuard, Vertical):
             return
         new = await self._pick(f"New room instead of {old}", free, 1)
         if new and (
-            reason := await self._ask_reason(reasons.CHOOSE_ROOM, f"Room {old} → {new[0]}")
+            reason := await self._ask_reason(
+                reasons.CHOOSE_ROOM, f"Room {old} → {room_names(new, free)}"
+            )
         ):
             self._apply(
                 lambda: self.session.reassign_room(self.member, old, new[0], reason),
