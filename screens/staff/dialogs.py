@@ -110,7 +110,7 @@ NOT_READY = {
 def room_line(room: Room) -> str:
     line = f"{room.number:<6} floor {room.floor:<3} {words(room.type):<14} {words(room.status)}"
     warning = NOT_READY.get(room.status)
-    return f"{line:<40} ⚠ {warning}" if warning else line
+    return f"{line}  ⚠ {warning}" if warning else line
 
 
 def room_names(numbers: Sequence[str], rooms: Sequence[Room]) -> str:

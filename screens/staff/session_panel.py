@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.hotel import Hotel
@@ -81,6 +82,10 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
 
 class SessionPanel(TroubleGuard, Vertical):
     """Summary of the current guest session, the override buttons, and the last outcome."""
+
+    class Overridden(Message):
+        """An override went through: the help requests it solved have closed (kiosk/session.py),
+        so the dashboard redraws what counts them."""
 
     def __init__(
         self,
@@ -262,6 +267,7 @@ class SessionPanel(TroubleGuard, Vertical):
         if isinstance(outcome, Rejected):
             self._show(CHECK_IN_REFUSALS.get(outcome.failure, str(outcome.failure)), refused=True)
             return
+        self.post_message(self.Overridden())
         self._show(report(outcome))
 
     def _checked_in(self, outcome: CheckedIn) -> str:
