@@ -151,6 +151,19 @@ def test_staff_may_give_the_departed_room_and_see_it_as_dirty(house: Hotel) -> N
     assert isinstance(outcome, CheckedIn)
 
 
+def test_a_stay_that_goes_to_history_leaves_its_room_dirty(house: Hotel) -> None:
+    """The ended stay was what made the room due for cleaning; the room keeps that."""
+    for day in range(4):  # a write a day: the archive trusts a clock that moved on with them
+        set_clock(house, at(9, day=TODAY + timedelta(days=day)))
+        with house.transaction():
+            pass
+    assert house.archive.departed() == 1 and house.gateway.booking("A1") is None
+    (state,) = house.turnover.rooms()
+    assert (state.vacated_by, state.room.status, state.ready) == (None, RoomStatus.DIRTY, False)
+    (event,) = events(house, "room_status")
+    assert (event["actor"], event["detail"]["previous"]) == ("system", "clean")
+
+
 def test_departures_are_the_stays_due_out_and_not_checked_out(house: Hotel) -> None:
     set_clock(house, at(9, 0))
     (due,) = lobby.departures(house)
