@@ -86,9 +86,11 @@ class HelpDesk:
             and request.booking == booking
             and (booking is not None or request.kiosk == kiosk)
         ]
+        # A guest whose retry solved it (a room cleaned meanwhile) took nothing on.
+        solver = actor.name if actor.kind == "staff" else None
         for request in solved:
             db.save_help_request(
-                replace(request, status=HelpStatus.CLOSED, taken_by=request.taken_by or actor.name)
+                replace(request, status=HelpStatus.CLOSED, taken_by=request.taken_by or solver)
             )
             db.audit(
                 actor,

@@ -44,7 +44,7 @@ class Departure:
     ends_at: datetime
     """When its keys stop and its rooms turn over (kiosk/turnover.py)."""
     overdue: bool
-    """The check-out time has passed."""
+    """Its keys have ended: the check-out time (or a late check-out) has passed."""
 
 
 OCCUPIED = "occupied"

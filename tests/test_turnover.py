@@ -101,6 +101,11 @@ def test_a_room_is_held_until_check_out_time_then_waits_for_cleaning(house: Hote
     outcome = waiting.check_in()
     assert isinstance(outcome, CheckedIn) and [key.room.number for key in outcome.keys] == ["101"]
     assert house.turnover.occupant("101") == "B2"
+    # The kiosk's own calls for staff are solved by the check-in; no staff member took them.
+    requests = house.help.requests(open_only=False)
+    assert [(r.reason, r.status, r.taken_by) for r in requests] == [
+        (HelpReason.NO_ROOM, HelpStatus.CLOSED, None)
+    ] * 2
     # A never checked out: still on file as checked in, but holding nothing.
     assert house.gateway.booking("A1").status is BookingStatus.CHECKED_IN
     assert house.turnover.held_rooms() == {"101"}
