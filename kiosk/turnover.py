@@ -111,14 +111,19 @@ class Turnover:
                 ended[booking.code] = _Ended(booking, at)
         return ended
 
-    @staticmethod
-    def _state(db: Reads, room: Room, ended: dict[str, _Ended]) -> RoomState:
+    def _state(self, db: Reads, room: Room, ended: dict[str, _Ended]) -> RoomState:
         codes = db.stays_in(room.number)
         occupant = next((code for code in codes if code not in ended), None)
         if occupant is not None:
             return RoomState(room, occupant=occupant)
-        left = [ended[code] for code in codes]
-        last = max(left, key=lambda stay: stay.at, default=None)
-        if last is None or (room.status_since is not None and room.status_since >= last.at):
+        last = max((ended[code] for code in codes), key=lambda stay: stay.at, default=None)
+        if last is None or self._seen_since(room, last.at):
             return RoomState(room)
         return RoomState(room, vacated_by=last.booking.code)
+
+    def _seen_since(self, room: Room, moment: datetime) -> bool:
+        """Whether housekeeping set the room's status after `moment`. A status set at a time
+        still to come was set on a clock that ran ahead (kiosk/archiving.py): it proves
+        nothing about a stay that ended since the clock came back."""
+        since = room.status_since
+        return since is not None and moment <= since <= self.hotel.now()

@@ -125,6 +125,14 @@ def test_a_room_cleaned_before_its_stay_ended_still_waits_for_cleaning(house: Ho
     assert ready(house, "B2").check_in() == Rejected(Failure.NO_ROOM_READY)
 
 
+def test_a_room_cleaned_on_a_clock_that_ran_ahead_still_waits_for_cleaning(house: Hotel) -> None:
+    set_clock(house, at(10, day=TODAY + timedelta(days=5)))
+    lobby.set_room_status(house, HOUSEKEEPER, "101", RoomStatus.CLEAN, "clock five days ahead")
+    set_clock(house, at(11, 30))  # the clock is set right; A has left since
+    (state,) = house.turnover.rooms()
+    assert (state.vacated_by, state.ready) == ("A1", False)
+
+
 def test_a_key_that_ends_later_keeps_the_room(house: Hotel) -> None:
     """A late check-out moves the key's end: the room stays the guest's until then."""
     with house.transaction() as db:
