@@ -326,16 +326,19 @@ def rooms_set(context: Context, number: str, status: str, reason: str, by_name: 
             f"There is no room status {status!r}; use one of {', '.join(statuses)}. "
             "Nothing was changed."
         )
-    hotel = context.hotel(create=False)
     by = " ".join(by_name.split())
+    if not by.isprintable() or len(by) > 80:
+        raise click.ClickException("--by takes a name of printable characters, up to 80.")
+    room = number.strip().upper()  # as the import writes room numbers
+    hotel = context.hotel(create=False)
     actor = Actor("staff", by) if by else HOUSEKEEPING
     try:
-        lobby.set_room_status(hotel, actor, number.strip(), RoomStatus(typed), reason.strip())
+        lobby.set_room_status(hotel, actor, room, RoomStatus(typed), reason.strip())
     except StaffError as error:
         raise click.ClickException(f"{error} Nothing was changed.") from None
     except StorageError as error:
         raise click.ClickException(f"{error}\nNothing was changed.") from None
-    click.echo(f"Room {number.strip()} is now {typed.replace('_', ' ')}.")
+    click.echo(f"Room {room} is now {typed.replace('_', ' ')}.")
 
 
 @cli.command(name="audit")

@@ -280,7 +280,7 @@ def test_rooms_set_is_housekeeping_word_on_a_room(house: Hotel, monkeypatch) -> 
         "(departed)",
     ]
 
-    outcome = kiosk("rooms", "set", "101", "clean", hotel=house, monkeypatch=monkeypatch)
+    outcome = kiosk("rooms", "set", " 101", "Clean", hotel=house, monkeypatch=monkeypatch)
     assert outcome.exit_code == 0 and outcome.output == "Room 101 is now clean.\n"
     (event,) = events(house, "room_status")
     assert event["actor"] == "system:housekeeping"
@@ -306,13 +306,15 @@ def test_rooms_set_is_housekeeping_word_on_a_room(house: Hotel, monkeypatch) -> 
         ("909", "clean", "There is no room 909. Nothing was changed."),
         ("101", "sparkling", "There is no room status 'sparkling'; use one of clean, dirty, "),
         ("101", "[b]clean[/b]", "There is no room status '[b]clean[/b]'"),
+        ("101 --by \x1b[2J", "clean", "--by takes a name of printable characters"),
     ],
 )
 def test_rooms_set_refuses_what_does_not_exist_and_changes_nothing(
     house: Hotel, monkeypatch, room: str, status: str, message: str
 ) -> None:
     before = data_files(house.data_dir.root)
-    outcome = kiosk("rooms", "set", room, status, hotel=house, monkeypatch=monkeypatch)
+    number, *options = room.split(" ", 2)
+    outcome = kiosk("rooms", "set", number, status, *options, hotel=house, monkeypatch=monkeypatch)
     assert outcome.exit_code == 1 and message in outcome.output
     assert data_files(house.data_dir.root) == before
 
