@@ -407,6 +407,11 @@ class CheckInSession:
         actor = Actor("staff", staff.name)
         with self._transaction() as db:
             self._lookup_limit.clear(db)
+            if self.booking is not None:
+                self._refresh_booking(db)
+                self._save_booking(db, identity_failures=0, locked=False)
+            code = self.booking.code if self.booking else None
+            db.audit(actor, "session_unlocked", booking=code, reason=reason)
             HelpDesk.close_solved(
                 db,
                 actor,
@@ -414,22 +419,14 @@ class CheckInSession:
                 solved_by="session_unlocked",
                 kiosk=self.hotel.kiosk_id,
             )
-            if self.booking is not None:
-                self._refresh_booking(db)
-                self._save_booking(db, identity_failures=0, locked=False)
+            if code is not None:
                 HelpDesk.close_solved(
                     db,
                     actor,
                     {HelpReason.LOCKED, HelpReason.IDENTITY_LOCKED},
                     solved_by="session_unlocked",
-                    booking=self.booking.code,
+                    booking=code,
                 )
-            db.audit(
-                actor,
-                "session_unlocked",
-                booking=self.booking.code if self.booking else None,
-                reason=reason,
-            )
         if self.booking is None:
             self.step = Step.FIND
         elif self.booking.identity is not None:

@@ -595,7 +595,9 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(
         await give_reason(pilot, choice=0)
         await show_tab(pilot, "audit")
         everything = rows(app, "audit-table")
-        assert len(everything) == len(events(desk_hotel)) and everything[0][2] == "session unlocked"
+        assert len(everything) == len(events(desk_hotel))
+        # Newest first: the unlock, then the help request it solved, closing.
+        assert [row[2] for row in everything[:2]] == ["help closed", "session unlocked"]
 
         await click(pilot, "#audit-booking")
         await pilot.press(*"lh6144")
@@ -605,7 +607,8 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(
         app.screen.query_one("#audit-staff").value = AGENT.name
         await pilot.pause()
         assert [row[1:3] for row in rows(app, "audit-table")] == [
-            ["staff:Arne Agent", "session unlocked"]
+            ["staff:Arne Agent", "help closed"],
+            ["staff:Arne Agent", "session unlocked"],
         ]
 
 
