@@ -277,14 +277,15 @@ def rooms(ctx: click.Context, as_json: bool) -> None:
 def rooms_list(context: Context, as_json: bool) -> None:
     """List rooms with the status that counts and the booking that holds each one. A room
     whose stay ended without a check-out reads dirty, with that booking as `departed`."""
-    hotel = context.hotel(create=False)
+    turnover = context.hotel(create=False).turnover
+    occupants = turnover.occupants()
     rows = [
         {
             **state.as_seen.to_doc(),
-            "occupant": state.occupant,
+            "occupant": occupants.get(state.room.number),
             "departed": state.vacated_by,
         }
-        for state in hotel.turnover.rooms()
+        for state in turnover.rooms()
     ]
     if as_json:
         _print_json(rows)

@@ -131,14 +131,14 @@ def departures(hotel: Hotel) -> list[Departure]:
 def room_board(hotel: Hotel) -> list[RoomLine]:
     """Every room by floor, with the stay that holds it or has just left it."""
     gateway = hotel.gateway
-    return [
-        RoomLine(
-            state.as_seen,
-            gateway.booking(state.occupant) if state.occupant else None,
-            state.vacated_by,
+    occupants = hotel.turnover.occupants(gateway)
+    lines = []
+    for state in hotel.turnover.rooms(gateway):
+        code = occupants.get(state.room.number)
+        lines.append(
+            RoomLine(state.as_seen, gateway.booking(code) if code else None, state.vacated_by)
         )
-        for state in hotel.turnover.rooms(gateway)
-    ]
+    return lines
 
 
 def set_room_status(

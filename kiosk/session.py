@@ -525,7 +525,7 @@ class CheckInSession:
         return [
             state.as_seen
             for state in self.hotel.turnover.rooms()
-            if state.occupant is None and state.status is not RoomStatus.OUT_OF_ORDER
+            if not state.held and state.status is not RoomStatus.OUT_OF_ORDER
         ]
 
     # -- helpers ----------------------------------------------------------------------------
@@ -575,7 +575,7 @@ class CheckInSession:
             state = by_number.get(number)
             if state is None:
                 raise StaffError(f"There is no room {number}.")
-            if state.occupant is not None or state.status is RoomStatus.OUT_OF_ORDER:
+            if state.held or state.status is RoomStatus.OUT_OF_ORDER:
                 raise StaffError(f"Room {number} is not free.")
             chosen.append(state.as_seen)
         assert self.booking is not None

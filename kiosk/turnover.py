@@ -29,8 +29,8 @@ class RoomState:
 
     room: Room
     """As housekeeping last set it."""
-    occupant: str | None = None
-    """The code of the stay that holds the room now."""
+    held: bool = False
+    """A stay holds the room now (`Turnover.occupants` says which)."""
     vacated_by: str | None = None
     """The code of a stay that ended here without a check-out, housekeeping not seen since."""
 
@@ -47,7 +47,7 @@ class RoomState:
     @property
     def ready(self) -> bool:
         """Whether the kiosk may give the room to a guest by itself."""
-        return self.occupant is None and self.status in READY_STATUSES
+        return not self.held and self.status in READY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,18 @@ class Turnover:
         return [ended.booking for ended in self._ended(db).values()]
 
     def rooms(self, db: Reads | None = None) -> list[RoomState]:
-        """Every room by floor and number, with who holds it or has just left it."""
+        """Every room by floor and number: whether a stay holds it, or which has just left
+        it. Asked at every check-in: only the rooms of stays that ended cost a look-up."""
         db = db or self.hotel.gateway
         ended = self._ended(db)
-        return [self._state(db, room, ended) for room in db.rooms()]
+        assigned = db.assigned_rooms()
+        left = {number for stay in ended.values() for number in stay.booking.assigned_rooms}
+        return [
+            self._state(db, room, ended)
+            if room.number in left
+            else RoomState(room, held=room.number in assigned)
+            for room in db.rooms()
+        ]
 
     def held_rooms(self, db: Reads | None = None) -> set[str]:
         """Rooms a stay holds now."""
@@ -98,9 +106,17 @@ class Turnover:
 
     def occupant(self, room: str, db: Reads | None = None) -> str | None:
         """The code of the stay that holds `room` now."""
+        return self.occupants(db).get(room)
+
+    def occupants(self, db: Reads | None = None) -> dict[str, str]:
+        """The code of the stay that holds each held room."""
         db = db or self.hotel.gateway
         ended = self._ended(db)
-        return next((code for code in db.stays_in(room) if code not in ended), None)
+        found = {
+            number: next((code for code in db.stays_in(number) if code not in ended), None)
+            for number in db.assigned_rooms()
+        }
+        return {number: code for number, code in found.items() if code is not None}
 
     def _ended(self, db: Reads) -> dict[str, _Ended]:
         now = self.hotel.now()
@@ -113,9 +129,8 @@ class Turnover:
 
     def _state(self, db: Reads, room: Room, ended: dict[str, _Ended]) -> RoomState:
         codes = db.stays_in(room.number)
-        occupant = next((code for code in codes if code not in ended), None)
-        if occupant is not None:
-            return RoomState(room, occupant=occupant)
+        if any(code not in ended for code in codes):
+            return RoomState(room, held=True)
         last = max((ended[code] for code in codes), key=lambda stay: stay.at, default=None)
         if last is None or self._seen_since(room, last.at):
             return RoomState(room)
