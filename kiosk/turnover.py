@@ -70,10 +70,6 @@ class Turnover:
         ]
         return max([self.hotel.departure_moment(booking.departure), *key_ends])
 
-    def ended_stays(self, db: Reads) -> list[Booking]:
-        """Checked-in stays that are over by the clock but were never checked out."""
-        return [ended.booking for ended in self._ended(db).values()]
-
     def rooms(self, db: Reads | None = None) -> list[RoomState]:
         """Every room by floor and number: whether a stay holds it, or which has just left
         it. Asked at every check-in: only the rooms of stays that ended cost a look-up."""
@@ -89,7 +85,7 @@ class Turnover:
         ]
 
     def held_rooms(self, db: Reads | None = None) -> set[str]:
-        """Rooms a stay holds now."""
+        """Rooms a stay holds now: what a room is free of for a whole stay is asked here."""
         db = db or self.hotel.gateway
         ended = self._ended(db)
         released = {
@@ -101,6 +97,7 @@ class Turnover:
         return db.assigned_rooms() - released
 
     def state(self, room: Room, db: Reads | None = None) -> RoomState:
+        """One room's state, as `rooms` gives it."""
         db = db or self.hotel.gateway
         return self._state(db, room, self._ended(db))
 
