@@ -85,7 +85,7 @@ class Turnover:
         ]
 
     def held_rooms(self, db: Reads | None = None) -> set[str]:
-        """Rooms a stay holds now: what a room is free of for a whole stay is asked here."""
+        """Rooms a stay holds now (what the index of checked-in stays gives, less those let go)."""
         db = db or self.hotel.gateway
         ended = self._ended(db)
         released = {
