@@ -12,6 +12,7 @@ less cannot move a stay that is not over.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from kiosk.models import (
     Grant,
     HelpReason,
     HelpStatus,
+    RoomStatus,
     normalise_code,
 )
 from kiosk.storage import StorageError
@@ -124,6 +126,7 @@ class Archive:
         over = [
             booking.code for booking in db.bookings() if stay_is_over(booking, today, after_days)
         ]
+        self._keep_rooms_to_clean(db, set(over))
         # Gone from memory only: the file drops them at the commit, once history.jsonl has
         # them (a failed append aborts the transaction).
         stays = db.remove_stays(over)
@@ -148,6 +151,22 @@ class Archive:
                 help_requests=closed,
             )
         return len(stays)
+
+    def _keep_rooms_to_clean(self, db: Writer, leaving: set[str]) -> None:
+        """A stay that ended without a check-out is what makes its rooms due for cleaning
+        (kiosk/turnover.py); going to history, it leaves that on the rooms themselves."""
+        now = self.hotel.now()
+        for state in self.hotel.turnover.rooms(db):
+            if state.vacated_by in leaving:
+                db.save_room(replace(state.room, status=RoomStatus.DIRTY, status_since=now))
+                db.audit(
+                    SYSTEM,
+                    "room_status",
+                    room=state.room.number,
+                    status=str(RoomStatus.DIRTY),
+                    previous=str(state.room.status),
+                    reason=f"{state.vacated_by} went to history without a check-out",
+                )
 
     def _archive_closed_help_requests(self, db: Writer) -> int:
         closed = [
@@ -213,7 +232,7 @@ class Archive:
             booking = Booking.from_doc(record["booking"])
             if booking.status == BookingStatus.CHECKED_IN:
                 for room in booking.assigned_rooms:
-                    holder = db.occupant(room)
+                    holder = self.hotel.turnover.occupant(room, db)
                     if holder is not None:
                         raise RestoreError(
                             f"Room {room} is held by {holder} now; move or "

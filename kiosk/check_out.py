@@ -196,7 +196,7 @@ class CheckOutSession:
             for number in booking.assigned_rooms:
                 room = db.room(number)
                 if room is not None:
-                    db.save_room(replace(room, status=RoomStatus.DIRTY))
+                    db.save_room(replace(room, status=RoomStatus.DIRTY, status_since=now))
             db.save_booking(replace(booking, status=BookingStatus.CHECKED_OUT, checked_out_at=now))
             settlement = self._settle(db, folio)
             db.audit(

@@ -14,15 +14,19 @@ from typing import Any
 
 import click
 
-from kiosk import datadir, door, error_report
+from kiosk import datadir, door, error_report, lobby
 from kiosk.archiving import ArchivePaused, RestoreError
+from kiosk.audit import Actor
 from kiosk.door import DoorVerdict
 from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
-from kiosk.models import BookingStatus
+from kiosk.models import BookingStatus, RoomStatus
 from kiosk.profile import ProfileError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
+
+# Who a housekeeping tool's `kiosk rooms set` is in the audit trail, unless --by names someone.
+HOUSEKEEPING = Actor("system", "housekeeping")
 
 
 class Context:
@@ -256,23 +260,87 @@ def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) 
     )
 
 
-@cli.command()
+# -- rooms (housekeeping) -------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def rooms(ctx: click.Context, as_json: bool) -> None:
+    """Rooms and their housekeeping status. Without a command, lists them (`rooms list`)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(rooms_list, as_json=as_json)
+
+
+@rooms.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_context
-def rooms(context: Context, as_json: bool) -> None:
-    """List rooms with their status and occupant booking."""
-    hotel = context.hotel(create=False)
-    gateway = hotel.gateway
+def rooms_list(context: Context, as_json: bool) -> None:
+    """List rooms with the status that counts and the booking that holds each one. A room
+    whose stay ended without a check-out reads dirty, with that booking as `departed`."""
+    turnover = context.hotel(create=False).turnover
+    occupants = turnover.occupants()
     rows = [
-        {**room.to_doc(), "occupant": gateway.occupant(room.number)} for room in gateway.rooms()
+        {
+            **state.as_seen.to_doc(),
+            "occupant": occupants.get(state.room.number),
+            "departed": state.vacated_by,
+        }
+        for state in turnover.rooms()
     ]
     if as_json:
         _print_json(rows)
         return
     _table(
-        [[r["number"], str(r["floor"]), r["type"], r["status"], r["occupant"] or ""] for r in rows],
+        [
+            [
+                r["number"],
+                str(r["floor"]),
+                r["type"],
+                r["status"],
+                r["occupant"] or (f"{r['departed']} (departed)" if r["departed"] else ""),
+            ]
+            for r in rows
+        ],
         ["room", "floor", "type", "status", "occupant"],
     )
+
+
+@rooms.command(name="set")
+@click.argument("number")
+@click.argument("status")
+@click.option("--reason", default="", help="Why, for the audit trail (e.g. a ticket number).")
+@click.option(
+    "--by",
+    "by_name",
+    default="",
+    help='Who set it, for the audit trail (default: "housekeeping").',
+)
+@pass_context
+def rooms_set(context: Context, number: str, status: str, reason: str, by_name: str) -> None:
+    """Set room NUMBER to STATUS (clean, dirty, inspected, out_of_order), as housekeeping
+    reports it. A room a stay has left goes to the next guest once it is clean or inspected.
+    Exits 1, changing nothing, for a room or a status that does not exist."""
+    statuses = [str(known) for known in RoomStatus]
+    typed = status.strip().lower().replace(" ", "_").replace("-", "_")
+    if typed not in statuses:
+        raise click.ClickException(
+            f"There is no room status {status!r}; use one of {', '.join(statuses)}. "
+            "Nothing was changed."
+        )
+    by = " ".join(by_name.split())
+    if not by.isprintable() or len(by) > 80:
+        raise click.ClickException("--by takes a name of printable characters, up to 80.")
+    room = number.strip().upper()  # as the import writes room numbers
+    hotel = context.hotel(create=False)
+    actor = Actor("staff", by) if by else HOUSEKEEPING
+    try:
+        lobby.set_room_status(hotel, actor, room, RoomStatus(typed), reason.strip())
+    except StaffError as error:
+        raise click.ClickException(f"{error} Nothing was changed.") from None
+    except StorageError as error:
+        raise click.ClickException(f"{error}\nNothing was changed.") from None
+    click.echo(f"Room {room} is now {typed.replace('_', ' ')}.")
 
 
 @cli.command(name="audit")

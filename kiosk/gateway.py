@@ -56,8 +56,12 @@ class RemovedStay(NamedTuple):
     charges: list[Doc]
 
 
-def _held_rooms(doc: Mapping[str, Any]) -> list[str] | None:
+def _assigned_rooms(doc: Mapping[str, Any]) -> list[str] | None:
     return doc.get("assigned_rooms") if doc["status"] == BookingStatus.CHECKED_IN else None
+
+
+def _checked_in_departure(doc: Mapping[str, Any]) -> str | None:
+    return doc["departure"] if doc["status"] == BookingStatus.CHECKED_IN else None
 
 
 class Reads:
@@ -100,14 +104,25 @@ class Reads:
         found = self.store.find(ROOMS, "number", number)
         return Room.from_doc(found[0]) if found else None
 
-    def occupant(self, room: str) -> str | None:
-        """The code of the checked-in booking that holds `room`."""
-        holders = self.store.find(BOOKINGS, "room", room)
-        return holders[0]["code"] if holders else None
+    def stays_in(self, room: str) -> list[str]:
+        """The codes of the checked-in bookings given `room`, in the order they were filed.
+        More than one once a room has turned over (kiosk/turnover.py says which holds it)."""
+        return [doc["code"] for doc in self.store.find(BOOKINGS, "room", room)]
 
-    def held_rooms(self) -> set[str]:
-        """Rooms a checked-in stay holds."""
+    def assigned_rooms(self) -> set[str]:
+        """Rooms some checked-in stay was given; kiosk/turnover.py says which it still holds."""
         return self.store.values(ROOMS, "number") & self.store.values(BOOKINGS, "room")
+
+    def checked_in_departing_by(self, day: date) -> list[Booking]:
+        """Checked-in stays whose departure day is `day` or before, by departure and code."""
+        last = day.isoformat()
+        departures = sorted(d for d in self.store.values(BOOKINGS, "departure") if d <= last)
+        found = [
+            Booking.from_doc(doc)
+            for departure in departures
+            for doc in self.store.find(BOOKINGS, "departure", departure)
+        ]
+        return sorted(found, key=lambda booking: (booking.departure, booking.code))
 
     # -- keys, limits, help, staff ----------------------------------------------------------
 
@@ -316,7 +331,8 @@ class Gateway(Reads):
         self._kiosk = kiosk
         store.register_index(BOOKINGS, "code", lambda doc: doc["code"])
         store.register_index(BOOKINGS, "last_name", lambda doc: doc.get("last_name_keys"))
-        store.register_index(BOOKINGS, "room", _held_rooms)
+        store.register_index(BOOKINGS, "room", _assigned_rooms)
+        store.register_index(BOOKINGS, "departure", _checked_in_departure)
         store.register_index(ROOMS, "number", lambda doc: doc["number"])
         store.register_index(GRANTS, "room", lambda doc: doc["room"])
         store.register_index(GRANTS, "booking", lambda doc: doc["booking"])

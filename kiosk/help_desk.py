@@ -1,8 +1,10 @@
 """Help requests: a kiosk calls staff (for a reason, never with a guest's personal data),
-and staff take and close the request."""
+staff take and close the request, and a request closes itself once staff have solved what
+it was about."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -63,3 +65,38 @@ class HelpDesk:
                 raise StaffError(f"There is no help request {request_id}.")
             db.save_help_request(replace(request, status=status, taken_by=staff.name))
             db.audit(Actor("staff", staff.name), f"help_{status}", request=request_id)
+
+    @staticmethod
+    def close_solved(
+        db: Writer,
+        actor: Actor,
+        reasons: Collection[HelpReason],
+        *,
+        solved_by: str,
+        booking: str | None = None,
+        kiosk: str | None = None,
+    ) -> list[int]:
+        """Close the open requests for one of `reasons` about `booking` (or, for a request
+        about no booking, filed by `kiosk`): `actor` has solved them with `solved_by` (an
+        audit action). Returns their numbers."""
+        solved = [
+            request
+            for request in db.help_requests()
+            if request.reason in reasons
+            and request.booking == booking
+            and (booking is not None or request.kiosk == kiosk)
+        ]
+        # A guest whose retry solved it (a room cleaned meanwhile) took nothing on.
+        solver = actor.name if actor.kind == "staff" else None
+        for request in solved:
+            db.save_help_request(
+                replace(request, status=HelpStatus.CLOSED, taken_by=request.taken_by or solver)
+            )
+            db.audit(
+                actor,
+                "help_closed",
+                booking=request.booking,
+                request=request.id,
+                solved_by=solved_by,
+            )
+        return [request.id for request in solved]

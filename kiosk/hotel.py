@@ -25,6 +25,7 @@ from kiosk.profile import HotelProfile, load_profile
 from kiosk.records import check_records
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
+from kiosk.turnover import Turnover
 
 
 class Hotel:
@@ -58,6 +59,7 @@ class Hotel:
         self.help = HelpDesk(self)
         self.staff = StaffAccounts(self)
         self.archive = Archive(self)
+        self.turnover = Turnover(self)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.profile.zone)

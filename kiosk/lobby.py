@@ -1,11 +1,12 @@
-"""The lobby as front-desk staff see it: today's arrivals with a status a desk agent acts on,
-open help requests with their age, the room board, and the desk's rules that are not about
-a guest session (who may close the kiosk, a room's housekeeping status)."""
+"""The lobby as front-desk staff see it: today's arrivals (late ones from yesterday too) and
+departures with a status a desk agent acts on, open help requests with their age, the room
+board, and the desk's rules that are not about a guest session (who may close the kiosk, a
+room's housekeeping status)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from kiosk.audit import Actor
@@ -16,6 +17,7 @@ from kiosk.staff import StaffError, StaffMember
 
 class ArrivalStatus(StrEnum):
     RESERVED = "reserved"
+    LATE = "late"  # reserved, and the stay began on an earlier day
     CHECKED_IN = "checked_in"
     LOCKED = "locked"
     NEEDS_HELP = "needs_help"
@@ -34,18 +36,36 @@ class WaitingRequest(HelpRequest):
     age_minutes: int = 0
 
 
+@dataclass(frozen=True)
+class Departure:
+    """A checked-in stay due out today (or before) and not checked out."""
+
+    booking: Booking
+    ends_at: datetime
+    """When its keys stop and its rooms turn over (kiosk/turnover.py)."""
+    overdue: bool
+    """Its keys have ended: the check-out time (or a late check-out) has passed."""
+
+
 OCCUPIED = "occupied"
+DEPARTED = "departed"
 
 
 @dataclass(frozen=True)
 class RoomLine:
     room: Room
+    """With the status that counts (kiosk/turnover.py): dirty once a stay has left it."""
     occupant: Booking | None
+    vacated_by: str | None = None
+    """The stay that ended here without a check-out, while the room waits for cleaning."""
 
     @property
     def status(self) -> str:
-        """What the board shows: a held room reads "occupied", whatever housekeeping says."""
-        return OCCUPIED if self.occupant else str(self.room.status)
+        """What the board shows: a held room reads "occupied", whatever housekeeping says,
+        and a room its stay has just left "departed"."""
+        if self.occupant:
+            return OCCUPIED
+        return DEPARTED if self.vacated_by else str(self.room.status)
 
 
 def help_requests(hotel: Hotel) -> list[WaitingRequest]:
@@ -59,51 +79,85 @@ def help_requests(hotel: Hotel) -> list[WaitingRequest]:
 
 
 def arrivals(hotel: Hotel) -> list[Arrival]:
-    """Bookings arriving today that are still coming or already in; cancelled ones are not
-    arrivals. A booking waiting for staff says so before anything else."""
+    """Bookings arriving today that are still coming or already in, and late arrivals: a
+    stay that began on an earlier day and is still to come (or came in today). Cancelled
+    ones are not arrivals. A booking waiting for staff says so before anything else."""
     asking = {request.booking for request in help_requests(hotel) if request.booking}
+    today = hotel.today()
     return [
-        Arrival(booking, _arrival_status(booking, asking))
-        for booking in hotel.gateway.bookings(arrival=hotel.today())
-        if booking.status in (BookingStatus.RESERVED, BookingStatus.CHECKED_IN)
+        Arrival(booking, _arrival_status(booking, asking, today))
+        for booking in hotel.gateway.bookings()
+        if _arrives(booking, today)
     ]
 
 
-def _arrival_status(booking: Booking, asking: set[str]) -> ArrivalStatus:
+def _arrives(booking: Booking, today: date) -> bool:
+    if booking.arrival == today:
+        return booking.status in (BookingStatus.RESERVED, BookingStatus.CHECKED_IN)
+    if not booking.arrival < today < booking.departure:
+        return False
+    if booking.status is BookingStatus.RESERVED:
+        return True
+    checked_in = booking.checked_in_at
+    return booking.status is BookingStatus.CHECKED_IN and bool(
+        checked_in and checked_in.date() == today
+    )
+
+
+def _arrival_status(booking: Booking, asking: set[str], today: date) -> ArrivalStatus:
     if booking.locked:
         return ArrivalStatus.LOCKED
     if booking.code in asking:
         return ArrivalStatus.NEEDS_HELP
     if booking.status is BookingStatus.CHECKED_IN:
         return ArrivalStatus.CHECKED_IN
-    return ArrivalStatus.RESERVED
+    return ArrivalStatus.LATE if booking.arrival < today else ArrivalStatus.RESERVED
+
+
+def departures(hotel: Hotel) -> list[Departure]:
+    """Checked-in stays due out today, or on an earlier day, and not checked out: by the
+    time their keys end, earliest first."""
+    gateway, now = hotel.gateway, hotel.now()
+    due = [
+        (hotel.turnover.stay_ends(gateway, booking), booking)
+        for booking in gateway.checked_in_departing_by(now.date())
+    ]
+    return [
+        Departure(booking, ends_at, overdue=ends_at <= now)
+        for ends_at, booking in sorted(due, key=lambda pair: (pair[0], pair[1].code))
+    ]
 
 
 def room_board(hotel: Hotel) -> list[RoomLine]:
-    """Every room by floor, with the checked-in booking that holds it."""
+    """Every room by floor, with the stay that holds it or has just left it."""
     gateway = hotel.gateway
+    occupants = hotel.turnover.occupants(gateway)
     lines = []
-    for room in gateway.rooms():
-        code = gateway.occupant(room.number)
-        lines.append(RoomLine(room, gateway.booking(code) if code else None))
+    for state in hotel.turnover.rooms(gateway):
+        code = occupants.get(state.room.number)
+        lines.append(
+            RoomLine(state.as_seen, gateway.booking(code) if code else None, state.vacated_by)
+        )
     return lines
 
 
 def set_room_status(
-    hotel: Hotel, staff: StaffMember, number: str, status: RoomStatus, reason: str
+    hotel: Hotel, actor: Actor, number: str, status: RoomStatus, reason: str
 ) -> None:
-    """Housekeeping's word on a room, audited with the status it had."""
+    """Housekeeping's word on a room (from the board, or `kiosk rooms set`), audited with
+    the status it had. Also the word that a room a stay has left is cleaned."""
     with hotel.transaction() as db:
         room = db.room(number)
         if room is None:
             raise StaffError(f"There is no room {number}.")
-        db.save_room(replace(room, status=status))
+        state = hotel.turnover.state(room, db)
+        db.save_room(replace(room, status=status, status_since=hotel.now()))
         db.audit(
-            Actor("staff", staff.name),
+            actor,
             "room_status",
             room=number,
             status=str(status),
-            previous=str(room.status),
+            previous=str(state.status),
             reason=reason,
         )
 

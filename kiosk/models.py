@@ -151,6 +151,9 @@ class Room:
     type: str
     status: RoomStatus = RoomStatus.CLEAN
     features: list[str] = field(default_factory=list)
+    status_since: datetime | None = None
+    """When housekeeping last set the status (None: not since the room came on file). A stay
+    that ended here later has left the room to be cleaned (kiosk/turnover.py)."""
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -159,6 +162,7 @@ class Room:
             "type": self.type,
             "status": str(self.status),
             "features": list(self.features),
+            "status_since": _moment_text(self.status_since),
         }
 
     @classmethod
@@ -169,6 +173,7 @@ class Room:
             type=doc["type"],
             status=RoomStatus(doc.get("status", "clean")),
             features=list(doc.get("features", [])),
+            status_since=_moment(doc.get("status_since")),
         )
 
 

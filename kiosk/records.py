@@ -142,6 +142,7 @@ FIELDS: dict[str, tuple[_Field, ...]] = {
         _text("type", required=True),
         _Field("status", "a room status", (str,), _one_of(RoomStatus)),
         _texts("features"),
+        _moment_field("status_since", null=True),
     ),
     "grants": (
         _text("id", required=True),

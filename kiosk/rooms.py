@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kiosk.models import READY_STATUSES, Room
+from kiosk.models import Room
+from kiosk.turnover import RoomState
 
 
 @dataclass(frozen=True)
@@ -14,9 +15,11 @@ class Assignment:
     upgraded_to: str | None = None
 
 
-def free_ready_rooms(rooms: Iterable[Room], held: set[str]) -> list[Room]:
+def free_ready_rooms(rooms: Iterable[RoomState]) -> list[Room]:
+    """Rooms the kiosk may give by itself: nobody holds them, and they are clean or
+    inspected (kiosk/turnover.py: a room a stay has just left is not)."""
     return sorted(
-        (room for room in rooms if room.status in READY_STATUSES and room.number not in held),
+        (state.as_seen for state in rooms if state.ready),
         key=lambda room: (room.floor, room.number),
     )
 

@@ -16,6 +16,7 @@ from kiosk import rooms as room_rules
 from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
 from kiosk.gateway import Writer
+from kiosk.help_desk import HelpDesk
 from kiosk.hotel import Hotel
 from kiosk.identity import (
     IdentityCheck,
@@ -63,6 +64,15 @@ class Failure(StrEnum):
 # nothing and does not count.)
 _COUNTED = {IdentityProblem.BIRTH_DATE_MISMATCH}
 _HELP_REASON_FOR_REFUSAL = {IdentityProblem.TOO_YOUNG: HelpReason.TOO_YOUNG}
+# What staff approving an identity solves: the approval proves it and unlocks the booking.
+_IDENTITY_HELP = frozenset(
+    {
+        HelpReason.LOCKED,
+        HelpReason.IDENTITY_LOCKED,
+        HelpReason.DOCUMENT_REFUSED,
+        HelpReason.TOO_YOUNG,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -312,18 +322,16 @@ class CheckInSession:
                     booking=self.booking.code,
                 )
                 return Rejected(Failure.ALREADY_CHECKED_IN)
-            held = db.held_rooms()
-            free = room_rules.free_ready_rooms(db.rooms(), held)
             if rooms is None:
                 assignment = room_rules.choose_rooms(
-                    free,
+                    room_rules.free_ready_rooms(self.hotel.turnover.rooms(db)),
                     self.booking.room_type,
                     self.booking.rooms,
                     ladder=self.hotel.profile.upgrade_ladder,
                     upgrades_allowed=self.hotel.profile.upgrades_allowed,
                 )
             else:
-                assignment = self._staff_choice(db, rooms, held)
+                assignment = self._staff_choice(db, rooms)
             if assignment is None:
                 self.step = Step.NO_ROOM
                 self.hotel.help.file(db, actor, HelpReason.NO_ROOM, self.booking.code)
@@ -349,6 +357,9 @@ class CheckInSession:
                 db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now
             )
             db.audit(actor, "checked_in", booking=self.booking.code, rooms=numbers)
+            HelpDesk.close_solved(
+                db, actor, {HelpReason.NO_ROOM}, solved_by="checked_in", booking=self.booking.code
+            )
         self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
         return CheckedIn(issued, assignment.upgraded_to)
 
@@ -381,24 +392,41 @@ class CheckInSession:
         with self._transaction() as db:
             self._refresh_booking(db)
             self._save_booking(db, identity=record, identity_failures=0, locked=False)
-            db.audit(
-                Actor("staff", staff.name), "identity_approved", booking=booking.code, reason=reason
+            actor = Actor("staff", staff.name)
+            db.audit(actor, "identity_approved", booking=booking.code, reason=reason)
+            # The approval also unlocks the booking: whatever locked it is solved.
+            HelpDesk.close_solved(
+                db, actor, _IDENTITY_HELP, solved_by="identity_approved", booking=booking.code
             )
         if booking.status is BookingStatus.RESERVED:
             self.step = Step.READY
 
     def unlock(self, staff: StaffMember, reason: str) -> None:
+        """The booking's failures and this kiosk's failed lookups are cleared, and so are
+        the help requests they filed."""
+        actor = Actor("staff", staff.name)
         with self._transaction() as db:
             self._lookup_limit.clear(db)
             if self.booking is not None:
                 self._refresh_booking(db)
                 self._save_booking(db, identity_failures=0, locked=False)
-            db.audit(
-                Actor("staff", staff.name),
-                "session_unlocked",
-                booking=self.booking.code if self.booking else None,
-                reason=reason,
+            code = self.booking.code if self.booking else None
+            db.audit(actor, "session_unlocked", booking=code, reason=reason)
+            HelpDesk.close_solved(
+                db,
+                actor,
+                {HelpReason.LOOKUP_LOCKED},
+                solved_by="session_unlocked",
+                kiosk=self.hotel.kiosk_id,
             )
+            if code is not None:
+                HelpDesk.close_solved(
+                    db,
+                    actor,
+                    {HelpReason.LOCKED, HelpReason.IDENTITY_LOCKED},
+                    solved_by="session_unlocked",
+                    booking=code,
+                )
         if self.booking is None:
             self.step = Step.FIND
         elif self.booking.identity is not None:
@@ -416,7 +444,7 @@ class CheckInSession:
         actor = Actor("staff", staff.name)
         with self._transaction() as db:
             self._refresh_booking(db)
-            (room,) = self._staff_choice(db, [new_room], db.held_rooms()).rooms
+            (room,) = self._staff_choice(db, [new_room]).rooms
             self.hotel.grants.revoke(db, booking.code, actor, room=old_room, reason=reason)
             key = self._issue(db, room, actor)
             assigned = [
@@ -492,13 +520,12 @@ class CheckInSession:
         self.step = Step.ENDED
 
     def free_rooms(self) -> list[Room]:
-        """Rooms staff may give: any type, not held, not out of order."""
-        gateway = self.hotel.gateway
-        held = gateway.held_rooms()
+        """Rooms staff may give: any type, not held, not out of order; each with the status
+        that counts (a room a stay has just left is dirty)."""
         return [
-            room
-            for room in gateway.rooms()
-            if room.number not in held and room.status is not RoomStatus.OUT_OF_ORDER
+            state.as_seen
+            for state in self.hotel.turnover.rooms()
+            if not state.held and state.status is not RoomStatus.OUT_OF_ORDER
         ]
 
     # -- helpers ----------------------------------------------------------------------------
@@ -541,18 +568,16 @@ class CheckInSession:
         db.save_booking(updated)
         self.booking = updated
 
-    def _staff_choice(
-        self, db: Writer, numbers: list[str], held: set[str]
-    ) -> room_rules.Assignment:
-        by_number = {room.number: room for room in db.rooms()}
+    def _staff_choice(self, db: Writer, numbers: list[str]) -> room_rules.Assignment:
+        by_number = {state.room.number: state for state in self.hotel.turnover.rooms(db)}
         chosen = []
         for number in numbers:
-            room = by_number.get(number)
-            if room is None:
+            state = by_number.get(number)
+            if state is None:
                 raise StaffError(f"There is no room {number}.")
-            if number in held or room.status is RoomStatus.OUT_OF_ORDER:
+            if state.held or state.status is RoomStatus.OUT_OF_ORDER:
                 raise StaffError(f"Room {number} is not free.")
-            chosen.append(room)
+            chosen.append(state.as_seen)
         assert self.booking is not None
         # Only a better type is good news for the guest; another type staff chose is not.
         types = {room.type for room in chosen}

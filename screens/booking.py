@@ -3,6 +3,7 @@ confirm it is theirs. Nothing of a booking is shown before both match it (kiosk/
 
 from __future__ import annotations
 
+from datetime import date
 from math import ceil
 
 from textual import events, on
@@ -136,11 +137,22 @@ class ConfirmPage(GuestPage):
             ],
             id="booking-facts",
         )
+        if began := self._stay_began(booking.arrival):
+            yield plain(began, classes="hint", id="stay-began")
         with Horizontal(classes="choices"):
             yield PageButton(
                 self.t("confirm.yes"), id="yes", variant="primary", classes="main-action"
             )
             yield PageButton(self.t("confirm.no"), id="no", classes="main-action")
+
+    def _stay_began(self, arrival: date) -> str:
+        """For a late arrival (the stay began on an earlier day), that it did: the guest
+        sees fewer nights ahead than they booked."""
+        days_ago = (self.kiosk_app.hotel.today() - arrival).days
+        if days_ago <= 0:
+            return ""
+        key = "turnover.confirm.began_yesterday" if days_ago == 1 else "turnover.confirm.began_on"
+        return self.t(key, date=self.catalog.date(arrival))
 
     @on(Button.Pressed, "#yes")
     def this_is_me(self) -> None:

@@ -55,7 +55,7 @@ def test_a_guest_checks_out_with_room_and_pin(hotel: Hotel) -> None:
     stay = again.gateway.booking("AB123")
     assert (stay.status, stay.checked_out_at) == (BookingStatus.CHECKED_OUT, NOW)
     assert again.gateway.room(key.room.number).status is RoomStatus.DIRTY
-    assert again.gateway.occupant(key.room.number) is None
+    assert again.turnover.occupant(key.room.number) is None
     # The keys stop at once, the PIN and the QR alike; the other guest's still opens.
     assert again.door.verify(key.room.number, key.pin).reason == "revoked"
     assert again.door.verify(key.room.number, key.token).reason == "revoked"

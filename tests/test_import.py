@@ -232,7 +232,7 @@ def test_reimport_never_downgrades_a_checked_in_booking(hotel: Hotel, tmp_path: 
     assert stored.departure == D2  # other changes still arrive
     assert sorted(stored.assigned_rooms) == ["101", "102"]
     assert stored.identity is not None
-    assert reopen(hotel).gateway.occupant("101") == "LH1003"
+    assert reopen(hotel).turnover.occupant("101") == "LH1003"
     for key in checked.keys:
         assert hotel.door.verify(key.room.number, key.pin).opens
 

@@ -78,7 +78,9 @@ def test_help_requests_are_open_ones_oldest_first_with_their_age(
 
 
 def test_room_board_shows_held_rooms_as_occupied_with_their_guest(demo_hotel: Hotel) -> None:
-    lobby.set_room_status(demo_hotel, MANAGER, "104", RoomStatus.DIRTY, "stay-over service")
+    lobby.set_room_status(
+        demo_hotel, Actor("staff", MANAGER.name), "104", RoomStatus.DIRTY, "stay-over service"
+    )
     board = {line.room.number: line for line in lobby.room_board(demo_hotel)}
 
     occupied = [number for number, line in board.items() if line.status == lobby.OCCUPIED]

@@ -104,7 +104,9 @@ async def test_every_staff_tab_and_dialog_shows_data_as_plain_text(marked: Hotel
     session.find(CODE, LAST)
     session.confirm()
     marked.help.request(Actor("guest"), HELP_REASON, CODE)
-    lobby.set_room_status(marked, STAFF, "101", RoomStatus.INSPECTED, ROOM_REASON)
+    lobby.set_room_status(
+        marked, Actor("staff", STAFF.name), "101", RoomStatus.INSPECTED, ROOM_REASON
+    )
     app = kiosk_app(marked, IdleClock(), session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")

@@ -26,6 +26,7 @@ from helpers import (
     zone,
 )
 from kiosk import demo, lobby
+from kiosk.audit import Actor
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
@@ -495,7 +496,9 @@ def test_assigns_a_ready_free_room_of_the_booked_type(hotel: Hotel) -> None:
     assert session.check_in() == Rejected(Failure.NO_ROOM_READY)
     assert session.step is Step.NO_ROOM
     # Once the suite is cleaned, the same session gets it as a free upgrade.
-    lobby.set_room_status(hotel, AGENT, "105", RoomStatus.CLEAN, "housekeeping done")
+    lobby.set_room_status(
+        hotel, Actor("staff", AGENT.name), "105", RoomStatus.CLEAN, "housekeeping done"
+    )
     result = session.check_in()
     assert isinstance(result, CheckedIn) and result.upgraded_to == "suite"
     assert [key.room.number for key in result.keys] == ["105"]
@@ -510,7 +513,7 @@ def test_two_room_booking_gets_two_rooms_and_two_keys(demo_hotel: Hotel) -> None
     assert len({key.room.floor for key in result.keys}) == 1  # one party, one floor
     fresh = reopen(demo_hotel)
     assert sorted(fresh.gateway.booking("LH5930").assigned_rooms) == sorted(numbers)
-    assert [fresh.gateway.occupant(n) for n in numbers] == ["LH5930", "LH5930"]
+    assert [fresh.turnover.occupant(n) for n in numbers] == ["LH5930", "LH5930"]
     for key in result.keys:
         assert fresh.door.verify(key.room.number, key.pin).opens
 
@@ -571,7 +574,7 @@ def test_check_in_commits_booking_rooms_grants_and_audit_together(demo_hotel: Ho
     )
     actions = [e["action"] for e in events(demo_hotel, booking_code="LH6144")]
     assert actions[-3:] == ["rooms_assigned", "key_issued", "checked_in"]
-    assert fresh.gateway.occupant(key.room.number) == "LH6144"
+    assert fresh.turnover.occupant(key.room.number) == "LH6144"
 
 
 def test_a_failing_check_in_leaves_nothing_behind(
@@ -644,7 +647,7 @@ def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
     session, result = check_in(demo_hotel, "LH6144")
     (old,) = result.keys
     new_room = "308"
-    assert demo_hotel.gateway.occupant(new_room) is None
+    assert demo_hotel.turnover.occupant(new_room) is None
     new = session.reassign_room(AGENT, old.room.number, new_room, "guest wants a quiet room")
     assert new.room.number == new_room
     assert not demo_hotel.door.verify(old.room.number, old.pin).opens
@@ -654,7 +657,7 @@ def test_reassign_room_moves_the_key(demo_hotel: Hotel) -> None:
     assert demo_hotel.door.verify(new_room, new.token).opens
     fresh = reopen(demo_hotel)
     assert fresh.gateway.booking("LH6144").assigned_rooms == [new_room]
-    assert (fresh.gateway.occupant(old.room.number), fresh.gateway.occupant(new_room)) == (
+    assert (fresh.turnover.occupant(old.room.number), fresh.turnover.occupant(new_room)) == (
         None,
         "LH6144",
     )
@@ -734,7 +737,7 @@ def test_undo_check_in_is_for_managers_only(demo_hotel: Hotel) -> None:
         [],
         None,
     )
-    assert fresh.gateway.occupant(key.room.number) is None
+    assert fresh.turnover.occupant(key.room.number) is None
     assert demo_hotel.door.verify(key.room.number, key.token).reason == "revoked"
     assert not demo_hotel.door.verify(key.room.number, key.pin).opens
     assert staff_event(demo_hotel, "check_in_undone", "LH6144") == (

@@ -335,7 +335,8 @@ async def test_choose_another_room_moves_a_checked_in_guest(desk_hotel: Hotel, i
     assert [key.room.number for key in session.keys] == ["305"]
     assert desk_hotel.gateway.booking("LH6144").assigned_rooms == ["305"]
     assert (
-        desk_hotel.gateway.occupant(old) is None and desk_hotel.gateway.occupant("305") == "LH6144"
+        desk_hotel.turnover.occupant(old) is None
+        and desk_hotel.turnover.occupant("305") == "LH6144"
     )
     moved = last_event(desk_hotel, "room_reassigned")
     assert by_staff(moved) == ("staff:Arne Agent", "Guest asked for another room")
@@ -395,7 +396,7 @@ async def test_a_manager_undoes_a_check_in(desk_hotel: Hotel, idle_clock) -> Non
 
     booking = desk_hotel.gateway.booking("LH6144")
     assert booking.status is BookingStatus.RESERVED and booking.assigned_rooms == []
-    assert desk_hotel.gateway.occupant(room) is None
+    assert desk_hotel.turnover.occupant(room) is None
     assert not desk_hotel.grants.active(desk_hotel.gateway, room)
     assert session.step is Step.READY
     undone = last_event(desk_hotel, "check_in_undone")
@@ -594,7 +595,9 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(
         await give_reason(pilot, choice=0)
         await show_tab(pilot, "audit")
         everything = rows(app, "audit-table")
-        assert len(everything) == len(events(desk_hotel)) and everything[0][2] == "session unlocked"
+        assert len(everything) == len(events(desk_hotel))
+        # Newest first: the unlock, then the help request it solved, closing.
+        assert [row[2] for row in everything[:2]] == ["help closed", "session unlocked"]
 
         await click(pilot, "#audit-booking")
         await pilot.press(*"lh6144")
@@ -604,7 +607,8 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(
         app.screen.query_one("#audit-staff").value = AGENT.name
         await pilot.pause()
         assert [row[1:3] for row in rows(app, "audit-table")] == [
-            ["staff:Arne Agent", "session unlocked"]
+            ["staff:Arne Agent", "help closed"],
+            ["staff:Arne Agent", "session unlocked"],
         ]
 
 

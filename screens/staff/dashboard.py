@@ -124,6 +124,7 @@ class StaffScreen(TroubleGuard, Screen[None]):
             self.query_one(ArrivalsPanel).show_latest()
 
     @on(HelpPanel.Changed)
+    @on(SessionPanel.Overridden)
     def _help_changed(self) -> None:
         self.poll_help_requests()
 

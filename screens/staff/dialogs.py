@@ -26,7 +26,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from kiosk.assets import asset_path
-from kiosk.models import Room
+from kiosk.models import Room, RoomStatus
 from kiosk.session import RoomKey
 
 # Loaded by every staff screen; Textual reads a path once however many screens name it.
@@ -99,8 +99,30 @@ def words(code: str) -> str:
     return str(code).replace("_", " ")
 
 
+# What a room not ready for a guest is, in words beside its status: a colour alone is missed
+# (issue 12: a dirty penthouse was handed out with no word).
+NOT_READY = {
+    RoomStatus.DIRTY: "NOT CLEANED",
+    RoomStatus.OUT_OF_ORDER: "OUT OF ORDER",
+}
+
+
 def room_line(room: Room) -> str:
-    return f"{room.number:<6} floor {room.floor:<3} {words(room.type):<14} {words(room.status)}"
+    line = f"{room.number:<6} floor {room.floor:<3} {words(room.type):<14} {words(room.status)}"
+    warning = NOT_READY.get(room.status)
+    return f"{line}  ⚠ {warning}" if warning else line
+
+
+def room_names(numbers: Sequence[str], rooms: Sequence[Room]) -> str:
+    """ "101 (dirty: NOT CLEANED), 102": the rooms staff confirm, each with its status where
+    it is not ready for a guest."""
+    by_number = {room.number: room for room in rooms}
+    named = []
+    for number in numbers:
+        room = by_number.get(number)
+        warning = NOT_READY.get(room.status) if room else None
+        named.append(f"{number} ({words(room.status)}: {warning})" if room and warning else number)
+    return ", ".join(named)
 
 
 class RoomPicker(ModalScreen[list[str] | None]):

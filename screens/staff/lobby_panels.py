@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk import lobby
+from kiosk.audit import Actor
 from kiosk.hotel import Hotel
 from kiosk.models import HelpStatus, RoomStatus
 from kiosk.session import CheckInSession
@@ -27,6 +28,7 @@ from screens.trouble import TroubleGuard
 
 ARRIVAL_TEXT = {
     lobby.ArrivalStatus.RESERVED: "reserved",
+    lobby.ArrivalStatus.LATE: "late arrival",
     lobby.ArrivalStatus.CHECKED_IN: "checked in",
     lobby.ArrivalStatus.LOCKED: "LOCKED",
     lobby.ArrivalStatus.NEEDS_HELP: "NEEDS HELP",
@@ -101,12 +103,14 @@ class ArrivalsPanel(LobbyPanel):
         with Horizontal(classes="panel-buttons"):
             yield Button("Serve at the desk", id="arrivals-desk", variant="primary")
         yield Static("", classes="panel-outcome", markup=False)
+        yield Static("Departures: due out, not checked out", classes="panel-heading")
+        yield row_table("Code", "Guest", "Room", "Due out", "Status", id="departures-table")
 
     @on(Button.Pressed, "#arrivals-desk")
     def serve_at_the_desk(self) -> None:
         """The selected booking's guest came to the desk (a locked booking, a kiosk that
         could not help): its session opens in the Session tab, with every override."""
-        code = selected_key(self.query_one(DataTable))
+        code = selected_key(self.query_one("#arrivals-table", DataTable))
         if code is None:
             self._say("Choose a booking first.", refused=True)
             return
@@ -120,8 +124,24 @@ class ArrivalsPanel(LobbyPanel):
 
     def show_latest(self) -> None:
         refill(
-            self.query_one(DataTable),
+            self.query_one("#arrivals-table", DataTable),
             (self._row(arrival) for arrival in lobby.arrivals(self.hotel)),
+        )
+        refill(
+            self.query_one("#departures-table", DataTable),
+            (self._departure_row(departure) for departure in lobby.departures(self.hotel)),
+        )
+
+    @staticmethod
+    def _departure_row(departure: lobby.Departure) -> tuple[str, Sequence[Any]]:
+        booking = departure.booking
+        status = "PAST CHECK-OUT, keys ended" if departure.overdue else "due out"
+        return booking.code, (
+            booking.code,
+            booking.guest_name,
+            ", ".join(booking.assigned_rooms),
+            f"{departure.ends_at:%a %d %b %H:%M}",
+            status,
         )
 
     @staticmethod
@@ -210,6 +230,11 @@ class RoomBoard(LobbyPanel):
     @staticmethod
     def _row(line: lobby.RoomLine) -> tuple[str, Sequence[Any]]:
         room, guest = line.room, line.occupant
+        if line.vacated_by:
+            # The stay ended without a check-out: the room waits for housekeeping.
+            status = f"{line.status}, due for cleaning ({words(room.status)})"
+            left = f"{line.vacated_by} left"
+            return room.number, (room.number, room.floor, words(room.type), status, left)
         if guest is None:
             return room.number, (room.number, room.floor, words(room.type), words(line.status), "")
         # Housekeeping goes on in an occupied room too: show both.
@@ -237,7 +262,9 @@ class RoomBoard(LobbyPanel):
         if not reason:
             return
         try:
-            lobby.set_room_status(self.hotel, self.member, number, status, reason)
+            lobby.set_room_status(
+                self.hotel, Actor("staff", self.member.name), number, status, reason
+            )
         except StaffError as refusal:
             self._say(str(refusal), refused=True)
         else:

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.hotel import Hotel
@@ -20,7 +21,7 @@ from kiosk.models import BookingStatus, Room
 from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
-from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, words
+from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker, room_names, words
 from screens.staff.reasons import Override
 from screens.trouble import TroubleGuard
 
@@ -81,6 +82,10 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
 
 class SessionPanel(TroubleGuard, Vertical):
     """Summary of the current guest session, the override buttons, and the last outcome."""
+
+    class Overridden(Message):
+        """An override went through: the help requests it solved have closed (kiosk/session.py),
+        so the dashboard redraws what counts them."""
 
     def __init__(
         self,
@@ -167,7 +172,9 @@ class SessionPanel(TroubleGuard, Vertical):
             chosen = await self._pick(f"Rooms for {booking.code}", free, booking.rooms)
             if not chosen:
                 return
-            if reason := await self._ask_reason(reasons.CHOOSE_ROOM, f"Room {', '.join(chosen)}"):
+            if reason := await self._ask_reason(
+                reasons.CHOOSE_ROOM, f"Room {room_names(chosen, free)}"
+            ):
                 self._apply(
                     lambda: self.session.check_in(chosen, staff=self.member, reason=reason),
                     self._checked_in,
@@ -178,7 +185,9 @@ class SessionPanel(TroubleGuard, Vertical):
             return
         new = await self._pick(f"New room instead of {old}", free, 1)
         if new and (
-            reason := await self._ask_reason(reasons.CHOOSE_ROOM, f"Room {old} → {new[0]}")
+            reason := await self._ask_reason(
+                reasons.CHOOSE_ROOM, f"Room {old} → {room_names(new, free)}"
+            )
         ):
             self._apply(
                 lambda: self.session.reassign_room(self.member, old, new[0], reason),
@@ -258,6 +267,7 @@ class SessionPanel(TroubleGuard, Vertical):
         if isinstance(outcome, Rejected):
             self._show(CHECK_IN_REFUSALS.get(outcome.failure, str(outcome.failure)), refused=True)
             return
+        self.post_message(self.Overridden())
         self._show(report(outcome))
 
     def _checked_in(self, outcome: CheckedIn) -> str:

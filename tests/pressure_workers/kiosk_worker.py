@@ -70,7 +70,9 @@ if kiosk == "k0":
     (request,) = [r for r in hotel.help.requests() if r.reason == wanted]
     hotel.help.update(desk, request.id, HelpStatus.TAKEN)
     room = hotel.gateway.rooms()[0].number
-    lobby.set_room_status(hotel, desk, room, RoomStatus.OUT_OF_ORDER, "leaking tap")
+    lobby.set_room_status(
+        hotel, Actor("staff", desk.name), room, RoomStatus.OUT_OF_ORDER, "leaking tap"
+    )
     staff_did = {"request": request.id, "room": room}
 
 Path(done_dir, kiosk).touch()
