@@ -65,17 +65,19 @@ _AUDITED = {
 
 
 def rows(hotel: Hotel, since: datetime) -> list[Row]:
-    """Every event at or after `since`, oldest first (ties by id, so the order is stable)."""
+    """Every event at or after `since`, oldest first. Events of one moment keep the order
+    they happened in: the trail's for what it records, then the charges by their id (an
+    audit event's id is random, so it cannot order them)."""
     zone = hotel.profile.zone
+    charged = sorted(
+        _charged(_all_charges(hotel), zone), key=lambda row: (_moment(row), row["event_id"] or "")
+    )
     found = [
         row
-        for row in (
-            *_audited(audit.events(hotel.gateway, hotel.audit_archive), zone),
-            *_charged(_all_charges(hotel), zone),
-        )
+        for row in (*_audited(audit.events(hotel.gateway, hotel.audit_archive), zone), *charged)
         if _moment(row) >= since
     ]
-    return sorted(found, key=lambda row: (_moment(row), row["event_id"] or ""))
+    return sorted(found, key=_moment)  # stable: a moment's events stay in that order
 
 
 def _moment(row: Row) -> datetime:
