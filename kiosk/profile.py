@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.assets import asset_path
+from kiosk.i18n import LANGUAGES
+from kiosk.models import ChargeKind
 
 # What only the hotel can say. Every other setting a hotel.toml leaves out takes the
 # template's value, so that a kiosk upgraded to a version with new settings still starts.
@@ -22,11 +25,28 @@ class ProfileError(Exception):
     """A bad hotel.toml; the message names the file, the key and the line."""
 
 
+OFFER_KINDS = (
+    ChargeKind.BREAKFAST,
+    ChargeKind.LATE_CHECK_OUT,
+    ChargeKind.UPGRADE,
+    ChargeKind.EARLY_CHECK_IN,
+)
+# Codes hotel.toml files had before the kiosk sold anything.
+_OLD_OFFER_CODES = {"late_checkout": ChargeKind.LATE_CHECK_OUT}
+
+
 @dataclass(frozen=True)
 class Offer:
-    code: str
-    price: float
-    per: str  # "night" or "stay"
+    """What the house sells at check-in. What one price buys is the kind's
+    (kiosk/offers.py): breakfast for each guest and night, an upgrade for each room and
+    night, a late check-out or an early check-in once for the stay."""
+
+    kind: ChargeKind
+    price: Decimal
+    """A final price including VAT, in the hotel's currency."""
+    names: dict[str, str] = field(default_factory=dict)
+    """By language; none: the kiosk's own name for the kind."""
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,10 @@ class HotelProfile:
     upgrades_allowed: bool
     upgrade_ladder: tuple[str, ...]
     offers: tuple[Offer, ...]
+    language: str
+    """The house's own language: offers' names fall back to it; charges are described in it."""
+    late_check_out_time: time
+    early_check_in_free_minutes: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -114,6 +138,12 @@ class _Reader:
             raise self.fail(section, key, f"must be between {low} and {high}, not {value}")
         return value
 
+    def choice(self, section: str, key: str, choices: tuple[str, ...]) -> str:
+        value = self.get(section, key, str)
+        if value not in choices:
+            raise self.fail(section, key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
     def clock_time(self, section: str, key: str) -> time:
         value = self.get(section, key, str)
         try:
@@ -145,17 +175,7 @@ def load_profile(path: Path) -> HotelProfile:
     except (ZoneInfoNotFoundError, ValueError):
         raise read.fail("hotel", "timezone", f"unknown time zone {timezone!r}") from None
 
-    offers = []
-    for offer in data.get("offers", []):
-        try:
-            offers.append(
-                Offer(str(offer["code"]), float(offer["price"]), str(offer.get("per", "stay")))
-            )
-        except (KeyError, TypeError, ValueError):
-            raise read.fail(
-                "offers", "code", f"each offer needs code and price: {offer!r}"
-            ) from None
-
+    offers = _offers(read, data.get("offers", []))
     ladder = data.get("upgrades", {}).get("ladder", [])
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
@@ -195,5 +215,64 @@ def load_profile(path: Path) -> HotelProfile:
         import_max_bytes=read.number("import", "max_bytes", 1_000, 100_000_000),
         upgrades_allowed=read.get("upgrades", "allowed", bool),
         upgrade_ladder=tuple(ladder),
-        offers=tuple(offers),
+        offers=offers,
+        language=read.choice("house", "language", LANGUAGES),
+        late_check_out_time=read.clock_time("stay", "late_check_out_time"),
+        early_check_in_free_minutes=read.number("stay", "early_check_in_free_minutes", 0, 720),
     )
+
+
+def _offers(read: _Reader, entries: Any) -> tuple[Offer, ...]:
+    """The [[offers]] tables; a bad one is named by its place in the file."""
+    if not isinstance(entries, list):
+        raise read.fail("offers", "code", "[[offers]] must be tables, one per offer")
+    offers: dict[ChargeKind, Offer] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"offer {number}"
+        if not isinstance(entry, dict):
+            raise read.fail("offers", "code", f"{where} must be a table")
+        code = entry.get("code")
+        kind = _OLD_OFFER_CODES.get(str(code)) or next(
+            (kind for kind in OFFER_KINDS if kind == code), None
+        )
+        if kind is None:
+            known = ", ".join(OFFER_KINDS)
+            raise read.fail("offers", "code", f"{where}: code must be one of {known}, not {code!r}")
+        if kind in offers:
+            raise read.fail("offers", "code", f"{where}: {kind} is offered twice")
+        offers[kind] = Offer(
+            kind,
+            _price(read, where, entry.get("price")),
+            _texts(read, where, entry, "name"),
+            _texts(read, where, entry, "description"),
+        )
+    return tuple(offers.values())
+
+
+def _price(read: _Reader, where: str, value: Any) -> Decimal:
+    """A price as written: 18.50, "18.50" or 18 (older files wrote floats such as 18.0; a
+    float's shortest form is the number as typed)."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InvalidOperation
+        price = Decimal(str(value))
+    except InvalidOperation:
+        raise read.fail("offers", "price", f"{where} needs a price, not {value!r}") from None
+    if not price.is_finite() or price <= 0:
+        raise read.fail("offers", "price", f"{where}: the price must be above 0, not {value!r}")
+    return price
+
+
+def _texts(read: _Reader, where: str, entry: dict[str, Any], key: str) -> dict[str, str]:
+    """`name = "Frühstück"` for every language, or `name = {de = "Frühstück", en = ...}`."""
+    value = entry.get(key, {})
+    if isinstance(value, str):
+        return dict.fromkeys(LANGUAGES, value)
+    if not isinstance(value, dict) or not all(
+        language in LANGUAGES and isinstance(text, str) for language, text in value.items()
+    ):
+        languages = ", ".join(LANGUAGES)
+        raise read.fail(
+            "offers", key, f"{where}: {key} must be a text or a table of {languages} texts"
+        )
+    return dict(value)
