@@ -356,7 +356,7 @@ def report_sales(context: Context, day: Any, as_json: bool) -> None:
         [str(o.kind), str(o.shown), str(o.taken), str(o.voided), str(o.revenue)]
         for o in figures.offers
     ]
-    rows.append(["total", "", str(figures.taken), "", str(figures.revenue)])
+    rows.append(["total", "", str(figures.taken), str(figures.voided), str(figures.revenue)])
     _table(rows, ["offer", "shown", "taken", "voided", "revenue"])
 
 

@@ -49,6 +49,10 @@ class SalesDay:
     def taken(self) -> int:
         return sum(figures.taken for figures in self.offers)
 
+    @property
+    def voided(self) -> int:
+        return sum(figures.voided for figures in self.offers)
+
 
 def day_figures(hotel: Hotel, day: date) -> SalesDay:
     """The offers shown, taken and voided at the check-ins of `day` (the hotel's local date)."""

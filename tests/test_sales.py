@@ -126,7 +126,7 @@ def test_report_sales_prints_the_same_figures(sold: Hotel) -> None:
     assert "breakfast 2 1 0 72.00" in lines
     assert "late_check_out 2 1 0 25.00" in lines
     assert "upgrade 2 0 0 0.00" in lines
-    assert "total 2 97.00" in lines
+    assert "total 2 0 97.00" in lines
     as_json = CliRunner().invoke(
         cli, ["--data-dir", root, "report", "sales", "--date", "2026-03-14", "--json"]
     )
@@ -141,3 +141,46 @@ def test_report_sales_refuses_a_date_it_cannot_read(sold: Hotel) -> None:
     root = str(sold.data_dir.root)
     outcome = CliRunner().invoke(cli, ["--data-dir", root, "report", "sales", "--date", "14.03."])
     assert outcome.exit_code != 0 and "14.03." in outcome.output
+
+
+# -- the dashboard ---------------------------------------------------------------------------
+
+
+async def test_the_dashboard_shows_todays_offers_and_voids_one_with_a_reason(
+    desk_hotel: Hotel, idle_clock
+) -> None:
+    from textual.widgets import DataTable
+
+    from helpers import SIZE, click, give_reason, kiosk_app, log_in, shown
+
+    sell(desk_hotel, "LH4821", ChargeKind.BREAKFAST, ChargeKind.LATE_CHECK_OUT)
+    sell(desk_hotel, "LH6144")
+    late = late_check_out_of(desk_hotel, "LH4821")
+    app = kiosk_app(desk_hotel, idle_clock)
+
+    def rows(table_id: str) -> dict[str, list[str]]:
+        table = app.screen.query_one(f"#{table_id}", DataTable)
+        found = (table.get_row_at(index) for index in range(table.row_count))
+        return {str(row[0]) + str(row[1]): [str(cell) for cell in row] for row in found}
+
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await click(pilot, "#--content-tab-sales")
+        await pilot.pause()
+        assert shown(app, "2 taken, 0 of them voided, €97.00")
+        figures_table = {row[0]: row for row in rows("sales-figures").values()}
+        assert figures_table["late check out"] == ["late check out", "2", "1", "0", "€25.00"]
+        assert {row[1] for row in rows("sales-open").values()} == {"breakfast", "late check out"}
+
+        table = app.screen.query_one("#sales-open", DataTable)
+        table.move_cursor(row=table.get_row_index(f"LH4821/{late.id}"))
+        await click(pilot, "#sales-void")
+        await pilot.pause()
+        assert shown(app, "Void late check out of booking LH4821 (€25.00)")
+        await give_reason(pilot, choice=1)
+        assert shown(app, "Voided: late check out of booking LH4821")
+        assert shown(app, "2 taken, 1 of them voided, €72.00")
+        assert {row[1] for row in rows("sales-open").values()} == {"breakfast"}
+
+    (event,) = events(desk_hotel, "offer_voided", "LH4821")
+    assert event["detail"]["reason"] == "Sold by mistake" and event["actor"] == "staff:Arne Agent"
