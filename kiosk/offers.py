@@ -87,7 +87,7 @@ def fitting(profile: HotelProfile, db: Reads, booking: Booking, now: datetime) -
     )
     if likely is None:
         return ()
-    house = _House(rooms, held, db.bookings(), booking)
+    house = _House(rooms, held, db.stays_during(booking.arrival, booking.departure), booking)
     given = likely.upgraded_to or booking.room_type
     upgrade = _upgrade_type(profile, house, booking, given)
     quotes = []
@@ -150,17 +150,13 @@ class _House:
     """The rooms of each type, and which of them other bookings hold on a given day."""
 
     def __init__(
-        self, rooms: list[Room], held: set[str], bookings: list[Booking], guest: Booking
+        self, rooms: list[Room], held: set[str], stays: list[Booking], guest: Booking
     ) -> None:
+        """`stays`: the reserved and checked-in bookings over the guest's stay."""
         self.free_ready = room_rules.free_ready_rooms(rooms, held)
         self._types = {room.number: room.type for room in rooms}
         self._usable = [room.type for room in rooms if room.status is not RoomStatus.OUT_OF_ORDER]
-        self._others = [
-            booking
-            for booking in bookings
-            if booking.code != guest.code
-            and booking.status in (BookingStatus.RESERVED, BookingStatus.CHECKED_IN)
-        ]
+        self._others = [booking for booking in stays if booking.code != guest.code]
 
     def spare(self, room_type: str, first: date, last: date) -> int:
         """Rooms of `room_type` no other booking holds, on the fullest day from `first` to

@@ -3,6 +3,7 @@ charge on the folio, a later key, a better room), and that nothing is sold witho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from kiosk import offers
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
-from kiosk.models import ChargeKind, Room, RoomStatus
+from kiosk.models import BookingStatus, ChargeKind, Room, RoomStatus
 from kiosk.profile import ProfileError
 from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Step, Verified
 from kiosk.staff import Role, StaffMember
@@ -79,6 +80,11 @@ def test_late_check_out_only_when_no_arrival_needs_a_room_of_the_type(hotel: Hot
     with hotel.transaction() as db:
         db.add_bookings([booking("A2", "Berg", arrival=departure)])
     assert LATE not in offered(at_offers(hotel, "G1"))  # both doubles are needed that day
+
+    with hotel.transaction() as db:
+        berg = db.booking("A2")
+        db.save_booking(replace(berg, status=BookingStatus.CANCELLED))
+    assert LATE in offered(at_offers(hotel, "G1"))  # a cancelled stay holds nothing
 
 
 def test_late_check_out_with_an_upgrade_on_offer_must_fit_the_better_type_too(
