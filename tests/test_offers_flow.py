@@ -83,3 +83,22 @@ async def test_answers_stay_when_the_language_changes(app, guest_hotel) -> None:
         await guest.click("#language-de")
         assert shown(app, "✓ Hinzugefügt") and shown(app, "Summe Ihrer Auswahl: 72,00 €")
         assert shown(app, "Buffet im Gartensaal")
+
+
+async def test_offer_names_from_hotel_toml_are_shown_as_plain_text(
+    guest_hotel, guest_clock, idle_clock
+) -> None:
+    from kiosk.hotel import open_hotel
+    from screens.app import make_app
+
+    profile = guest_hotel.data_dir.profile
+    marked = "[b]Breakfast[/b] [link=x]y"
+    text = profile.read_text(encoding="utf-8").replace('"Breakfast"', f'"{marked}"', 1)
+    profile.write_text(text, encoding="utf-8")
+    hotel = open_hotel(guest_hotel.data_dir, clock=guest_clock, kiosk_id="test-kiosk")
+    app = make_app(hotel, demo=True, clock=idle_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        guest = Guest(pilot)
+        await guest.confirm(ERIKSSON[0])
+        await guest.by_hand(ERIKSSON[1])
+        assert guest.on("OffersPage") and shown(app, marked)
