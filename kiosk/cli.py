@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kiosk import datadir, door, error_report, lobby
+from kiosk import datadir, door, error_report, lobby, sales
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.audit import Actor
 from kiosk.door import DoorVerdict
@@ -374,6 +374,59 @@ def audit_command(
         ],
         ["when", "kiosk", "actor", "action", "outcome", "booking", "room"],
     )
+
+
+# -- sales --------------------------------------------------------------------------------
+
+
+@cli.group()
+def report() -> None:
+    """Figures for the office."""
+
+
+@report.command(name="sales")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The day whose check-ins to count (default: today, the hotel's time).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def report_sales(context: Context, day: Any, as_json: bool) -> None:
+    """The offers shown, taken and voided at a day's check-ins, and what they bring."""
+    hotel = context.hotel(create=False)
+    try:
+        figures = sales.day_figures(hotel, day.date() if day else hotel.today())
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
+    currency = figures.currency
+    if as_json:
+        _print_json(
+            {
+                "date": figures.day.isoformat(),
+                "currency": currency,
+                "revenue": str(figures.revenue),
+                "offers": [
+                    {
+                        "offer": str(offer.kind),
+                        "shown": offer.shown,
+                        "taken": offer.taken,
+                        "voided": offer.voided,
+                        "revenue": str(offer.revenue),
+                    }
+                    for offer in figures.offers
+                ],
+            }
+        )
+        return
+    click.echo(f"Sales of {figures.day.isoformat()} ({currency}, prices including VAT)")
+    rows = [
+        [str(o.kind), str(o.shown), str(o.taken), str(o.voided), str(o.revenue)]
+        for o in figures.offers
+    ]
+    rows.append(["total", "", str(figures.taken), str(figures.voided), str(figures.revenue)])
+    _table(rows, ["offer", "shown", "taken", "voided", "revenue"])
 
 
 # -- history --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from tinydb import TinyDB, where
@@ -64,6 +64,16 @@ def _checked_in_departure(doc: Mapping[str, Any]) -> str | None:
     return doc["departure"] if doc["status"] == BookingStatus.CHECKED_IN else None
 
 
+def _days_held(doc: Mapping[str, Any]) -> list[str] | None:
+    """The days a reserved or checked-in stay holds a room: its arrival day to the day
+    before its departure."""
+    if doc["status"] not in (BookingStatus.RESERVED, BookingStatus.CHECKED_IN):
+        return None
+    first = date.fromisoformat(doc["arrival"]).toordinal()
+    end = date.fromisoformat(doc["departure"]).toordinal()
+    return [date.fromordinal(day).isoformat() for day in range(first, end)]
+
+
 class Reads:
     """What any reader may ask of the records."""
 
@@ -93,6 +103,20 @@ class Reads:
             ),
             key=lambda booking: (booking.arrival, booking.last_name, booking.code),
         )
+
+    def stays_during(self, first: date, last: date) -> list[Booking]:
+        """Reserved and checked-in bookings whose stay holds a room on a day from `first` to
+        `last` (from the arrival day to the day before departure), through the index of
+        the days each stay holds: a check-in's offers ask this, and making every open
+        booking into a record would cost a step some 50 ms at 10,000 of them."""
+        found: dict[str, Booking] = {}
+        day = first
+        while day <= last:
+            for doc in self.store.find(BOOKINGS, "day", day.isoformat()):
+                if doc["code"] not in found:
+                    found[doc["code"]] = Booking.from_doc(doc)
+            day += timedelta(days=1)
+        return list(found.values())
 
     def rooms(self) -> list[Room]:
         """By floor and number."""
@@ -333,6 +357,7 @@ class Gateway(Reads):
         store.register_index(BOOKINGS, "last_name", lambda doc: doc.get("last_name_keys"))
         store.register_index(BOOKINGS, "room", _assigned_rooms)
         store.register_index(BOOKINGS, "departure", _checked_in_departure)
+        store.register_index(BOOKINGS, "day", _days_held)
         store.register_index(ROOMS, "number", lambda doc: doc["number"])
         store.register_index(GRANTS, "room", lambda doc: doc["room"])
         store.register_index(GRANTS, "booking", lambda doc: doc["booking"])

@@ -1,5 +1,6 @@
-"""Which door keys a booking holds: issuing a key for a room, revoking keys, and which keys
-are active. The cryptography of a key is kiosk/keys.py's; what a door does with it is
+"""Which door keys a booking holds: issuing a key for a room, revoking keys, which keys
+are active, and until when a stay's keys open (the departure day's check-out time, or the
+late check-out time the guest bought). The cryptography of a key is kiosk/keys.py's; what a door does with it is
 kiosk/door.py's."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from kiosk import keys
 from kiosk.audit import Actor
 from kiosk.gateway import Reads, Writer
-from kiosk.models import Booking, Grant
+from kiosk.models import Booking, ChargeKind, Grant
 
 if TYPE_CHECKING:
     from kiosk.hotel import Hotel
@@ -24,6 +25,8 @@ class IssuedKey:
     pin: str
     token: str
     valid_until: datetime
+    opens_at: datetime | None = None
+    """Set when the key opens later than now (a guest too early for a free check-in)."""
 
 
 class KeyGrants:
@@ -34,9 +37,30 @@ class KeyGrants:
         now = self.hotel.now()
         return [grant for grant in db.grants_of_room(room) if grant.is_active(now)]
 
-    def issue(self, db: Writer, booking: Booking, room: str, actor: Actor) -> IssuedKey:
-        """A key for `room` until the departure day's check-out time. No two active keys of
-        a room share a PIN: a guest's PIN must not open another guest's stay."""
+    def ends(self, db: Reads, booking: Booking) -> datetime:
+        """When the stay's keys stop opening: the departure day's check-out time, or its
+        late check-out time while the folio holds a late check-out that is not voided."""
+        late = any(
+            charge.kind is ChargeKind.LATE_CHECK_OUT and not charge.voided
+            for charge in db.charges_of_booking(booking.code)
+        )
+        if late:
+            profile = self.hotel.profile
+            return datetime.combine(booking.departure, profile.late_check_out_time, profile.zone)
+        return self.hotel.departure_moment(booking.departure)
+
+    def issue(
+        self,
+        db: Writer,
+        booking: Booking,
+        room: str,
+        actor: Actor,
+        *,
+        opens_at: datetime | None = None,
+    ) -> IssuedKey:
+        """A key for `room` until the stay's end (`ends`), opening now or at `opens_at`. No
+        two active keys of a room share a PIN: a guest's PIN must not open another guest's
+        stay."""
         taken = {grant.pin_hash for grant in self.active(db, room)}
         secret = self.hotel.secret
         while True:
@@ -45,13 +69,16 @@ class KeyGrants:
             if hashed not in taken:
                 break
         now = self.hotel.now()
+        valid_from = (now - keys.VALID_BEFORE_ISSUE).replace(second=0, microsecond=0)
+        if opens_at is not None and opens_at > now:
+            valid_from = opens_at
         grant = Grant(
             id=keys.new_grant_id(),
             booking=booking.code,
             room=room,
             pin_hash=hashed,
-            valid_from=(now - keys.VALID_BEFORE_ISSUE).replace(second=0, microsecond=0),
-            valid_until=self.hotel.departure_moment(booking.departure),
+            valid_from=valid_from,
+            valid_until=self.ends(db, booking),
             issued_at=now,
             issued_by=str(actor),
         )
@@ -65,7 +92,7 @@ class KeyGrants:
             valid_until=grant.valid_until.isoformat(),
         )
         token = keys.make_token(secret, grant.id, room, grant.valid_from, grant.valid_until)
-        return IssuedKey(pin, token, grant.valid_until)
+        return IssuedKey(pin, token, grant.valid_until, valid_from if valid_from > now else None)
 
     def revoke(
         self, db: Writer, booking_code: str, actor: Actor, room: str | None = None, reason: str = ""
@@ -90,9 +117,9 @@ class KeyGrants:
         return len(revoked)
 
     def move_ends(self, db: Writer, booking: Booking, actor: Actor, reason: str) -> int:
-        """A stay extended or shortened keeps its active keys to its new departure; returns
-        how many moved."""
-        valid_until = self.hotel.departure_moment(booking.departure)
+        """A stay extended or shortened, or a late check-out sold or voided: its active keys
+        open until the stay's new end (`ends`); returns how many moved."""
+        valid_until = self.ends(db, booking)
         now = self.hotel.now()
         active = [grant for grant in db.grants_of_booking(booking.code) if grant.is_active(now)]
         for grant in active:

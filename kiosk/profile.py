@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.assets import asset_path
+from kiosk.i18n import LANGUAGES
+from kiosk.models import ChargeKind
 
 # What only the hotel can say. Every other setting a hotel.toml leaves out takes the
 # template's value, so that a kiosk upgraded to a version with new settings still starts.
@@ -28,11 +30,28 @@ class ProfileError(Exception):
     """A bad hotel.toml; the message names the file, the key and the line."""
 
 
+OFFER_KINDS = (
+    ChargeKind.BREAKFAST,
+    ChargeKind.LATE_CHECK_OUT,
+    ChargeKind.UPGRADE,
+    ChargeKind.EARLY_CHECK_IN,
+)
+# Codes hotel.toml files had before the kiosk sold anything.
+_OLD_OFFER_CODES = {"late_checkout": ChargeKind.LATE_CHECK_OUT}
+
+
 @dataclass(frozen=True)
 class Offer:
-    code: str
-    price: float
-    per: str  # "night" or "stay"
+    """What the house sells at check-in. What one price buys is the kind's
+    (kiosk/offers.py): breakfast for each guest and night, an upgrade for each room and
+    night, a late check-out or an early check-in once for the stay."""
+
+    kind: ChargeKind
+    price: Decimal
+    """A final price including VAT, in the hotel's currency."""
+    names: dict[str, str] = field(default_factory=dict)
+    """By language; none: the kiosk's own name for the kind."""
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,10 @@ class HotelProfile:
     """Gross, in `currency`; 0: the house charges no city tax (kiosk/folio.py)."""
     balance_at_check_out: str
     """What a balance due does at a kiosk check-out: one of BALANCE_CHOICES."""
+    language: str
+    """The house's own language: offers' names fall back to it; charges are described in it."""
+    late_check_out_time: time
+    early_check_in_free_minutes: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -135,7 +158,7 @@ class _Reader:
             raise self.fail(section, key, f'must be an amount like "2.50", not {value!r}')
         return amount
 
-    def one_of(self, section: str, key: str, choices: tuple[str, ...]) -> str:
+    def choice(self, section: str, key: str, choices: tuple[str, ...]) -> str:
         value = self.get(section, key, str)
         if value not in choices:
             raise self.fail(section, key, f"must be one of {', '.join(choices)}, not {value!r}")
@@ -172,17 +195,7 @@ def load_profile(path: Path) -> HotelProfile:
     except (ZoneInfoNotFoundError, ValueError):
         raise read.fail("hotel", "timezone", f"unknown time zone {timezone!r}") from None
 
-    offers = []
-    for offer in data.get("offers", []):
-        try:
-            offers.append(
-                Offer(str(offer["code"]), float(offer["price"]), str(offer.get("per", "stay")))
-            )
-        except (KeyError, TypeError, ValueError):
-            raise read.fail(
-                "offers", "code", f"each offer needs code and price: {offer!r}"
-            ) from None
-
+    offers = _offers(read, data.get("offers", []))
     ladder = data.get("upgrades", {}).get("ladder", [])
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
@@ -224,5 +237,64 @@ def load_profile(path: Path) -> HotelProfile:
         upgrade_ladder=tuple(ladder),
         offers=tuple(offers),
         city_tax_per_adult_night=read.amount("folio", "city_tax_per_adult_night"),
-        balance_at_check_out=read.one_of("folio", "balance_at_check_out", BALANCE_CHOICES),
+        balance_at_check_out=read.choice("folio", "balance_at_check_out", BALANCE_CHOICES),
+        language=read.choice("house", "language", LANGUAGES),
+        late_check_out_time=read.clock_time("stay", "late_check_out_time"),
+        early_check_in_free_minutes=read.number("stay", "early_check_in_free_minutes", 0, 720),
     )
+
+
+def _offers(read: _Reader, entries: Any) -> tuple[Offer, ...]:
+    """The [[offers]] tables; a bad one is named by its place in the file."""
+    if not isinstance(entries, list):
+        raise read.fail("offers", "code", "[[offers]] must be tables, one per offer")
+    offers: dict[ChargeKind, Offer] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"offer {number}"
+        if not isinstance(entry, dict):
+            raise read.fail("offers", "code", f"{where} must be a table")
+        code = entry.get("code")
+        kind = _OLD_OFFER_CODES.get(str(code)) or next(
+            (kind for kind in OFFER_KINDS if kind == code), None
+        )
+        if kind is None:
+            known = ", ".join(OFFER_KINDS)
+            raise read.fail("offers", "code", f"{where}: code must be one of {known}, not {code!r}")
+        if kind in offers:
+            raise read.fail("offers", "code", f"{where}: {kind} is offered twice")
+        offers[kind] = Offer(
+            kind,
+            _price(read, where, entry.get("price")),
+            _texts(read, where, entry, "name"),
+            _texts(read, where, entry, "description"),
+        )
+    return tuple(offers.values())
+
+
+def _price(read: _Reader, where: str, value: Any) -> Decimal:
+    """A price as written: 18.50, "18.50" or 18 (older files wrote floats such as 18.0; a
+    float's shortest form is the number as typed)."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InvalidOperation
+        price = Decimal(str(value))
+    except InvalidOperation:
+        raise read.fail("offers", "price", f"{where} needs a price, not {value!r}") from None
+    if not price.is_finite() or price <= 0:
+        raise read.fail("offers", "price", f"{where}: the price must be above 0, not {value!r}")
+    return price
+
+
+def _texts(read: _Reader, where: str, entry: dict[str, Any], key: str) -> dict[str, str]:
+    """`name = "Frühstück"` for every language, or `name = {de = "Frühstück", en = ...}`."""
+    value = entry.get(key, {})
+    if isinstance(value, str):
+        return dict.fromkeys(LANGUAGES, value)
+    if not isinstance(value, dict) or not all(
+        language in LANGUAGES and isinstance(text, str) for language, text in value.items()
+    ):
+        languages = ", ".join(LANGUAGES)
+        raise read.fail(
+            "offers", key, f"{where}: {key} must be a text or a table of {languages} texts"
+        )
+    return dict(value)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kiosk import lookup
+from kiosk import lookup, offers
 from kiosk import rooms as room_rules
 from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
@@ -25,7 +25,17 @@ from kiosk.identity import (
     check_zone,
     hand_entry_counts,
 )
-from kiosk.models import Booking, BookingStatus, HelpReason, IdentityRecord, Room, RoomStatus
+from kiosk.models import (
+    Booking,
+    BookingStatus,
+    Charge,
+    ChargeKind,
+    HelpReason,
+    IdentityRecord,
+    Room,
+    RoomStatus,
+)
+from kiosk.offers import Quote
 from kiosk.staff import StaffError, StaffMember
 
 
@@ -33,7 +43,8 @@ class Step(StrEnum):
     FIND = "find"  # waiting for a booking code and a last name
     CONFIRM = "confirm"  # booking found; the guest confirms it is theirs
     IDENTIFY = "identify"  # waiting for a document zone or hand entry
-    READY = "ready"  # identity proven; rooms and keys come next
+    READY = "ready"  # identity proven; offers (if any fit), rooms and keys come next
+    OFFERS = "offers"  # the guest says yes or no to each offer that fits (session.quotes)
     KEYS = "keys"  # checked in; the door codes are on screen
     DONE = "done"  # codes put away (put_away_keys); goodbye
     NO_ROOM = "no_room"  # identity proven but nothing ready; staff called
@@ -56,6 +67,7 @@ class Failure(StrEnum):
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
     HAND_ENTRY_UNAVAILABLE = "hand_entry_unavailable"
     NO_ROOM_READY = "no_room_ready"
+    OFFERS_CHANGED = "offers_changed"  # a chosen offer no longer fits, or costs another price
     WRONG_STEP = "wrong_step"
 
 
@@ -102,6 +114,8 @@ class RoomKey:
     pin: str
     token: str
     valid_until: datetime
+    opens_at: datetime | None = None
+    """Set when the key opens later than its check-in (kiosk/offers.py, early check-in)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,10 @@ class CheckInSession:
         self.booking: Booking | None = None
         self.keys: tuple[RoomKey, ...] = ()
         self.upgraded_to: str | None = None
+        """A free upgrade the house gave (a paid one is an offer the guest chose)."""
+        self.quotes: tuple[Quote, ...] = ()
+        """The offers shown at Step.OFFERS, priced for this stay."""
+        self.at_desk = False
         self.step = Step.FIND
         self._lookup_limit = LookupLimit.for_kiosk(hotel.profile, hotel.kiosk_id)
 
@@ -135,6 +153,7 @@ class CheckInSession:
         session = cls(hotel)
         session.actor = Actor("staff", staff.name)
         session.booking = booking
+        session.at_desk = True  # staff sell nothing on the kiosk's behalf: no offers
         if booking.locked:
             session.step = Step.LOCKED
         elif booking.status is BookingStatus.CHECKED_IN:
@@ -294,13 +313,37 @@ class CheckInSession:
         return Rejected(Failure(str(result.problem)), attempts_left=limit - failures)
 
     def proceed(self) -> CheckedIn | Rejected | None:
-        """What follows by itself from where the session stands: a proven identity gets its
-        rooms and keys at once, whoever proved it (the guest, or staff who approved it or
-        unlocked the booking) and also when the check-in after it could not be written.
+        """What follows by itself from where the session stands: a proven identity, whoever
+        proved it (the guest, or staff who approved it or unlocked the booking), goes on to
+        the offers that fit the stay, or, where none fits (or at the desk), gets its rooms
+        and keys at once, also when the check-in after it could not be written.
         None: the next step is the guest's."""
-        if self.step is Step.READY:
-            return self.check_in()
-        return None
+        if self.step is not Step.READY or self.booking is None:
+            return None
+        if not self.at_desk:
+            gateway = self.hotel.gateway
+            self.quotes = offers.fitting(
+                self.hotel.profile,
+                gateway,
+                self.booking,
+                self.hotel.now(),
+                self.hotel.turnover.rooms(gateway),
+            )
+            if self.quotes:
+                self.step = Step.OFFERS
+                return None
+        return self.check_in()
+
+    def take_offers(self, chosen: set[ChargeKind]) -> CheckedIn | Rejected:
+        """The guest's answers to the offers shown: `chosen` are those they said yes to
+        (none: no to all). Then the check-in goes on, the chosen offers charged with it in
+        one write. An offer that no longer fits, or would cost another price than the guest
+        saw (another kiosk took the last suite), is not sold: the offers are shown again."""
+        if self.step is not Step.OFFERS or self.booking is None:
+            return Rejected(Failure.WRONG_STEP)
+        if not chosen <= {quote.kind for quote in self.quotes}:
+            return Rejected(Failure.INVALID_INPUT)
+        return self._check_in(self.actor, None, "", chosen=chosen)
 
     def check_in(
         self, rooms: list[str] | None = None, *, staff: StaffMember | None = None, reason: str = ""
@@ -311,6 +354,18 @@ class CheckInSession:
         if rooms is not None and staff is None:
             return Rejected(Failure.WRONG_STEP)
         actor = Actor("staff", staff.name) if staff else self.actor
+        return self._check_in(actor, rooms, reason, chosen=None)
+
+    def _check_in(
+        self,
+        actor: Actor,
+        rooms: list[str] | None,
+        reason: str,
+        *,
+        chosen: set[ChargeKind] | None,
+    ) -> CheckedIn | Rejected:
+        """`chosen`: the guest's answers to the offers shown (None: none were shown)."""
+        assert self.booking is not None
         with self._transaction() as db:
             if self._refresh_booking(db).status is not BookingStatus.RESERVED:
                 # Another kiosk (or the desk) was quicker; the trail shows both attempts.
@@ -322,13 +377,35 @@ class CheckInSession:
                     booking=self.booking.code,
                 )
                 return Rejected(Failure.ALREADY_CHECKED_IN)
+            taken: tuple[Quote, ...] = ()
+            if chosen is not None:
+                fresh = offers.fitting(
+                    self.hotel.profile,
+                    db,
+                    self.booking,
+                    self.hotel.now(),
+                    self.hotel.turnover.rooms(db),
+                )
+                taken = tuple(quote for quote in fresh if quote.kind in chosen)
+                if len(taken) < len(chosen) or any(quote not in self.quotes for quote in taken):
+                    self.quotes = fresh
+                    db.audit(
+                        actor,
+                        "offers_shown",
+                        outcome=Failure.OFFERS_CHANGED,
+                        booking=self.booking.code,
+                        offers=[str(quote.kind) for quote in fresh],
+                    )
+                    return Rejected(Failure.OFFERS_CHANGED)
+            upgrade = next((quote for quote in taken if quote.kind is ChargeKind.UPGRADE), None)
+            free = room_rules.free_ready_rooms(self.hotel.turnover.rooms(db))
             if rooms is None:
                 assignment = room_rules.choose_rooms(
-                    room_rules.free_ready_rooms(self.hotel.turnover.rooms(db)),
-                    self.booking.room_type,
+                    free,
+                    upgrade.room_type if upgrade and upgrade.room_type else self.booking.room_type,
                     self.booking.rooms,
                     ladder=self.hotel.profile.upgrade_ladder,
-                    upgrades_allowed=self.hotel.profile.upgrades_allowed,
+                    upgrades_allowed=self.hotel.profile.upgrades_allowed and upgrade is None,
                 )
             else:
                 assignment = self._staff_choice(db, rooms)
@@ -351,7 +428,16 @@ class CheckInSession:
                 upgraded_to=assignment.upgraded_to,
                 reason=reason,
             )
-            issued = tuple(self._issue(db, room, actor) for room in assignment.rooms)
+            opens_at = None
+            if chosen is not None:
+                self._charge(db, actor, taken)
+                early = {quote.kind for quote in self.quotes} - chosen
+                if ChargeKind.EARLY_CHECK_IN in early:
+                    # No to an early check-in: the key opens when checking in costs nothing.
+                    opens_at = offers.early_check_in_from(self.hotel.profile, self.booking.arrival)
+            issued = tuple(
+                self._issue(db, room, actor, opens_at=opens_at) for room in assignment.rooms
+            )
             now = self.hotel.now()
             self._save_booking(
                 db, status=BookingStatus.CHECKED_IN, assigned_rooms=numbers, checked_in_at=now
@@ -362,6 +448,39 @@ class CheckInSession:
             )
         self.keys, self.upgraded_to, self.step = issued, assignment.upgraded_to, Step.KEYS
         return CheckedIn(issued, assignment.upgraded_to)
+
+    def _charge(self, db: Writer, actor: Actor, taken: tuple[Quote, ...]) -> None:
+        """The offers shown, and the chosen ones as charges on the booking's folio."""
+        assert self.booking is not None
+        profile, now = self.hotel.profile, self.hotel.now()
+        db.audit(
+            actor,
+            "offers_shown",
+            booking=self.booking.code,
+            offers=[str(quote.kind) for quote in self.quotes],
+        )
+        for quote in taken:
+            charge = Charge(
+                id=secrets.token_hex(8),
+                booking=self.booking.code,
+                kind=quote.kind,
+                description=offers.name(quote.offer, profile.language, profile.language),
+                amount=quote.amount,
+                currency=profile.currency,
+                charged_at=now,
+                charged_by=str(actor),
+            )
+            db.add_charge(charge)
+            db.audit(
+                actor,
+                "offer_taken",
+                booking=self.booking.code,
+                offer=str(quote.kind),
+                charge=charge.id,
+                amount=str(charge.amount),
+                currency=charge.currency,
+                room_type=quote.room_type,
+            )
 
     def put_away_keys(self) -> Step:
         """The guest has their codes: the plain PINs leave memory."""
@@ -380,6 +499,7 @@ class CheckInSession:
         self.keys = ()
         self.booking = None
         self.upgraded_to = None
+        self.quotes = ()
         if self.step is not Step.LOCKED:
             self.step = Step.ENDED
 
@@ -534,12 +654,12 @@ class CheckInSession:
     def _transaction(self) -> Iterator[Writer]:
         """A write of this session: if it does not reach the disk, the session forgets what it
         meant to write, so that the same step can be tried again once the disk works."""
-        before = (self.booking, self.step, self.keys, self.upgraded_to)
+        before = (self.booking, self.step, self.keys, self.upgraded_to, self.quotes)
         try:
             with self.hotel.transaction() as db:
                 yield db
         except BaseException:
-            self.booking, self.step, self.keys, self.upgraded_to = before
+            self.booking, self.step, self.keys, self.upgraded_to, self.quotes = before
             raise
 
     def _require_booking(self, status: BookingStatus | None = None) -> Booking:
@@ -589,10 +709,12 @@ class CheckInSession:
             tuple(chosen), min(types, key=ladder.index) if upgraded else None
         )
 
-    def _issue(self, db: Writer, room: Room, actor: Actor) -> RoomKey:
+    def _issue(
+        self, db: Writer, room: Room, actor: Actor, *, opens_at: datetime | None = None
+    ) -> RoomKey:
         assert self.booking is not None
-        issued = self.hotel.grants.issue(db, self.booking, room.number, actor)
-        return RoomKey(room, issued.pin, issued.token, issued.valid_until)
+        issued = self.hotel.grants.issue(db, self.booking, room.number, actor, opens_at=opens_at)
+        return RoomKey(room, issued.pin, issued.token, issued.valid_until, issued.opens_at)
 
     def _replace_key(self, room: str, key: RoomKey) -> None:
         others = tuple(existing for existing in self.keys if existing.room.number != room)

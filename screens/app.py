@@ -227,6 +227,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     def tick(self) -> None:
         """Once a second. What is due is measured on the app's clock, not by the timer: tests
         move that clock and call this, instead of racing a real timer."""
+        if not self.screen_stack:
+            return  # shutting down: a tick due meanwhile finds no screens left to look at
         self.tick_idle()
         if self.clock() - self._housekeeping_offered_at >= HOUSEKEEPING_SECONDS:
             self._housekeeping_offered_at = self.clock()

@@ -60,6 +60,10 @@ class DoorCodePage(GuestPage):
                     date=catalog.date(valid_until.date()),
                     time=valid_until.strftime("%H:%M"),
                 )
+                if key.opens_at is not None:  # too early for a free check-in
+                    valid = (
+                        f"{self.t('offers.key_opens_at', time=f'{key.opens_at:%H:%M}')}\n{valid}"
+                    )
                 yield plain(f"{self.t('key.note')}\n\n{valid}", classes="hint")
                 yield PageButton(
                     self.t("key.done" if last_room else "key.next_room"),

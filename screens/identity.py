@@ -1,6 +1,7 @@
 """Step 2: the guest proves who they are, by scanning their document or by hand entry.
 
-Once the core accepts them the session proceeds to the rooms at once (`session.proceed()`).
+Once the core accepts them the session proceeds (`session.proceed()`): to the offers that fit
+the stay, or to the rooms at once.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from screens.check_out import CheckedOutPage, FolioPage, IdentifyStayPage
 from screens.done import DonePage
 from screens.door_code import DoorCodePage
 from screens.identity import HandEntryPage, IdentityChoicePage, ScanPage
+from screens.offers import OffersPage
 from screens.recovery import LockedPage, NoRoomPage
 from screens.rooms import RoomPage
 
@@ -72,6 +73,7 @@ ROUTES: dict[Step, Route] = {
     # Identity proven: the session proceeds to the rooms at once; the identity pages stay
     # up only while that cannot be written (the guest tries again from there).
     Step.READY: _IDENTITY,
+    Step.OFFERS: Route(lambda session, _: OffersPage(session), (OffersPage,)),
     Step.KEYS: Route(_rooms, (RoomPage, DoorCodePage)),
     Step.DONE: Route(lambda session, _: DonePage(session), (DonePage,)),
     Step.NO_ROOM: Route(lambda *_: NoRoomPage(), (NoRoomPage,)),

@@ -297,9 +297,15 @@ class Guest:
             await self.click("#scan")
         await self.reader("".join(line + "\n" for line in zone.splitlines()))
 
+    async def no_thanks(self) -> None:
+        """On the offers page (kiosk/offers.py), if it shows: on without adding anything."""
+        if self.on("OffersPage"):
+            await self.click("#offers-continue")
+
     async def to_room(self, code: str, birth: str) -> None:
         await self.confirm(code)
         await self.by_hand(birth)
+        await self.no_thanks()
 
     async def to_door_code(self, code: str, birth: str) -> None:
         await self.to_room(code, birth)

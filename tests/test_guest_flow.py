@@ -53,6 +53,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, guest_ho
         await guest.confirm("LH7388")
         assert guest.on("IdentityChoicePage")
         await guest.by_hand("17.05.1980", "4711")
+        await guest.no_thanks()
         (room,) = guest_hotel.gateway.booking("LH7388").assigned_rooms
         assert guest.on("RoomPage") and shown(app, f"Room {room} · floor 1 · Double room")
 
@@ -135,6 +136,7 @@ async def test_by_code_and_last_name_in_any_case(app, guest_hotel) -> None:
         )
         await guest.click("#yes")
         await guest.by_hand("12/08/1974")
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         assert guest_hotel.gateway.booking("LH4821").status is BookingStatus.CHECKED_IN
 
@@ -145,6 +147,7 @@ async def test_by_passport_zone_typed_by_a_reader(app, guest_hotel) -> None:
         guest = Guest(pilot)
         await guest.confirm("LH6144")
         await guest.scan(zone)
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         identity = guest_hotel.gateway.booking("LH6144").identity
         assert identity.method == "mrz" and identity.number_last4 == "006H"
@@ -160,6 +163,7 @@ async def test_scanned_zone_can_be_submitted_with_the_button(app, guest_hotel) -
         await guest.reader(f"{line1}\n{line2}")  # no Enter at the end: the guest presses the button
         assert guest.on("ScanPage")
         await guest.click("#check-zone")
+        await guest.no_thanks()
         assert guest.on("RoomPage")
 
 
@@ -170,6 +174,7 @@ async def test_two_rooms_are_shown_one_after_the_other(app) -> None:
         assert shown(app, "2 rooms · Double room")
         await guest.click("#yes")
         await guest.by_hand("01.02.1970")
+        await guest.no_thanks()
         assert shown(app, "Your rooms")
         await guest.click("#show-key")
         first, second = app.session.keys
@@ -187,6 +192,7 @@ async def test_free_upgrade_is_told_as_good_news(app, guest_hotel) -> None:
         guest = Guest(pilot)
         await guest.confirm("LH8107")
         await guest.by_hand("03.03.1983")
+        await guest.no_thanks()
         assert shown(app, "Good news: we have upgraded you to a Double room, free of charge.")
         room = guest_hotel.gateway.booking("LH8107").assigned_rooms[0]
         assert shown(app, f"Room {room}")
@@ -226,6 +232,7 @@ async def test_a_finished_guests_fields_leave_memory(app, guest_hotel) -> None:
         await guest.click("#by-hand")
         note_fields()
         await guest.by_hand("17.05.1980", "4711")
+        await guest.no_thanks()
         await guest.click("#show-key")
         await guest.click("#next")
         await pilot.press("enter")
@@ -233,6 +240,7 @@ async def test_a_finished_guests_fields_leave_memory(app, guest_hotel) -> None:
         await guest.click("#scan")
         note_fields()
         await guest.scan(zone_for(guest_hotel, "LH6144"))
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         app.welcome_next_guest()
         assert len(fields) >= 4
@@ -308,6 +316,7 @@ async def test_hand_entry_is_not_offered_without_a_date_of_birth_on_file(app, gu
         assert guest.on("IdentityChoicePage") and not app.screen.query("#by-hand")
         assert shown(app, "Your booking has no date of birth on file")
         await guest.scan(zone_for(guest_hotel, "LH7015"))
+        await guest.no_thanks()
         assert (
             guest.on("RoomPage") and guest_hotel.gateway.booking("LH7015").identity.method == "mrz"
         )
@@ -405,6 +414,7 @@ async def test_an_unreadable_scan_says_what_to_do_and_does_not_count(app, guest_
             )
             assert app.screen.query_one("#zone").text == ""  # the raw zone leaves the screen
         await guest.scan(zone_for(guest_hotel, "LH6144"))
+        await guest.no_thanks()
         assert guest.on("RoomPage")
 
 
@@ -709,8 +719,9 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
         await guest.confirm("LH7388")
         with pytest.MonkeyPatch.context() as disk:
             # Identity is written; the disk fills up as the rooms and keys are written.
-            seen = disk_fills_up_during(disk, CheckInSession, "check_in", data_file)
+            seen = disk_fills_up_during(disk, CheckInSession, "take_offers", data_file)
             await guest.by_hand("17.05.1980", "4711")
+            await guest.no_thanks()
 
             assert guest.on("StorageTroublePage") and app.is_running
             assert shown(app, "Something went wrong on our side")
@@ -725,8 +736,8 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
 
         # The disk works again.
         await guest.click("#try-again")
-        assert guest.on("HandEntryPage")
-        await guest.click("#check-details")
+        assert guest.on("OffersPage")
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         booking = guest_hotel.gateway.booking("LH7388")
         assert booking.status is BookingStatus.CHECKED_IN and booking.identity.method == "hand"
@@ -761,6 +772,7 @@ async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, gues
             assert guest.on("StorageTroublePage")
         await guest.click("#try-again")
         await guest.click("#check-details")
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         assert guest_hotel.gateway.booking("LH7388").identity is not None
 

@@ -55,6 +55,7 @@ async def hand_entry_with_help_called(guest: Guest) -> None:
 async def room_upgrade(guest: Guest) -> None:
     await guest.confirm("LH8107")
     await guest.by_hand("03.03.1983")
+    await guest.no_thanks()
 
 
 async def door_code(guest: Guest) -> None:

@@ -87,6 +87,7 @@ async def test_every_guest_page_shows_data_as_plain_text(marked: Hotel, idle_clo
 
         await guest.click("#yes")
         await guest.by_hand(birth_typed(marked))
+        await guest.no_thanks()
         assert guest.on("RoomPage") and shown(app, "Room 001") and shown(app, "[Link=X]Y")
 
         await guest.click("#show-key")

@@ -129,7 +129,7 @@ def test_missing_key_is_named(root: Path, clock: FixedClock, key: str) -> None:
 
 
 def test_offer_without_price_is_named(root: Path, clock: FixedClock) -> None:
-    text = TEMPLATE.replace("price = 25.0\n", "")
+    text = TEMPLATE.replace('price = "25.00"\n', "")
     write_profile(root, text)
     with pytest.raises(ProfileError, match="offers"):
         open_hotel(DataDir(root), clock=clock)

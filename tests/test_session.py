@@ -631,8 +631,9 @@ def test_a_proven_identity_proceeds_to_the_rooms_and_is_not_checked_again(
     session = ready(demo_hotel, "LH6144")
     proof = session.booking.identity
     assert session.identify_by_hand("1900-01-01", "0000") == Verified(proof)
-    assert isinstance(session.proceed(), CheckedIn) and session.step is Step.KEYS
-    assert session.proceed() is None  # the next step is the guest's
+    assert session.proceed() is None and session.step is Step.OFFERS  # the guest's answer
+    assert isinstance(session.take_offers(set()), CheckedIn) and session.step is Step.KEYS
+    assert session.proceed() is None
 
 
 # -- staff overrides ------------------------------------------------------------------------

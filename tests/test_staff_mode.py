@@ -223,8 +223,11 @@ async def test_a_locked_guest_goes_on_once_staff_approve_the_document(
         await pilot.press("f2")
         await pilot.pause()
 
-        # The kiosk takes the guest on to their room, as after their own identity check.
-        assert guest.on("RoomPage") and not app.help_pending
+        # The kiosk takes the guest on, as after their own identity check: the offers that
+        # fit the stay, then the room.
+        assert guest.on("OffersPage") and not app.help_pending
+        await guest.no_thanks()
+        assert guest.on("RoomPage")
     assert desk_hotel.gateway.booking("LH6144").status is BookingStatus.CHECKED_IN
 
 

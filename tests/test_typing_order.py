@@ -47,6 +47,7 @@ async def test_a_date_of_birth_corrected_at_speed_identifies_the_guest(app, gues
 
         await burst(pilot, "enter")
         await burst(pilot, *"4711", "enter")
+        await guest.no_thanks()
         assert guest.on("RoomPage")
         assert guest_hotel.gateway.booking("LH7388").assigned_rooms
 

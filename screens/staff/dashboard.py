@@ -1,5 +1,5 @@
 """The staff dashboard: the current guest session with its overrides, and the lobby
-(arrivals, help requests, rooms, audit trail), one tab each."""
+(arrivals, help requests, rooms, the day's sales, audit trail), one tab each."""
 
 from __future__ import annotations
 
@@ -20,7 +20,14 @@ from kiosk.session import CheckInSession
 from kiosk.staff import StaffMember
 from screens.staff import reasons
 from screens.staff.dialogs import STAFF_CSS
-from screens.staff.lobby_panels import ArrivalsPanel, AuditPanel, HelpPanel, LobbyPanel, RoomBoard
+from screens.staff.lobby_panels import (
+    ArrivalsPanel,
+    AuditPanel,
+    HelpPanel,
+    LobbyPanel,
+    RoomBoard,
+    SalesPanel,
+)
 from screens.staff.session_panel import SessionPanel
 from screens.trouble import TroubleGuard
 
@@ -33,6 +40,7 @@ TABS = {
     "arrivals": "Arrivals",
     "help": "Help",
     "rooms": "Rooms",
+    "sales": "Sales",
     "audit": "Audit",
 }
 
@@ -102,6 +110,8 @@ class StaffScreen(TroubleGuard, Screen[None]):
                 yield HelpPanel(self.hotel, self.member)
             with TabPane(TABS["rooms"], id="rooms"):
                 yield RoomBoard(self.hotel, self.member)
+            with TabPane(TABS["sales"], id="sales"):
+                yield SalesPanel(self.hotel, self.member)
             with TabPane(TABS["audit"], id="audit"):
                 yield AuditPanel(self.hotel, self.member)
         yield Footer()

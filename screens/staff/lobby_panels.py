@@ -1,5 +1,5 @@
-"""The lobby panes of the staff dashboard: arrivals, help requests, the room board and the
-audit trail. Each reads through `kiosk.lobby` or the Hotel and redraws on `show_latest()`;
+"""The lobby panes of the staff dashboard: arrivals, help requests, the room board, the
+day's sales and the audit trail. Each reads through `kiosk.lobby` or the Hotel and redraws on `show_latest()`;
 the changes staff make here (take a request, set a room's status) go to the core."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk import lobby
+from kiosk import lobby, money, sales
 from kiosk.audit import Actor
 from kiosk.hotel import Hotel
 from kiosk.models import HelpStatus, RoomStatus
@@ -269,6 +270,93 @@ class RoomBoard(LobbyPanel):
             self._say(str(refusal), refused=True)
         else:
             self._say(f"Room {number} is now {new}.")
+        self.show_latest()
+
+
+class SalesPanel(LobbyPanel):
+    """Today's offers (shown, taken, voided, revenue: kiosk/sales.py, as `kiosk report sales`
+    prints them) and the offers on open folios, of which staff void the selected one."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="sales-summary", markup=False)
+        yield row_table("Offer", "Shown", "Taken", "Voided", "Revenue", id="sales-figures")
+        yield row_table("Booking", "Offer", "Amount", "Sold", "By", id="sales-open")
+        with Horizontal(classes="panel-buttons"):
+            yield Button("Void…", id="sales-void", variant="warning")
+        yield Static("", classes="panel-outcome", markup=False)
+
+    def show_latest(self) -> None:
+        today = sales.day_figures(self.hotel, self.hotel.today())
+        self.query_one("#sales-summary", Static).update(
+            f"Offers at today's check-ins ({today.day:%a %d %b}): {today.taken} taken, "
+            f"{today.voided} of them voided, {self._amount(today.revenue)} (prices including VAT)"
+        )
+        refill(
+            self.query_one("#sales-figures", DataTable),
+            (
+                (
+                    str(offer.kind),
+                    (
+                        words(offer.kind),
+                        offer.shown,
+                        offer.taken,
+                        offer.voided,
+                        self._amount(offer.revenue),
+                    ),
+                )
+                for offer in today.offers
+            ),
+        )
+        refill(
+            self.query_one("#sales-open", DataTable),
+            (
+                (
+                    f"{charge.booking}/{charge.id}",
+                    (
+                        charge.booking,
+                        words(charge.kind),
+                        money.shown(charge.amount, charge.currency, "en"),
+                        f"{charge.charged_at:%d %b %H:%M}",
+                        charge.charged_by,
+                    ),
+                )
+                for charge in sales.open_sales(self.hotel)
+            ),
+        )
+
+    def _amount(self, amount: Decimal) -> str:
+        return money.shown(amount, self.hotel.profile.currency, "en")
+
+    @on(Button.Pressed, "#sales-void")
+    def void_selected(self) -> None:
+        key = selected_key(self.query_one("#sales-open", DataTable))
+        if key is None:
+            self._say("Choose an offer first.", refused=True)
+            return
+        booking, _, charge_id = key.partition("/")
+        self._void(booking, charge_id)
+
+    @work(exclusive=True, group="sales-void")
+    async def _void(self, booking: str, charge_id: str) -> None:
+        charge = next(
+            (c for c in self.hotel.gateway.charges_of_booking(booking) if c.id == charge_id), None
+        )
+        if charge is None:
+            self._say(f"Booking {booking} has no such offer any more.", refused=True)
+            self.show_latest()
+            return
+        what = f"{words(charge.kind)} of booking {booking} ({self._amount(charge.amount)})"
+        reason = await self.app.push_screen_wait(
+            ReasonDialog(f"Void {what}", reasons.VOID_OFFER.effect, reasons.VOID_OFFER.reasons)
+        )
+        if not reason:
+            return
+        try:
+            sales.void(self.hotel, self.member, booking, charge_id, reason)
+        except StaffError as refusal:
+            self._say(str(refusal), refused=True)
+        else:
+            self._say(f"Voided: {what}.")
         self.show_latest()
 
 

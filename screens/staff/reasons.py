@@ -69,4 +69,12 @@ SESSION_OVERRIDES = (
     END_SESSION,
 )
 
+VOID_OFFER = Override(
+    "sales-void",
+    "Void offer",
+    "The charge stays on the folio, voided: it counts for nothing. A late check-out's keys "
+    "end at the check-out time again.",
+    ("Guest changed their mind", "Sold by mistake", "Service not available"),
+)
+
 ROOM_STATUS_REASONS = ("Housekeeping report", "Checked by staff", "Maintenance")
