@@ -43,7 +43,7 @@ from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import BookingStatus, HelpReason, HelpStatus, Room, RoomStatus
-from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, Step
+from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, RoomKey, Step
 
 YESTERDAY = TODAY - timedelta(days=1)
 HOUSEKEEPER = Actor("staff", "Hanna Housekeeping")
@@ -403,11 +403,8 @@ async def test_staff_see_who_is_due_out(house: Hotel, idle_clock) -> None:
     assert row[0] == "A1" and row[2] == "101" and "PAST CHECK-OUT" in row[4]
 
 
-def test_a_room_checked_out_at_the_kiosk_goes_to_the_days_arrival_once_clean(root: Path) -> None:
-    """A checks out at the kiosk at 10:30, housekeeping sets the room clean, and B, arriving
-    at 15:00, gets it: the departure day's turnover with a real check-out."""
-    from kiosk.check_out import CheckedOut, CheckOutSession, StayFound
-
+def adler_checked_in(root: Path) -> tuple[Hotel, RoomKey]:
+    """The `house`, with A's key: the one double, A in it since yesterday, B arriving."""
     hotel = open_hotel(DataDir(root), clock=FixedClock(at(17, day=YESTERDAY)), kiosk_id="k1")
     furnish(
         hotel,
@@ -418,6 +415,15 @@ def test_a_room_checked_out_at_the_kiosk_goes_to_the_days_arrival_once_clean(roo
         ],
     )
     (key,) = check_in(hotel, "A1")[1].keys
+    return hotel, key
+
+
+def test_a_room_checked_out_at_the_kiosk_goes_to_the_days_arrival_once_clean(root: Path) -> None:
+    """A checks out at the kiosk at 10:30, housekeeping sets the room clean, and B, arriving
+    at 15:00, gets it: the departure day's turnover with a real check-out."""
+    from kiosk.check_out import CheckedOut, CheckOutSession, StayFound
+
+    hotel, key = adler_checked_in(root)
     set_clock(hotel, at(10, 30))
     leaving = CheckOutSession(hotel)
     assert isinstance(leaving.identify("101", key.pin), StayFound)
@@ -435,3 +441,33 @@ def test_a_room_checked_out_at_the_kiosk_goes_to_the_days_arrival_once_clean(roo
     assert isinstance(outcome, CheckedIn) and [k.room.number for k in outcome.keys] == ["101"]
     assert not hotel.door.verify("101", key.pin).opens
     assert hotel.door.verify("101", outcome.keys[0].pin).opens
+
+
+async def test_same_day_turnover_with_a_check_out_at_the_kiosk(
+    root: Path, monkeypatch, idle_clock
+) -> None:
+    """The issue's day, by taps: A checks out at the kiosk at 10:30, housekeeping sets the
+    room clean from their tool, B checks in at the kiosk at 15:00 and gets that room."""
+    hotel, key = adler_checked_in(root)
+    set_clock(hotel, at(10, 30))
+    async with kiosk_app(hotel, idle_clock).run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-out")
+        await guest.reader("101\n")
+        await guest.reader(f"{key.pin}\n")
+        assert guest.on("FolioPage")
+        await guest.click("#confirm-check-out")
+        assert guest.on("CheckedOutPage")
+    assert hotel.gateway.booking("A1").status is BookingStatus.CHECKED_OUT
+
+    set_clock(hotel, at(11, 45))
+    assert (
+        kiosk("rooms", "set", "101", "clean", hotel=hotel, monkeypatch=monkeypatch).exit_code == 0
+    )
+    set_clock(hotel, at(15, 0))
+    app = kiosk_app(hotel, idle_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.to_room("B2", "03.02.1985")
+        assert guest.on("RoomPage") and shown(app, "101")
+    assert hotel.gateway.booking("B2").assigned_rooms == ["101"]
