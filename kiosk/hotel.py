@@ -144,7 +144,9 @@ def open_hotel(
         # Else the store and the secret would be made.
         data_dir.require(data_dir.database, data_dir.secret)
     store = Store(
-        data_dir.database, check=check_records, lock_timeout=lock_timeout or DEFAULT_LOCK_TIMEOUT
+        data_dir.database,
+        check=check_records,
+        lock_timeout=DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
     )
     secret = keys.load_or_create_secret(data_dir.secret, grants_exist=Gateway.has_grants(store))
     return Hotel(data_dir, profile, store, secret, clock, kiosk_id)
