@@ -18,3 +18,10 @@ def rounded(amount: Decimal, currency: str) -> Decimal:
 def shown(amount: Decimal, currency: str, language: str) -> str:
     """`amount` written as a guest reading `language` expects a price."""
     return format_currency(rounded(amount, currency), currency, locale=language)
+
+
+def load_formats(currency: str, languages: tuple[str, ...]) -> None:
+    """Read Babel's data for `languages` now: the first price written in a language loads
+    it from disk (some 30 ms), which would otherwise land in a guest's step."""
+    for language in languages:
+        shown(Decimal(0), currency, language)

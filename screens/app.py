@@ -20,11 +20,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from kiosk import error_report
+from kiosk import error_report, money
 from kiosk.assets import asset_path
 from kiosk.check_out import CheckOutSession
 from kiosk.hotel import Hotel
-from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from kiosk.session import CheckInSession, Outcome
 from kiosk.storage import StorageError
 from screens import routes
@@ -139,7 +139,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         frame, the hotel's data in memory) lives as long as the kiosk. Out of the garbage
         collector's sight, a full collection stays short; it would otherwise walk all of
         it, 50-150 ms, in the middle of a guest's step. (What of it later becomes garbage
-        in a cycle stays: a one-off, no more than exists now.)"""
+        in a cycle stays: a one-off, no more than exists now.) Prices are written once in
+        every language first, so that their data is in memory and frozen with the rest."""
+        money.load_formats(self.hotel.profile.currency, LANGUAGES)
         gc.collect()
         gc.freeze()
 
