@@ -419,3 +419,16 @@ async def pick_rooms(pilot: Pilot, *numbers: str) -> None:
 async def override(pilot: Pilot, override_id: str) -> None:
     await click(pilot, f"#{override_id}")
     await pilot.pause()
+
+
+def guest_snapshot(snap_compare, app, idle_clock: IdleClock, language: str, reach) -> bool:
+    """Whether the guest screen, in `language`, once `reach(guest)` took the guest there,
+    looks as its snapshot does (no hover highlight from the last click)."""
+
+    async def run_before(pilot) -> None:
+        pilot.app.language = language
+        await pilot.pause()
+        await reach(Guest(pilot, idle_clock))
+        await pilot.hover(None, offset=(0, 0))
+
+    return snap_compare(app, run_before=run_before, terminal_size=SIZE)

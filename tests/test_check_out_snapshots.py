@@ -11,11 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import GUEST_NOW, Guest, check_in
+from helpers import GUEST_NOW, Guest, check_in, guest_snapshot
 from kiosk.models import Charge, ChargeKind
 from kiosk.session import RoomKey
-
-SIZE = (100, 30)
 
 
 def staying(guest: Guest) -> RoomKey:
@@ -77,10 +75,4 @@ PAGES: list[Callable[[Guest], Awaitable[None]]] = [identify, not_recognised, fol
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("reach", PAGES, ids=[page.__name__ for page in PAGES])
 def test_check_out_page(snap_compare, app, idle_clock, language: str, reach) -> None:
-    async def run_before(pilot) -> None:
-        pilot.app.language = language
-        await pilot.pause()
-        await reach(Guest(pilot, idle_clock))
-        await pilot.hover(None, offset=(0, 0))  # no hover highlight from the last click
-
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach)

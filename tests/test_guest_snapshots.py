@@ -13,10 +13,8 @@ from datetime import date
 
 import pytest
 
-from helpers import Guest
+from helpers import Guest, guest_snapshot
 from kiosk import demo
-
-SIZE = (100, 30)
 
 
 async def welcome(guest: Guest) -> None:
@@ -112,10 +110,4 @@ SCREENS: list[Callable[[Guest], Awaitable[None]]] = [
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("reach", SCREENS, ids=[screen.__name__ for screen in SCREENS])
 def test_guest_screen(snap_compare, app, idle_clock, language: str, reach) -> None:
-    async def run_before(pilot) -> None:
-        pilot.app.language = language
-        await pilot.pause()
-        await reach(Guest(pilot, idle_clock))
-        await pilot.hover(None, offset=(0, 0))  # no hover highlight from the last click
-
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import Guest
-
-SIZE = (100, 30)
+from helpers import Guest, guest_snapshot
 
 
 async def offers_shown(guest: Guest) -> None:
@@ -25,10 +23,4 @@ async def offers_answered(guest: Guest) -> None:
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("reach", [offers_shown, offers_answered], ids=lambda step: step.__name__)
 def test_offers_page(snap_compare, app, idle_clock, language: str, reach) -> None:
-    async def run_before(pilot) -> None:
-        pilot.app.language = language
-        await pilot.pause()
-        await reach(Guest(pilot, idle_clock))
-        await pilot.hover(None, offset=(0, 0))  # no hover highlight from the last click
-
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach)

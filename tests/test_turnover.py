@@ -325,17 +325,23 @@ def test_rooms_set_refuses_what_does_not_exist_and_changes_nothing(
 async def test_same_day_turnover_at_the_kiosk(house: Hotel, monkeypatch, idle_clock) -> None:
     """A's key ends at 11:00, housekeeping reports the room clean from their tool, and B,
     arriving at 15:00, checks in at the kiosk and gets that room."""
-    set_clock(house, at(11, 45))
+    await cleaned_at_11_45_and_given_to_b_at_15(house, monkeypatch, idle_clock)
+
+
+async def cleaned_at_11_45_and_given_to_b_at_15(hotel: Hotel, monkeypatch, idle_clock) -> None:
+    """Housekeeping reports room 101 clean from their tool at 11:45; B, arriving at 15:00,
+    checks in at the kiosk and gets it."""
+    set_clock(hotel, at(11, 45))
     assert (
-        kiosk("rooms", "set", "101", "clean", hotel=house, monkeypatch=monkeypatch).exit_code == 0
+        kiosk("rooms", "set", "101", "clean", hotel=hotel, monkeypatch=monkeypatch).exit_code == 0
     )
-    set_clock(house, at(15, 0))
-    app = kiosk_app(house, idle_clock)
+    set_clock(hotel, at(15, 0))
+    app = kiosk_app(hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.to_room("B2", "03.02.1985")
         assert guest.on("RoomPage") and shown(app, "101")
-    assert house.gateway.booking("B2").assigned_rooms == ["101"]
+    assert hotel.gateway.booking("B2").assigned_rooms == ["101"]
 
 
 async def test_a_dirty_room_is_named_dirty_in_choose_room(desk_hotel: Hotel, idle_clock) -> None:
@@ -460,14 +466,4 @@ async def test_same_day_turnover_with_a_check_out_at_the_kiosk(
         assert guest.on("CheckedOutPage")
     assert hotel.gateway.booking("A1").status is BookingStatus.CHECKED_OUT
 
-    set_clock(hotel, at(11, 45))
-    assert (
-        kiosk("rooms", "set", "101", "clean", hotel=hotel, monkeypatch=monkeypatch).exit_code == 0
-    )
-    set_clock(hotel, at(15, 0))
-    app = kiosk_app(hotel, idle_clock)
-    async with app.run_test(size=SIZE) as pilot:
-        guest = Guest(pilot)
-        await guest.to_room("B2", "03.02.1985")
-        assert guest.on("RoomPage") and shown(app, "101")
-    assert hotel.gateway.booking("B2").assigned_rooms == ["101"]
+    await cleaned_at_11_45_and_given_to_b_at_15(hotel, monkeypatch, idle_clock)
