@@ -28,6 +28,7 @@ from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
 from kiosk.folio import Folio, city_tax, folio_of
 from kiosk.gateway import Writer
+from kiosk.grants import with_pin
 from kiosk.hotel import Hotel
 from kiosk.models import (
     Booking,
@@ -115,17 +116,9 @@ class CheckOutSession:
         if not (lookup.is_answer(room) and lookup.is_answer(pin)):
             return CheckOutRejected(CheckOutFailure.INVALID_INPUT)
         number, typed = room.strip().upper(), pin.strip()
-        hashed = keys.pin_hash(self.hotel.secret, number, typed)
+        secret = self.hotel.secret
         return self._identify(
-            "pin",
-            lambda db: next(
-                (
-                    grant
-                    for grant in db.grants_of_room(number)
-                    if secrets.compare_digest(grant.pin_hash, hashed)
-                ),
-                None,
-            ),
+            "pin", lambda db: next(with_pin(db.grants_of_room(number), secret, number, typed), None)
         )
 
     def identify_by_key(self, token: str) -> StayFound | CheckOutRejected:

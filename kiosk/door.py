@@ -38,6 +38,7 @@ from kiosk import audit, keys
 from kiosk.attempts import FailureWindow
 from kiosk.audit import SYSTEM, Actor
 from kiosk.gateway import Writer
+from kiosk.grants import with_pin
 from kiosk.models import AttemptCounter, Grant
 from kiosk.storage import StorageError
 
@@ -145,14 +146,12 @@ def decide(
 def _pin_verdict(
     record: DoorRecord, secret: bytes, room: str, pin: str, now: datetime
 ) -> DoorVerdict:
-    hashed = keys.pin_hash(secret, room, pin)
     known: DoorVerdict | None = None
-    for grant in record.grants:
-        if secrets.compare_digest(grant.pin_hash, hashed):
-            verdict = window_verdict(grant, now)
-            if verdict.opens:
-                return verdict
-            known = known or verdict
+    for grant in with_pin(record.grants, secret, room, pin):
+        verdict = window_verdict(grant, now)
+        if verdict.opens:
+            return verdict
+        known = known or verdict
     # A PIN this room once had (expired, revoked, not yet valid) is no guess: say why it
     # stays shut, as for a token, and do not count it towards the lock-out.
     return known or DoorVerdict(False, "wrong_code")

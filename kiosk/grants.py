@@ -5,6 +5,8 @@ kiosk/door.py's."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +18,12 @@ from kiosk.models import Booking, ChargeKind, Grant
 
 if TYPE_CHECKING:
     from kiosk.hotel import Hotel
+
+
+def with_pin(grants: Iterable[Grant], secret: bytes, room: str, pin: str) -> Iterator[Grant]:
+    """The grants of `room` whose door PIN `pin` is, compared in constant time."""
+    hashed = keys.pin_hash(secret, room, pin)
+    return (grant for grant in grants if secrets.compare_digest(grant.pin_hash, hashed))
 
 
 @dataclass(frozen=True)

@@ -378,13 +378,10 @@ class CheckInSession:
                 )
                 return Rejected(Failure.ALREADY_CHECKED_IN)
             taken: tuple[Quote, ...] = ()
+            states = self.hotel.turnover.rooms(db)
             if chosen is not None:
                 fresh = offers.fitting(
-                    self.hotel.profile,
-                    db,
-                    self.booking,
-                    self.hotel.now(),
-                    self.hotel.turnover.rooms(db),
+                    self.hotel.profile, db, self.booking, self.hotel.now(), states
                 )
                 taken = tuple(quote for quote in fresh if quote.kind in chosen)
                 if len(taken) < len(chosen) or any(quote not in self.quotes for quote in taken):
@@ -398,7 +395,7 @@ class CheckInSession:
                     )
                     return Rejected(Failure.OFFERS_CHANGED)
             upgrade = next((quote for quote in taken if quote.kind is ChargeKind.UPGRADE), None)
-            free = room_rules.free_ready_rooms(self.hotel.turnover.rooms(db))
+            free = room_rules.free_ready_rooms(states)
             if rooms is None:
                 assignment = room_rules.choose_rooms(
                     free,
