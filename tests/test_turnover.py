@@ -57,17 +57,7 @@ def at(hour: int, minute: int = 0, *, day=TODAY) -> datetime:
 def house(root: Path) -> Hotel:
     """One double. A (Adler) came yesterday, checked in at 17:00 and leaves today; B (Berg)
     arrives today for two nights. The clock stands at 17:00 yesterday."""
-    hotel = open_hotel(DataDir(root), clock=FixedClock(at(17, day=YESTERDAY)), kiosk_id="k1")
-    furnish(
-        hotel,
-        rooms=[Room("101", 1, "double")],
-        bookings=[
-            booking("A1", "Adler", arrival=YESTERDAY, nights=1),
-            booking("B2", "Berg", nights=2),
-        ],
-    )
-    check_in(hotel, "A1")
-    return hotel
+    return adler_checked_in(root)[0]
 
 
 def set_clock(hotel: Hotel, moment: datetime) -> None:
@@ -410,7 +400,7 @@ async def test_staff_see_who_is_due_out(house: Hotel, idle_clock) -> None:
 
 
 def adler_checked_in(root: Path) -> tuple[Hotel, RoomKey]:
-    """The `house`, with A's key: the one double, A in it since yesterday, B arriving."""
+    """The `house` fixture's hotel, and A's key."""
     hotel = open_hotel(DataDir(root), clock=FixedClock(at(17, day=YESTERDAY)), kiosk_id="k1")
     furnish(
         hotel,
