@@ -62,6 +62,15 @@ class DataDir:
     def help_history(self) -> Path:
         return self.root / "help.jsonl"
 
+    @property
+    def registrations(self) -> Path:
+        """The sealed registration cards (kiosk/registrations.py)."""
+        return self.root / "registrations"
+
+    @property
+    def registration_key(self) -> Path:
+        return self.root / "registration.key"
+
     def require(self, *files: Path) -> None:
         """For a command that only looks, which creates nothing: the folder and these
         files of it must be there."""

@@ -23,6 +23,7 @@ from kiosk.help_desk import HelpDesk
 from kiosk.models import AttemptCounter, Grant
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.records import check_records
+from kiosk.registrations import Register
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
 from kiosk.turnover import Turnover
@@ -60,6 +61,7 @@ class Hotel:
         self.staff = StaffAccounts(self)
         self.archive = Archive(self)
         self.turnover = Turnover(self)
+        self.registrations = Register(data_dir.registrations, data_dir.registration_key, self.now)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.profile.zone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -27,6 +27,9 @@ class IdentityCheck:
     refused: bool = False
     """The guest was refused (their document, or their age), not merely misread or
     mistyped: the booking waits for staff."""
+    document: MrzDocument | None = field(default=None, repr=False)
+    """The zone read, for the registration card only (its whole number is kept nowhere
+    else); None for hand entry."""
 
 
 def hand_entry_counts(booking: Booking) -> bool:
@@ -71,7 +74,8 @@ def check_zone(booking: Booking, zone: str, *, today: date, minimum_age: int) ->
             nationality=document.nationality,
             expiry=document.expiry.isoformat(),
             number_last4=document.number_last4,
-        )
+        ),
+        document=document,
     )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kiosk.storage import fsync_folder
+
 TOKEN_VERSION = "K1"
 TAG_BYTES = 16  # 128 bits: past the 96 a forged tag must beat (ARCHITECTURE.md, Keys)
 SECRET_BYTES = 32
@@ -48,13 +50,19 @@ def load_or_create_secret(path: Path, *, grants_exist: bool) -> bytes:
             f"{path}: the property secret is missing but key grants exist. Restore it from a backup; "
             "a new secret would make every issued key invalid."
         )
-    secret = secrets.token_bytes(SECRET_BYTES)
+    return write_new_key(path, SECRET_BYTES)
+
+
+def write_new_key(path: Path, size: int) -> bytes:
+    """A new random key in a new file only its owner may read (never over an existing one)."""
+    key = secrets.token_bytes(size)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
-        file.write(secret)
+        file.write(key)
         file.flush()
         os.fsync(file.fileno())
-    return secret
+    fsync_folder(path.parent)
+    return key
 
 
 def new_grant_id() -> str:

@@ -24,6 +24,8 @@ Value = TypeVar("Value", str, int, float, bool)  # what a hotel.toml key may hol
 BALANCE_CHOICES = ("desk", "card_on_file")
 """A balance due at check-out sends the guest to the desk, or the property charges the card
 it holds (the kiosk takes no card data)."""
+REGISTRATION_COUNTRIES = ("DE", "AT", "none")
+"""Whose registration law the kiosk follows (kiosk/registration.py)."""
 
 
 class ProfileError(Exception):
@@ -95,6 +97,15 @@ class HotelProfile:
     """The house's own language: offers' names fall back to it; charges are described in it."""
     late_check_out_time: time
     early_check_in_free_minutes: int
+    registration_country: str
+    """Whose registration law the kiosk follows (kiosk/registration.py)."""
+    card_printer: str
+    """The CUPS printer for registration cards; "": the cards wait for staff."""
+    stays_days: int
+    audit_days: int
+    help_days: int
+    """How long a stay in history, an audit event and a help request are kept
+    (kiosk/retention.py)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -241,7 +252,21 @@ def load_profile(path: Path) -> HotelProfile:
         language=read.choice("house", "language", LANGUAGES),
         late_check_out_time=read.clock_time("stay", "late_check_out_time"),
         early_check_in_free_minutes=read.number("stay", "early_check_in_free_minutes", 0, 720),
+        registration_country=read.choice("registration", "country", REGISTRATION_COUNTRIES),
+        card_printer=_printer_name(read),
+        stays_days=read.number("retention", "stays_days", 1, 3650),
+        audit_days=read.number("retention", "audit_days", 1, 3650),
+        help_days=read.number("retention", "help_days", 1, 3650),
     )
+
+
+def _printer_name(read: _Reader) -> str:
+    """A CUPS destination name: no spaces, slashes or a leading dash, which `lp` would read
+    as something else."""
+    name = read.get("registration", "printer", str)
+    if name and not re.fullmatch(r"[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,126}", name):
+        raise read.fail("registration", "printer", f"is not a printer name: {name!r}")
+    return name
 
 
 def _offers(read: _Reader, entries: Any) -> tuple[Offer, ...]:

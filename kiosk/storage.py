@@ -71,6 +71,38 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_path(path: Path) -> Path:
+    """Where a new version of `path` is written before it replaces it."""
+    return path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+
+
+def write_synced(path: Path, payload: bytes, mode: int) -> None:
+    """A new file with `payload`, flushed to the disk before this returns."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_durably(path: Path, payload: bytes, mode: int = 0o644) -> None:
+    """Replace (or create) the file at `path` with `payload`: a kill at any instant leaves
+    the old file or the new one, and once this returns the new one survives a power cut.
+    Raises OSError; a temporary file it made is gone."""
+    tmp = temp_path(path)
+    try:
+        write_synced(tmp, payload, mode)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_folder(path.parent)
+
+
 class StorageError(Exception):
     """Any storage failure; the message always names the data file."""
 
@@ -499,17 +531,10 @@ class Store:
         except TypeError as e:
             raise StorageError(f"{self.path}: data cannot be stored as JSON: {e}") from e
         folder = self.path.parent
-        tmp = folder / f".{self.path.name}.{secrets.token_hex(8)}.tmp"
+        tmp = temp_path(self.path)
         try:
             self._write_changes(under_way)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_synced(tmp, payload, 0o644)
             os.replace(tmp, self.path)
         except OSError as e:
             with contextlib.suppress(OSError):

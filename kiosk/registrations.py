@@ -1,0 +1,168 @@
+"""The register of registration cards: how a card is kept (sealed), signed, and destroyed on
+time.
+
+A card holds the whole document number, so it is kept only sealed: AES-GCM under the
+registration key (`registration.key`, 32 bytes, mode 0600), which is not the door secret,
+so that a copy of the door secret (on a door controller, say) opens no card. One file per
+card in `registrations/`, named by the card's id, which is also the cipher's associated
+data: a file renamed or swapped for another card's does not open. Nothing of a card is
+written anywhere else: the audit trail names only its id and status.
+
+How a card gets signed is a `SignatureRoute`. The law asks for a handwritten signature (BMG
+§29(2)); an electronic route under §29(5) (a card payment with strong customer
+authentication, eID) would be another route that returns the card signed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import orjson
+
+from kiosk import keys
+from kiosk.registration import CardStatus, RegistrationCard
+from kiosk.storage import StorageError, fsync_folder, replace_durably
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEY_BYTES = 32
+_NONCE_BYTES = 12
+_SUFFIX = ".card"
+
+
+class RegistrationKeyError(Exception):
+    """The registration key is missing or wrong while cards exist; the message says what to do."""
+
+
+class CardNotFound(LookupError):
+    """No card has this id (or it was destroyed)."""
+
+
+class SignatureRoute(Protocol):
+    """What happens to a filled card so that the guest signs it."""
+
+    def start(self, card: RegistrationCard, pdf: Callable[[], bytes]) -> RegistrationCard:
+        """Returns the card as it stands after this route's first step (`status`)."""
+        ...
+
+
+class Register:
+    def __init__(self, folder: Path, key_path: Path, now: Callable[[], datetime]) -> None:
+        self.folder = folder
+        self.key_path = key_path
+        self.now = now
+        self._key: bytes | None = None
+
+    # -- the key ----------------------------------------------------------------------------
+
+    def _cipher(self, *, create: bool) -> AESGCM:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        if self._key is None:
+            self._key = self._load_key(create=create)
+        return AESGCM(self._key)
+
+    def _load_key(self, *, create: bool) -> bytes:
+        if self.key_path.exists():
+            key = self.key_path.read_bytes()
+            if len(key) != KEY_BYTES:
+                raise RegistrationKeyError(
+                    f"{self.key_path}: the registration key must be {KEY_BYTES} bytes, "
+                    f"found {len(key)}"
+                )
+            return key
+        if any(self._files()):
+            raise RegistrationKeyError(
+                f"{self.key_path}: the registration key is missing but {self.folder} holds "
+                "cards. Restore the key from a backup; without it no card can be read."
+            )
+        if not create:
+            raise CardNotFound("no registration cards yet")
+        return keys.write_new_key(self.key_path, KEY_BYTES)
+
+    # -- keeping ----------------------------------------------------------------------------
+
+    def _files(self) -> Iterator[Path]:
+        if self.folder.is_dir():
+            yield from sorted(self.folder.glob(f"*{_SUFFIX}"))
+
+    def _path(self, card_id: str) -> Path:
+        if not (card_id.isascii() and card_id.isalnum()):
+            raise CardNotFound(f"no card {card_id!r}")
+        return self.folder / f"{card_id}{_SUFFIX}"
+
+    def save(self, card: RegistrationCard) -> None:
+        """Sealed and durable before it returns (a new card, or its new status)."""
+        cipher = self._cipher(create=True)
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        sealed = nonce + cipher.encrypt(nonce, orjson.dumps(card.to_doc()), card.id.encode())
+        try:
+            self.folder.mkdir(mode=0o700, exist_ok=True)
+            replace_durably(self._path(card.id), sealed, 0o600)
+        except OSError as e:
+            raise StorageError(f"{self.folder}: cannot keep the card: {e.strerror or e}") from e
+
+    def _open(self, path: Path) -> RegistrationCard:
+        from cryptography.exceptions import InvalidTag
+
+        sealed = path.read_bytes()
+        card_id = path.name.removesuffix(_SUFFIX)
+        try:
+            plain = self._cipher(create=False).decrypt(
+                sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], card_id.encode()
+            )
+        except InvalidTag:
+            raise RegistrationKeyError(
+                f"{path}: does not open with {self.key_path} (another house's key, or the "
+                "file was changed)"
+            ) from None
+        return RegistrationCard.from_doc(orjson.loads(plain))
+
+    def cards(self) -> list[RegistrationCard]:
+        """Every card kept, the oldest first."""
+        found = [self._open(path) for path in self._files()]
+        return sorted(found, key=lambda card: (card.arrival, card.id))
+
+    def card(self, card_id: str) -> RegistrationCard:
+        path = self._path(card_id)
+        if not path.is_file():
+            raise CardNotFound(f"no card {card_id!r}")
+        return self._open(path)
+
+    def of_booking(self, code: str) -> RegistrationCard | None:
+        return next((card for card in self.cards() if card.booking == code), None)
+
+    def to_sign(self) -> list[RegistrationCard]:
+        return [card for card in self.cards() if card.status is CardStatus.TO_SIGN]
+
+    # -- signing ----------------------------------------------------------------------------
+
+    def mark_signed(self, card_id: str, staff_name: str) -> RegistrationCard:
+        """Staff saw the guest sign the printed card by hand."""
+        card = self.card(card_id)
+        if card.status is CardStatus.SIGNED:
+            return card
+        signed = replace(card, status=CardStatus.SIGNED, signed_by=staff_name, signed_at=self.now())
+        self.save(signed)
+        return signed
+
+    # -- destroying -------------------------------------------------------------------------
+
+    def due(self, today: date) -> list[RegistrationCard]:
+        """Cards past the time the law keeps them."""
+        if not any(self._files()):
+            return []
+        return [card for card in self.cards() if card.destroy_on() <= today]
+
+    def destroy(self, cards: list[RegistrationCard]) -> int:
+        for card in cards:
+            self._path(card.id).unlink(missing_ok=True)
+        if cards:
+            fsync_folder(self.folder)
+        return len(cards)
