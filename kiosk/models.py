@@ -307,6 +307,7 @@ class HelpReason(StrEnum):
     TOO_YOUNG = "too_young"
     NO_ROOM = "no_room"  # identity proven but no room ready
     BALANCE_DUE = "balance_due"  # checked out at the kiosk owing money; the guest comes to the desk
+    CARD_NOT_PRINTED = "card_not_printed"  # a registration card the printer did not take
     CLOCK_JUMP = "clock_jump"  # the archive waits until staff have checked the host clock
     UNEXPECTED_ERROR = "unexpected_error"  # the guest met an error page
 

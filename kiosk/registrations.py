@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -44,19 +44,42 @@ class CardNotFound(LookupError):
     """No card has this id (or it was destroyed)."""
 
 
-class SignatureRoute(Protocol):
-    """What happens to a filled card so that the guest signs it."""
+@dataclass(frozen=True)
+class Started:
+    """Where a card's way to its signature stands once it began."""
 
-    def start(self, card: RegistrationCard, pdf: Callable[[], bytes]) -> RegistrationCard:
-        """Returns the card as it stands after this route's first step (`status`)."""
-        ...
+    printed: bool
+    """The hotel's printer took it."""
+    problem: str | None = None
+    """Why the printer did not take it (for staff; never personal data)."""
+
+
+class SignatureRoute(Protocol):
+    """What happens to a kept card so that the guest signs it."""
+
+    def start(self, card: RegistrationCard) -> Started: ...
+
+
+class WaitsForStaff:
+    """No printer: the card waits, "to sign", until staff print it from the dashboard or
+    `kiosk registrations print` and mark it signed."""
+
+    def start(self, card: RegistrationCard) -> Started:
+        return Started(printed=False)
 
 
 class Register:
-    def __init__(self, folder: Path, key_path: Path, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        key_path: Path,
+        now: Callable[[], datetime],
+        route: SignatureRoute | None = None,
+    ) -> None:
         self.folder = folder
         self.key_path = key_path
         self.now = now
+        self.route = route or WaitsForStaff()
         self._key: bytes | None = None
 
     # -- the key ----------------------------------------------------------------------------
@@ -107,6 +130,11 @@ class Register:
             replace_durably(self._path(card.id), sealed, 0o600)
         except OSError as e:
             raise StorageError(f"{self.folder}: cannot keep the card: {e.strerror or e}") from e
+
+    def keep(self, card: RegistrationCard) -> Started:
+        """A newly filled card: kept, then on its way to the guest's signature."""
+        self.save(card)
+        return self.route.start(card)
 
     def _open(self, path: Path) -> RegistrationCard:
         from cryptography.exceptions import InvalidTag

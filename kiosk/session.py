@@ -4,14 +4,14 @@ and returns an outcome; screens render `session.step` and the outcome, nothing m
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kiosk import lookup, offers
+from kiosk import lookup, offers, privacy, registration
 from kiosk import rooms as room_rules
 from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
@@ -35,7 +35,10 @@ from kiosk.models import (
     Room,
     RoomStatus,
 )
+from kiosk.mrz import MrzDocument
 from kiosk.offers import Quote
+from kiosk.privacy import Kept
+from kiosk.registration import Problem, RegistrationCard
 from kiosk.staff import StaffError, StaffMember
 
 
@@ -43,7 +46,8 @@ class Step(StrEnum):
     FIND = "find"  # waiting for a booking code and a last name
     CONFIRM = "confirm"  # booking found; the guest confirms it is theirs
     IDENTIFY = "identify"  # waiting for a document zone or hand entry
-    READY = "ready"  # identity proven; offers (if any fit), rooms and keys come next
+    READY = "ready"  # identity proven; the card (if due), offers (if any fit), rooms and keys next
+    REGISTER = "register"  # a guest the law asks to register completes their card
     OFFERS = "offers"  # the guest says yes or no to each offer that fits (session.quotes)
     KEYS = "keys"  # checked in; the door codes are on screen
     DONE = "done"  # codes put away (put_away_keys); goodbye
@@ -68,6 +72,7 @@ class Failure(StrEnum):
     HAND_ENTRY_UNAVAILABLE = "hand_entry_unavailable"
     NO_ROOM_READY = "no_room_ready"
     OFFERS_CHANGED = "offers_changed"  # a chosen offer no longer fits, or costs another price
+    CARD_INCOMPLETE = "card_incomplete"  # Rejected.problems says which fields, and why
     WRONG_STEP = "wrong_step"
 
 
@@ -96,6 +101,8 @@ class Rejected:
     """TOO_MANY_TRIES: when the kiosk takes the next lookup."""
     because: Failure | None = None
     """LOCKED by this very step: what was refused (a document expired, a guest too young)."""
+    problems: Mapping[str, Problem] | None = None
+    """CARD_INCOMPLETE: each field of the registration card that is wrong, and how."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,13 @@ class Found:
 @dataclass(frozen=True)
 class Verified:
     identity: IdentityRecord
+
+
+@dataclass(frozen=True)
+class Registered:
+    card: RegistrationCard
+    printed: bool
+    """Sent to the hotel's printer; else it waits for staff to print it."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,7 @@ class CheckedIn:
     upgraded_to: str | None = None
 
 
-Outcome = Found | Verified | CheckedIn | Rejected
+Outcome = Found | Verified | Registered | CheckedIn | Rejected
 """What a guest's step gave."""
 
 
@@ -140,6 +154,14 @@ class CheckInSession:
         self.quotes: tuple[Quote, ...] = ()
         """The offers shown at Step.OFFERS, priced for this stay."""
         self.at_desk = False
+        self.card: RegistrationCard | None = None
+        """The guest's registration card once filled in (or found filled in already)."""
+        self.card_printed: bool | None = None
+        """Whether the card filled in here went to the printer; None: not filled in here."""
+        self.card_fields: tuple[str, ...] = ()
+        """At Step.REGISTER: the fields of the card the law asks of this guest."""
+        self._document: MrzDocument | None = None
+        """The zone read at the identity step, until it has pre-filled the card."""
         self.step = Step.FIND
         self._lookup_limit = LookupLimit.for_kiosk(hotel.profile, hotel.kiosk_id)
 
@@ -279,6 +301,7 @@ class CheckInSession:
                 db.audit(self.actor, "identity", outcome=Failure.LOCKED, booking=self.booking.code)
                 return Rejected(Failure.LOCKED)
             if result.record is not None:
+                self._document = result.document
                 self._save_booking(db, identity=result.record, identity_failures=0)
                 db.audit(
                     self.actor, "identity", booking=self.booking.code, method=result.record.method
@@ -320,6 +343,9 @@ class CheckInSession:
         None: the next step is the guest's."""
         if self.step is not Step.READY or self.booking is None:
             return None
+        if not self.at_desk and self._card_due():
+            self.step = Step.REGISTER
+            return None
         if not self.at_desk:
             gateway = self.hotel.gateway
             self.quotes = offers.fitting(
@@ -333,6 +359,81 @@ class CheckInSession:
                 self.step = Step.OFFERS
                 return None
         return self.check_in()
+
+    def _card_due(self) -> bool:
+        """Whether this guest fills in a registration card now: the law asks one of them, and
+        none is on file for the booking (one filled in before a check-in that could not be
+        written, or on another kiosk, stands). Staff at the desk register on paper."""
+        assert self.booking is not None
+        if self.card is not None:
+            return False
+        holds = registration.card_fields(
+            registration.law_of(self.hotel.profile.registration_country), self.booking
+        )
+        if holds is None:
+            return False
+        self.card = self.hotel.registrations.of_booking(self.booking.code)
+        self.card_fields = () if self.card else holds
+        return self.card is None
+
+    def card_prefilled(self, language: str) -> dict[str, str]:
+        """The card's fields as the guest first sees them: from the booking and the zone."""
+        assert self.booking is not None
+        return registration.prefilled(self.card_fields, self.booking, self._document, language)
+
+    def card_fixed(self) -> frozenset[str]:
+        """The card's fields the guest does not type: what a machine read from the document
+        zone and the check-in checked (date of birth, the document's number and type, the
+        sex it states), and a date of birth on file that the guest confirmed by hand."""
+        read = {"date_of_birth"} if self.booking and self.booking.date_of_birth else set()
+        if self._document is not None:
+            read |= {"date_of_birth", "document_number", "document_type", "sex"}
+        prefilled = self.card_prefilled(self.hotel.profile.language)
+        return frozenset(name for name in read & prefilled.keys() if prefilled[name])
+
+    def register(self, typed: dict[str, str], language: str) -> Registered | Rejected:
+        """The guest's completed card (`language`: the one they read it in). A complete card
+        is kept sealed and starts on its way to the guest's signature (kiosk/registrations.py);
+        then the check-in goes on. An incomplete one changes nothing: Rejected.problems says
+        what is wrong with which field."""
+        if self.step is not Step.REGISTER or self.booking is None:
+            return Rejected(Failure.WRONG_STEP)
+        profile, now = self.hotel.profile, self.hotel.now()
+        law = registration.law_of(profile.registration_country)
+        assert law is not None, "a card is due only under a law"
+        prefilled = self.card_prefilled(language)
+        checked = registration.check(
+            self.card_fields,
+            {**typed, **{name: prefilled[name] for name in self.card_fixed()}},
+            law=law,
+            booking=self.booking,
+            language=language,
+            house_language=profile.language,
+            today=now.date(),
+            now=now,
+        )
+        if checked.card is None:
+            return Rejected(Failure.CARD_INCOMPLETE, problems=checked.problems)
+        started = self.hotel.registrations.keep(checked.card)
+        with self._transaction() as db:
+            db.audit(
+                self.actor,
+                "registration_card",
+                outcome="printed" if started.printed else "to_sign",
+                booking=self.booking.code,
+                card=checked.card.id,
+            )
+            if started.problem:
+                self.hotel.help.file(db, self.actor, HelpReason.CARD_NOT_PRINTED, self.booking.code)
+        self.card, self.card_fields, self._document = checked.card, (), None
+        self.card_printed = started.printed
+        self.step = Step.READY
+        return Registered(checked.card, started.printed)
+
+    def privacy_receipt(self) -> tuple[Kept, ...]:
+        """What the kiosk keeps about this guest's stay, and until when."""
+        assert self.booking is not None
+        return privacy.receipt(self.booking, self.card, self.hotel.profile)
 
     def take_offers(self, chosen: set[ChargeKind]) -> CheckedIn | Rejected:
         """The guest's answers to the offers shown: `chosen` are those they said yes to
@@ -497,6 +598,8 @@ class CheckInSession:
         self.booking = None
         self.upgraded_to = None
         self.quotes = ()
+        self.card, self.card_fields, self._document = None, (), None
+        self.card_printed = None
         if self.step is not Step.LOCKED:
             self.step = Step.ENDED
 

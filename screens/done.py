@@ -1,11 +1,16 @@
-"""The goodbye: the guest's room, the way there and the house's essentials."""
+"""The goodbye: the guest's room, the way there and the house's essentials; the
+registration card to sign at the desk; and, on request, what the kiosk keeps about the guest
+and until when (the privacy receipt)."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
 
 from kiosk.session import CheckInSession
-from screens.base import GoodbyePage, plain
+from screens.base import GoodbyePage, GuestPage, PageButton, plain
 from screens.widgets.facts import Facts
 
 
@@ -42,5 +47,49 @@ class DonePage(GoodbyePage):
             ],
             id="house-facts",
         )
+        if self.session.card is not None and self.session.card_printed is not None:
+            printed = "printed" if self.session.card_printed else "waiting"
+            yield plain(self.t(f"done.card.{printed}"), classes="subtitle", id="card-to-sign")
         yield plain(self.t("done.closing"), classes="hint")
-        yield from self.compose_finish(self.t("done.finish"))
+        with Horizontal(classes="choices"):
+            yield from self.compose_finish(self.t("done.finish"))
+            yield PageButton(self.t("done.privacy"), id="privacy", classes="main-action")
+
+    @on(Button.Pressed, "#privacy")
+    def show_privacy(self) -> None:
+        self.guest_screen.push_page(PrivacyPage(self.session))
+
+
+class PrivacyPage(GuestPage):
+    """What the kiosk keeps about this guest's stay, each with the day it goes and why."""
+
+    CAN_GO_BACK = True
+    AUTO_FOCUS = "#privacy-back"
+    CLOSES_AFTER = 60
+
+    def __init__(self, session: CheckInSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("privacy.title"), classes="title")
+        yield Facts(
+            [
+                (
+                    self.t(f"privacy.kept.{kept.what}"),
+                    self.t(
+                        "privacy.until",
+                        date=self.catalog.date(kept.until),
+                        why=self.t(f"privacy.why.{kept.why}"),
+                    ),
+                )
+                for kept in self.session.privacy_receipt()
+            ],
+            id="privacy-receipt",
+        )
+        yield plain(self.t("privacy.hint"), classes="hint")
+        yield PageButton(self.t("privacy.back"), id="privacy-back", classes="main-action")
+
+    @on(Button.Pressed, "#privacy-back")
+    def back(self) -> None:
+        self.close()

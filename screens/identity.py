@@ -6,7 +6,6 @@ the stay, or to the rooms at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from textual import on
@@ -16,19 +15,7 @@ from textual.widgets import Button, Input
 
 from kiosk.session import CheckInSession, Rejected, Verified
 from screens.base import GuestPage, PageButton, plain
-from screens.widgets.fields import GuestInput, ZoneInput
-
-# How guests write a date of birth: 17.05.1980, 17/05/1980, 17-05-1980 or 17 05 1980.
-_DAY_FIRST = re.compile(r"\s*(\d{1,2})[./\- ]\s*(\d{1,2})[./\- ]\s*(\d{4})\s*")
-
-
-def as_iso_date(typed: str) -> str:
-    """The core reads ISO dates; anything not day-first goes on unchanged for it to judge."""
-    match = _DAY_FIRST.fullmatch(typed)
-    if not match:
-        return typed
-    day, month, year = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+from screens.widgets.fields import GuestInput, ZoneInput, as_iso_date
 
 
 class IdentityChoicePage(GuestPage):

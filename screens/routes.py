@@ -20,11 +20,12 @@ from kiosk.session import CheckInSession, Outcome, Rejected, Step
 from screens.base import GuestPage
 from screens.booking import ConfirmPage, FindBookingPage, WaitPage
 from screens.check_out import CheckedOutPage, FolioPage, IdentifyStayPage
-from screens.done import DonePage
+from screens.done import DonePage, PrivacyPage
 from screens.door_code import DoorCodePage
 from screens.identity import HandEntryPage, IdentityChoicePage, ScanPage
 from screens.offers import OffersPage
 from screens.recovery import LockedPage, NoRoomPage
+from screens.registration import RegistrationPage
 from screens.rooms import RoomPage
 
 
@@ -73,9 +74,10 @@ ROUTES: dict[Step, Route] = {
     # Identity proven: the session proceeds to the rooms at once; the identity pages stay
     # up only while that cannot be written (the guest tries again from there).
     Step.READY: _IDENTITY,
+    Step.REGISTER: Route(lambda session, _: RegistrationPage(session), (RegistrationPage,)),
     Step.OFFERS: Route(lambda session, _: OffersPage(session), (OffersPage,)),
     Step.KEYS: Route(_rooms, (RoomPage, DoorCodePage)),
-    Step.DONE: Route(lambda session, _: DonePage(session), (DonePage,)),
+    Step.DONE: Route(lambda session, _: DonePage(session), (DonePage, PrivacyPage)),
     Step.NO_ROOM: Route(lambda *_: NoRoomPage(), (NoRoomPage,)),
     Step.LOCKED: Route(_locked, (LockedPage,)),
     Step.ENDED: Route(_ended, ()),

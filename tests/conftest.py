@@ -10,6 +10,8 @@
 - `desk_hotel`: the demo house at helpers.NOW with a manager and an agent (helpers.PINS),
   for the staff tests.
 
+None of them registers guests (`root`); the registration card's tests set the law.
+
 Plain helpers (dates, people, steps of the flow) are in helpers.py.
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import GUEST_NOW, KIOSK, NOW, PINS, IdleClock
+from helpers import GUEST_NOW, KIOSK, NOW, PINS, IdleClock, set_profile
 from kiosk import demo, keys
 from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
@@ -42,7 +44,11 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+    """A data folder whose house registers no guest (`[registration] country = "none"`):
+    the registration card is tests/test_registration*.py's, which set the law they test."""
+    folder = tmp_path / "data"
+    set_profile(folder, "country", '"none"')
+    return folder
 
 
 @pytest.fixture
@@ -120,6 +126,7 @@ def staffed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The desk house, built once per test run and copied for each test: staff PINs are
     scrypt hashes, and hashing them again for every test would cost seconds."""
     root = tmp_path_factory.mktemp("staffed") / "data"
+    set_profile(root, "country", '"none"')
     hotel = open_hotel(DataDir(root), clock=FixedClock(NOW), kiosk_id=KIOSK)
     demo.seed(hotel)
     for member, pin in PINS.items():
@@ -130,5 +137,5 @@ def staffed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def desk_hotel(staffed_template: Path, root: Path) -> Hotel:
     """The demo house with a manager and an agent, on a fixed clock."""
-    shutil.copytree(staffed_template, root)
+    shutil.copytree(staffed_template, root, dirs_exist_ok=True)
     return open_hotel(DataDir(root), clock=FixedClock(NOW), kiosk_id=KIOSK)

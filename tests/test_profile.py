@@ -53,8 +53,9 @@ def test_the_template_loads() -> None:
 
 
 def test_first_start_writes_the_template_and_keeps_an_edited_profile(
-    root: Path, clock: FixedClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
+    root = tmp_path / "first-start"  # not the `root` fixture, which has a profile already
     hotel = open_hotel(DataDir(root), clock=clock)
     assert DataDir(root).profile.read_text(encoding="utf-8") == TEMPLATE
     edited = replaced("name", '"Pension Sonnenblick"')

@@ -6,6 +6,7 @@ makes the snapshot tests independent of when the picture is taken.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import cast
 
@@ -17,8 +18,20 @@ from textual.widgets import Input, TextArea
 
 from screens.textual_seams import stop_watching
 
+# How guests write a date: 17.05.1980, 17/05/1980, 17-05-1980 or 17 05 1980.
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})[./\- ]\s*(\d{1,2})[./\- ]\s*(\d{4})\s*")
+
 # ICAO 9303: a TD1 card has three lines of 30 characters; TD2 and TD3 have two lines.
 _TD1_LINE = 30
+
+
+def as_iso_date(typed: str) -> str:
+    """The core reads ISO dates; anything not day-first goes on unchanged for it to judge."""
+    match = _DAY_FIRST.fullmatch(typed)
+    if not match:
+        return typed
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 class LetsGoWhenRemoved:
