@@ -112,7 +112,7 @@ class Archive:
         if once_a_day and self._archived_on == today:
             return 0
         with self.hotel.transaction() as db:
-            paused = self._paused(db)
+            paused = self.paused(db)
             if paused is None:
                 moved = self._archive_over(db, today)
         if paused is not None:
@@ -183,8 +183,8 @@ class Archive:
             db.remove_help_requests(closed)
         return len(closed)
 
-    def _paused(self, db: Writer) -> str | None:
-        """Why nothing may be archived now, or None."""
+    def paused(self, db: Writer) -> str | None:
+        """Why nothing may be archived now (nor purged, kiosk/retention.py), or None."""
         waiting = HelpDesk.open_request(db, CLOCK_HELP_REASON)
         if waiting is None:
             return None
