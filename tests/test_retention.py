@@ -12,8 +12,23 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import TODAY, booking, check_in, data_files, events, furnish, reopen
-from kiosk import audit, registration
+from helpers import (
+    BIRTH,
+    DOCUMENT_NUMBER,
+    EMAIL,
+    FIRST_NAME,
+    SURNAME,
+    TODAY,
+    booking,
+    check_in,
+    data_files,
+    events,
+    foreign_guest,
+    furnish,
+    registration_card,
+    reopen,
+)
+from kiosk import audit
 from kiosk.archiving import ArchivePaused
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
@@ -21,49 +36,8 @@ from kiosk.clock import FixedClock
 from kiosk.datadir import DataDir
 from kiosk.door import PendingEvents, limit_key
 from kiosk.hotel import Hotel, open_hotel
-from kiosk.models import AttemptCounter, Booking, HelpReason, HelpStatus, Room
-from kiosk.registration import RegistrationCard
+from kiosk.models import AttemptCounter, HelpReason, HelpStatus, Room
 from kiosk.storage import StorageError
-
-SURNAME, FIRST_NAME = "Okonkwo", "Adaeze"
-EMAIL = "adaeze.okonkwo@example.org"
-BIRTH = date(1984, 7, 9)
-DOCUMENT_NUMBER = "C01X00T47"  # the passport helpers.zone makes, and the card's
-
-
-def guest(code: str = "RT4711", **fields) -> Booking:
-    stay = booking(code, SURNAME, date_of_birth=BIRTH, email=EMAIL, nationality="NGA", **fields)
-    return replace(stay, first_name=FIRST_NAME)
-
-
-def card_for(hotel: Hotel, code: str) -> RegistrationCard:
-    """The card the guest completed at the kiosk, as `registration.check` makes it."""
-    law = registration.law_of(hotel.profile.registration_country)
-    assert law is not None
-    stay = hotel.gateway.booking(code)
-    assert stay is not None
-    holds = registration.card_fields(law, stay)
-    assert holds is not None
-    typed = {
-        **registration.prefilled(holds, stay, None, "en"),
-        "street": "Marina Road 4",
-        "postcode": "101241",
-        "town": "Lagos",
-        "country": "Nigeria",
-        "document_number": DOCUMENT_NUMBER,
-    }
-    checked = registration.check(
-        holds,
-        typed,
-        law=law,
-        booking=stay,
-        language="en",
-        house_language=hotel.profile.language,
-        today=hotel.today(),
-        now=hotel.now(),
-    )
-    assert checked.card is not None, checked.problems
-    return checked.card
 
 
 def traces(root: Path) -> dict[str, list[str]]:
@@ -90,9 +64,9 @@ def traces(root: Path) -> dict[str, list[str]]:
 def test_fifteen_months_on_no_file_holds_anything_of_the_guest(
     hotel: Hotel, clock: FixedClock, root: Path
 ) -> None:
-    furnish(hotel, [Room("101", 1, "double")], [guest()])
+    furnish(hotel, [Room("101", 1, "double")], [foreign_guest()])
     check_in(hotel, "RT4711")
-    hotel.registrations.save(card_for(hotel, "RT4711"))
+    hotel.registrations.save(registration_card(hotel, "RT4711"))
     assert "kiosk.json" in traces(root) and hotel.registrations.of_booking("RT4711")
 
     # The guest leaves without checking out; the kiosk runs every day for 15 months.
@@ -202,8 +176,8 @@ def test_the_purge_audits_how_many_went_never_which(hotel: Hotel) -> None:
 
 
 def test_registration_cards_go_the_day_the_law_lets_them(hotel: Hotel, clock: FixedClock) -> None:
-    furnish(hotel, [Room("101", 1, "double")], [guest()])
-    card = card_for(hotel, "RT4711")
+    furnish(hotel, [Room("101", 1, "double")], [foreign_guest()])
+    card = registration_card(hotel, "RT4711")
     hotel.registrations.save(card)
     assert card.destroy_on() == TODAY + timedelta(days=365)
 
@@ -232,9 +206,9 @@ def beside_the_main_file(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def test_a_clock_a_year_ahead_purges_nothing(hotel: Hotel, clock: FixedClock) -> None:
-    furnish(hotel, [Room("101", 1, "double")], [guest()])
+    furnish(hotel, [Room("101", 1, "double")], [foreign_guest()])
     check_in(hotel, "RT4711")
-    hotel.registrations.save(card_for(hotel, "RT4711"))
+    hotel.registrations.save(registration_card(hotel, "RT4711"))
     for _ in range(4):  # the stay goes to history; nothing is past its period
         clock.advance(days=1)
         hotel.retention.housekeeping(once_a_day=True)
