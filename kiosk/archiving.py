@@ -51,6 +51,11 @@ class RestoreError(Exception):
     """`kiosk history restore` cannot bring this stay back; the message says why."""
 
 
+def help_key(request_id: int, created_at: str) -> str:
+    """A help request as help.jsonl knows it: its number and when it was raised (ISO)."""
+    return f"{request_id}@{created_at}"
+
+
 def stay_is_over(booking: Booking, today: date, after_days: int) -> bool:
     if booking.status is BookingStatus.CHECKED_OUT:
         return True
@@ -93,7 +98,7 @@ class Archive:
         # A help request's number can come again once the table has emptied: its time too.
         self.help_history = JsonlArchive(
             data_dir.help_history,
-            key=lambda record: f"{record['request']['id']}@{record['request']['created_at']}",
+            key=lambda record: help_key(record["request"]["id"], record["request"]["created_at"]),
         )
         self._archived_on: date | None = None
 

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kiosk.archive import Change
-from kiosk.archiving import ArchivePaused
+from kiosk.archiving import ArchivePaused, help_key
 from kiosk.audit import SYSTEM
 from kiosk.gateway import Reads, Writer
 from kiosk.models import AttemptCounter, HelpStatus
@@ -194,7 +194,7 @@ class Retention:
             return kept_until(day, self.hotel.profile) < today
 
         stays = {
-            record["booking"]["code"]: day
+            archive.history.key(record): day
             for record in archive.history.records()
             if past(stay_kept_until, day := _stay_day(record))
         }
@@ -208,7 +208,7 @@ class Retention:
             (archive.help_history.key(record), record["request"]["created_at"])
             for record in archive.help_history.records()
         ] + [
-            (_help_key(request.id, request.created_at.isoformat()), request.created_at.isoformat())
+            (help_key(request.id, request.created_at.isoformat()), request.created_at.isoformat())
             for request in db.help_requests(open_only=False)
             if request.status is HelpStatus.CLOSED
         ]
@@ -257,9 +257,8 @@ class Retention:
     # -- deleting -----------------------------------------------------------------------------
 
     def _delete(self, db: Writer, plan: _Plan) -> None:
-        """The files apart from the main file first: the main file commits last, so a kill in
-        between leaves records that the next purge deletes, never a main file that points
-        at what is gone."""
+        """The files beside the main file first, each replaced whole, and the main file at the
+        commit: a kill in between leaves records that the next purge deletes."""
         archive = self.hotel.archive
         archive.history.rewrite(_drop_if(lambda record: archive.history.key(record) in plan.stays))
         self.hotel.audit_archive.rewrite(_drop_if(lambda event: event["id"] in plan.audit_events))
@@ -271,7 +270,7 @@ class Retention:
             request
             for request in db.help_requests(open_only=False)
             if request.status is HelpStatus.CLOSED
-            and _help_key(request.id, request.created_at.isoformat()) in plan.help_requests
+            and help_key(request.id, request.created_at.isoformat()) in plan.help_requests
         )
         for counter, _ in plan.counters:
             db.remove_counter(counter.key)
@@ -283,11 +282,6 @@ class Retention:
 
 def _stay_day(record: dict[str, Any]) -> date:
     return date.fromisoformat(record["booking"]["departure"])
-
-
-def _help_key(request_id: int, created_at: str) -> str:
-    """A help request as help.jsonl knows it (kiosk/archiving.py)."""
-    return f"{request_id}@{created_at}"
 
 
 def _drop_if(due: Callable[[dict[str, Any]], bool]) -> Change:
