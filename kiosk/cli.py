@@ -470,7 +470,7 @@ def purge_command(context: Context, dry_run: bool, as_json: bool) -> None:
     hotel = context.hotel(create=not dry_run)
     try:
         found = hotel.retention.due() if dry_run else hotel.retention.purge()
-    except (StorageError, RegistrationKeyError) as error:
+    except StorageError as error:
         raise click.ClickException(str(error)) from None
     rows = [asdict(expired) for expired in found.kinds]
     if as_json:

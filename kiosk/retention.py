@@ -36,6 +36,8 @@ from kiosk.gateway import Reads, Writer
 from kiosk.models import AttemptCounter, HelpStatus
 from kiosk.profile import HotelProfile
 from kiosk.registration import RegistrationCard
+from kiosk.registrations import RegistrationKeyError
+from kiosk.storage import StorageError
 
 if TYPE_CHECKING:
     from kiosk.hotel import Hotel
@@ -218,6 +220,12 @@ class Retention:
             if past(help_kept_until, day := self._day(created))
         }
         counters, forgiven = self._counters(db, lambda day: past(trace_kept_until, day))
+        try:
+            cards = self.hotel.registrations.due(today)
+        except RegistrationKeyError as error:
+            # Nothing is purged until staff restore the key: the daily housekeeping reports
+            # a failure of the store's kind to staff, and deletes nothing it cannot account for.
+            raise StorageError(str(error)) from None
         return _Plan(
             today,
             stays,
@@ -225,7 +233,7 @@ class Retention:
             help_requests,
             counters,
             forgiven,
-            self.hotel.registrations.due(today),
+            cards,
         )
 
     def _counters(

@@ -286,3 +286,15 @@ def test_a_dry_run_shows_what_would_go_and_changes_nothing(root: Path) -> None:
     assert [r["booking"]["code"] for r in hotel.archive.history.records()] == ["KEPT1"]
     outcome = invoke("--data-dir", str(root), "purge", "--dry-run")
     assert "Nothing is past its retention period" in outcome.output
+
+
+def test_a_lost_registration_key_stops_the_purge_and_says_so(hotel: Hotel) -> None:
+    furnish(hotel, [Room("101", 1, "double")], [foreign_guest()])
+    hotel.registrations.save(registration_card(hotel, "RT4711"))
+    seed_past(hotel)
+    hotel.data_dir.registration_key.unlink()
+    before = data_files(hotel.data_dir.root)
+
+    with pytest.raises(StorageError, match=r"registration\.key"):
+        reopen(hotel).retention.purge()
+    assert data_files(hotel.data_dir.root) == before
