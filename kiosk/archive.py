@@ -18,7 +18,10 @@ from typing import Any
 
 import orjson
 
-from kiosk.storage import StorageError, fsync_folder
+from kiosk.storage import StorageError, fsync_folder, replace_durably
+
+Change = Callable[[dict[str, Any]], dict[str, Any] | None]
+"""What a rewrite makes of one record: the record (as it was, or changed), or None to drop it."""
 
 
 class JsonlArchive:
@@ -60,6 +63,38 @@ class JsonlArchive:
             raise StorageError(f"{self.path}: cannot append: {e.strerror or e}") from e
         finally:
             os.close(fd)
+
+    def rewrite(self, change: Change) -> int:
+        """Rewrite the file with each record as `change` makes it (kiosk/retention.py drops
+        records past their period, kiosk/erasure.py blanks a guest's). Only under the data
+        lock, which every appender holds too, so that no record appended meanwhile is lost;
+        the file is replaced whole, so a kill at any instant leaves the old file or the new.
+        A torn line, which no reader can read, goes too. Returns how many records were
+        changed or dropped; an unchanged file is not written."""
+        if not self.path.exists():
+            return 0
+        try:
+            lines = self.path.read_bytes().splitlines()
+        except OSError as e:
+            raise StorageError(f"{self.path}: cannot read: {e.strerror or e}") from e
+        kept: list[bytes] = []
+        changed = 0
+        for line in lines:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            new = change(record) if isinstance(record, dict) else None
+            if new != record:
+                changed += 1
+            if new is not None:
+                kept.append(orjson.dumps(new) + b"\n")
+        if changed or len(kept) != len(lines):
+            try:
+                replace_durably(self.path, b"".join(kept))
+            except OSError as e:
+                raise StorageError(f"{self.path}: cannot rewrite: {e.strerror or e}") from e
+        return changed
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Each record once (the last copy of its key), in the order first written."""

@@ -51,6 +51,11 @@ class RestoreError(Exception):
     """`kiosk history restore` cannot bring this stay back; the message says why."""
 
 
+def help_key(request_id: int, created_at: str) -> str:
+    """A help request as help.jsonl knows it: its number and when it was raised (ISO)."""
+    return f"{request_id}@{created_at}"
+
+
 def stay_is_over(booking: Booking, today: date, after_days: int) -> bool:
     if booking.status is BookingStatus.CHECKED_OUT:
         return True
@@ -93,7 +98,7 @@ class Archive:
         # A help request's number can come again once the table has emptied: its time too.
         self.help_history = JsonlArchive(
             data_dir.help_history,
-            key=lambda record: f"{record['request']['id']}@{record['request']['created_at']}",
+            key=lambda record: help_key(record["request"]["id"], record["request"]["created_at"]),
         )
         self._archived_on: date | None = None
 
@@ -112,7 +117,7 @@ class Archive:
         if once_a_day and self._archived_on == today:
             return 0
         with self.hotel.transaction() as db:
-            paused = self._paused(db)
+            paused = self.paused(db)
             if paused is None:
                 moved = self._archive_over(db, today)
         if paused is not None:
@@ -183,8 +188,8 @@ class Archive:
             db.remove_help_requests(closed)
         return len(closed)
 
-    def _paused(self, db: Writer) -> str | None:
-        """Why nothing may be archived now, or None."""
+    def paused(self, db: Writer) -> str | None:
+        """Why nothing may be archived now (nor purged, kiosk/retention.py), or None."""
         waiting = HelpDesk.open_request(db, CLOCK_HELP_REASON)
         if waiting is None:
             return None

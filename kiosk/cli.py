@@ -18,10 +18,12 @@ from kiosk import datadir, door, error_report, lobby, sales
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.audit import Actor
 from kiosk.door import DoorVerdict
+from kiosk.erasure import ErasureError, erase_guest
 from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
 from kiosk.models import BookingStatus, RoomStatus
 from kiosk.profile import ProfileError
+from kiosk.registrations import RegistrationKeyError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
 
@@ -88,7 +90,8 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
 
 def _start_app(hotel: Hotel, *, demo: bool) -> None:
     try:
-        hotel.archive.departed()  # keep history out of the file every check-in rewrites
+        # History out of the file every check-in rewrites, and what is past its period gone.
+        hotel.retention.housekeeping()
     except ArchivePaused as paused:
         # The kiosk still starts: staff have a help request, and history can wait.
         click.echo(f"Warning: {paused}", err=True)
@@ -452,6 +455,71 @@ def history_restore(context: Context, code: str) -> None:
         f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
         f"with {grants} key grant{'s' if grants != 1 else ''}."
     )
+
+
+# -- retention ------------------------------------------------------------------------------
+
+
+@cli.command(name="purge")
+@click.option("--dry-run", is_flag=True, help="Show what would go; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def purge_command(context: Context, dry_run: bool, as_json: bool) -> None:
+    """Delete every personal record past its retention period now (README, "What is kept,
+    and for how long"); the daily housekeeping does the same once a day."""
+    hotel = context.hotel(create=not dry_run)
+    try:
+        found = hotel.retention.due() if dry_run else hotel.retention.purge()
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
+    rows = [asdict(expired) for expired in found.kinds]
+    if as_json:
+        _print_json({"day": found.day, "dry_run": dry_run, "records": rows})
+        return
+    if not found:
+        click.echo(f"Nothing is past its retention period on {found.day}.")
+        return
+    click.echo(f"{'Would delete' if dry_run else 'Deleted'} on {found.day}:")
+    _table(
+        [[row["kind"], str(row["count"]), str(row["oldest"]), str(row["newest"])] for row in rows],
+        ["kind", "count", "oldest", "newest"],
+    )
+
+
+@cli.command(name="erase")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why (the guest's request, say); audited.")
+@click.option("--by", "by_name", required=True, help="The staff member erasing; audited.")
+@pass_context
+def erase_command(context: Context, code: str, reason: str, by_name: str) -> None:
+    """Erase the guest of booking CODE now (GDPR Art. 17), except what the law keeps."""
+    hotel = context.hotel()
+    try:
+        done = erase_guest(hotel, code, Actor("staff", by_name), reason)
+    except (ErasureError, StorageError, RegistrationKeyError) as error:
+        raise click.ClickException(str(error)) from None
+    places = (["the open booking"] if done.open else []) + (
+        [f"{done.history_copies} cop{'ies' if done.history_copies != 1 else 'y'} in history"]
+        if done.history_copies
+        else []
+    )
+    click.echo(
+        f"Erased from {done.code}: names, date of birth, e-mail, nationality and document "
+        f"details ({' and '.join(places) or 'nothing was left'})."
+    )
+    if done.help_notes:
+        click.echo(f"Deleted: {done.help_notes} note(s) of help requests about it.")
+    if done.cancelled:
+        click.echo("The reservation is cancelled: nobody can check in under it any more.")
+    click.echo(
+        f"Kept until {done.stay_kept_until}: the stay's code, dates, rooms, keys and charges "
+        "(the books; they go with the stay)."
+    )
+    if done.card_id is not None:
+        click.echo(
+            f"Kept as the law requires (BMG §30(4)): registration card {done.card_id}, "
+            f"destroyed on {done.card_destroyed_on}."
+        )
 
 
 # -- export ---------------------------------------------------------------------------------

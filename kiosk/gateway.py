@@ -171,6 +171,10 @@ class Reads:
         found = self._db().table(LIMITS).search(where("key") == key)
         return AttemptCounter.from_doc(found[0]) if found else AttemptCounter(key)
 
+    def counters(self) -> list[AttemptCounter]:
+        """Every counter on file (kiosk/retention.py forgets the old ones)."""
+        return [AttemptCounter.from_doc(doc) for doc in self._db().table(LIMITS).all()]
+
     def help_requests(self, *, open_only: bool = True) -> list[HelpRequest]:
         """Oldest first."""
         docs = self._db().table(HELP_REQUESTS).all()
@@ -341,6 +345,12 @@ class Writer(Reads):
         oldest = sorted(table.all(), key=lambda event: event.doc_id)[:count]
         table.remove(doc_ids=[event.doc_id for event in oldest])
         return [dict(event) for event in oldest]
+
+    def remove_audit_events(self, ids: Iterable[str]) -> None:
+        """Remove the main file's events with these ids (kiosk/retention.py: past their period)."""
+        gone = frozenset(ids)
+        table = self._table(audit.TABLE)
+        table.remove(doc_ids=[event.doc_id for event in table.all() if event["id"] in gone])
 
     def set_last_write(self, at: datetime) -> None:
         self._table(LAST_WRITE).upsert(Document({"at": at.isoformat()}, doc_id=1))

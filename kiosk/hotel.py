@@ -24,6 +24,7 @@ from kiosk.models import AttemptCounter, Grant
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.records import check_records
 from kiosk.registrations import Register
+from kiosk.retention import Retention
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
 from kiosk.turnover import Turnover
@@ -62,6 +63,7 @@ class Hotel:
         self.archive = Archive(self)
         self.turnover = Turnover(self)
         self.registrations = Register(data_dir.registrations, data_dir.registration_key, self.now)
+        self.retention = Retention(self)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.profile.zone)

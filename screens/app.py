@@ -276,7 +276,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         if self.in_check_in or self.staff_mode.present:
             return
         try:
-            self.hotel.archive.departed(once_a_day=True)
+            self.hotel.retention.housekeeping(once_a_day=True)
         except StorageError as error:
             self.log.error(f"daily archive failed: {error}")
             self.housekeeping_failed = error

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kiosk import demo
+from kiosk import demo, registration
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room
+from kiosk.registration import RegistrationCard
 from kiosk.session import CheckedIn, CheckInSession, Found, Step, Verified
 from kiosk.staff import Role, StaffMember
 
@@ -163,6 +164,51 @@ def data_files(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+# -- a foreign guest and their registration card ---------------------------------------------
+
+# Everything a booking and a card may hold of a guest (kiosk/retention.py and kiosk/erasure.py
+# make it go).
+SURNAME, FIRST_NAME = "Okonkwo", "Adaeze"
+EMAIL = "adaeze.okonkwo@example.org"
+BIRTH = date(1984, 7, 9)
+DOCUMENT_NUMBER = "C01X00T47"  # the passport helpers.zone makes, and the card's
+
+
+def foreign_guest(code: str = "RT4711", **fields) -> Booking:
+    stay = booking(code, SURNAME, date_of_birth=BIRTH, email=EMAIL, nationality="NGA", **fields)
+    return replace(stay, first_name=FIRST_NAME)
+
+
+def registration_card(hotel: Hotel, code: str) -> RegistrationCard:
+    """The card the guest completed at the kiosk, as `registration.check` makes it."""
+    law = registration.law_of(hotel.profile.registration_country)
+    assert law is not None
+    stay = hotel.gateway.booking(code)
+    assert stay is not None
+    holds = registration.card_fields(law, stay)
+    assert holds is not None
+    typed = {
+        **registration.prefilled(holds, stay, None, "en"),
+        "street": "Marina Road 4",
+        "postcode": "101241",
+        "town": "Lagos",
+        "country": "Nigeria",
+        "document_number": DOCUMENT_NUMBER,
+    }
+    checked = registration.check(
+        holds,
+        typed,
+        law=law,
+        booking=stay,
+        language="en",
+        house_language=hotel.profile.language,
+        today=hotel.today(),
+        now=hotel.now(),
+    )
+    assert checked.card is not None, checked.problems
+    return checked.card
 
 
 # -- a guest at the kiosk ---------------------------------------------------------------------
