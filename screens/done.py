@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
 from kiosk.session import CheckInSession
@@ -73,20 +73,15 @@ class PrivacyPage(GuestPage):
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("privacy.title"), classes="title")
-        yield Facts(
-            [
-                (
-                    self.t(f"privacy.kept.{kept.what}"),
-                    self.t(
-                        "privacy.until",
-                        date=self.catalog.date(kept.until),
-                        why=self.t(f"privacy.why.{kept.why}"),
-                    ),
+        with Vertical(id="privacy-receipt"):
+            for kept in self.session.privacy_receipt():
+                yield plain(self.t(f"privacy.kept.{kept.what}"), classes="kept-what")
+                until = self.t(
+                    "privacy.until",
+                    date=self.catalog.date(kept.until),
+                    why=self.t(f"privacy.why.{kept.why}"),
                 )
-                for kept in self.session.privacy_receipt()
-            ],
-            id="privacy-receipt",
-        )
+                yield plain(until, classes="kept-until")
         yield plain(self.t("privacy.hint"), classes="hint")
         yield PageButton(self.t("privacy.back"), id="privacy-back", classes="main-action")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Grid
 from textual.widgets import Button, Input, Static
 
 from kiosk.registration import Problem
@@ -49,22 +50,23 @@ class RegistrationPage(GuestPage):
             id="card-fixed",
         )
         problems = self.rejected.problems if self.rejected and self.rejected.problems else {}
-        for name in session.card_fields:
-            if name in fixed or name in _STAY:
-                continue
-            value = self._shown(name, prefilled[name])
-            yield plain(self.t(f"card.field.{name}"), classes="field-label")
-            yield GuestInput(
-                value=value,
-                placeholder=self.t("card.placeholder.date") if name in _DATES else "",
-                id=f"card-{name}",
-                classes="card-field" if value else "card-field card-empty",
-                max_length=80,
-            )
-            line = plain(self._problem(problems.get(name)), id=f"problem-{name}")
-            line.add_class("field-problem")
-            line.display = name in problems
-            yield line
+        with Grid(id="card-form"):
+            for name in session.card_fields:
+                if name in fixed or name in _STAY:
+                    continue
+                value = self._shown(name, prefilled[name])
+                yield plain(self.t(f"card.field.{name}"), classes="card-label")
+                yield GuestInput(
+                    value=value,
+                    placeholder=self.t("card.placeholder.date") if name in _DATES else "",
+                    id=f"card-{name}",
+                    classes="card-field" if value else "card-field card-empty",
+                    max_length=80,
+                )
+                line = plain(self._problem(problems.get(name)), id=f"problem-{name}")
+                line.add_class("field-problem")
+                line.display = name in problems
+                yield line
         yield self.problem_line()
         yield PageButton(
             self.t("card.page.submit"), id="card-submit", variant="primary", classes="main-action"
