@@ -52,6 +52,14 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def german_law(root: Path) -> Path:
+    """The house registers guests as German law asks (the template's default): ask for it
+    before the house (`pytestmark = pytest.mark.usefixtures("german_law")`)."""
+    set_profile(root, "country", '"DE"')
+    return root
+
+
+@pytest.fixture
 def hotel(root: Path, clock: FixedClock) -> Hotel:
     """An empty house."""
     return open_hotel(DataDir(root), clock=clock, kiosk_id="k1")

@@ -19,7 +19,6 @@ from helpers import (
     furnish,
     ready,
     registration_card,
-    set_profile,
 )
 from kiosk.datadir import DataDir
 from kiosk.hotel import open_hotel
@@ -198,9 +197,8 @@ def test_austrian_fields_are_checked_too(field, typed, problem) -> None:
 
 
 @pytest.fixture
-def german_house(root, clock):
-    set_profile(root, "country", '"DE"')
-    house = open_hotel(DataDir(root), clock=clock, kiosk_id="k1")
+def german_house(german_law, clock):
+    house = open_hotel(DataDir(german_law), clock=clock, kiosk_id="k1")
     furnish(house, [Room("101", 1, "double")], [foreign_guest()])
     return house
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DOCUMENT_NUMBER, Guest, guest_snapshot, set_profile, shown, until, zone
+from helpers import DOCUMENT_NUMBER, Guest, guest_snapshot, shown, until, zone
 from kiosk import demo
 from kiosk.registration import LAWS, CardStatus, Country
 
@@ -18,12 +18,7 @@ ERIKSSON = "LH4821"  # Swedish, date of birth on file
 MUELLER = "LH6144"  # German
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """The demo house under German law (the template's default)."""
-    folder = tmp_path / "data"
-    set_profile(folder, "country", '"DE"')
-    return folder
+pytestmark = pytest.mark.usefixtures("german_law")  # the demo house under German law
 
 
 def _files_holding(root: Path, text: str) -> list[str]:

@@ -39,6 +39,9 @@ from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import AttemptCounter, HelpReason, HelpStatus, Room
 from kiosk.storage import StorageError
 
+# A card is kept as German law asks.
+pytestmark = pytest.mark.usefixtures("german_law")
+
 
 def traces(root: Path) -> dict[str, list[str]]:
     """Each file of the data folder holding something of the guest, with what it holds."""
