@@ -15,6 +15,8 @@ authentication, eID) would be another route that returns the card signed.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -111,23 +113,39 @@ class Register:
 
     # -- keeping ----------------------------------------------------------------------------
 
-    def _files(self) -> Iterator[Path]:
+    def _files(self, pattern: str = "*") -> Iterator[Path]:
         if self.folder.is_dir():
-            yield from sorted(self.folder.glob(f"*{_SUFFIX}"))
+            yield from sorted(self.folder.glob(f"{pattern}{_SUFFIX}"))
 
-    def _path(self, card_id: str) -> Path:
+    def _booking_tag(self, code: str) -> str:
+        """The booking's mark in its cards' file names: a keyed hash, so that a card is
+        found without opening every other (a year of cards) and the name tells nobody
+        without the key whose card it is."""
+        self._cipher(create=True)
+        assert self._key is not None
+        return hmac.new(self._key, f"booking:{code}".encode(), hashlib.sha256).hexdigest()[:20]
+
+    def _path(self, card: RegistrationCard) -> Path:
+        return self.folder / f"{self._booking_tag(card.booking)}-{card.id}{_SUFFIX}"
+
+    def _path_of(self, card_id: str) -> Path:
         if not (card_id.isascii() and card_id.isalnum()):
             raise CardNotFound(f"no card {card_id!r}")
-        return self.folder / f"{card_id}{_SUFFIX}"
+        found = next(self._files(f"*-{card_id}"), None)
+        if found is None:
+            raise CardNotFound(f"no card {card_id!r}")
+        return found
 
     def save(self, card: RegistrationCard) -> None:
         """Sealed and durable before it returns (a new card, or its new status)."""
         cipher = self._cipher(create=True)
         nonce = secrets.token_bytes(_NONCE_BYTES)
-        sealed = nonce + cipher.encrypt(nonce, orjson.dumps(card.to_doc()), card.id.encode())
+        path = self._path(card)
+        # The name is the associated data: a file moved to another name does not open.
+        sealed = nonce + cipher.encrypt(nonce, orjson.dumps(card.to_doc()), path.stem.encode())
         try:
             self.folder.mkdir(mode=0o700, exist_ok=True)
-            replace_durably(self._path(card.id), sealed, 0o600)
+            replace_durably(path, sealed, 0o600)
         except OSError as e:
             raise StorageError(f"{self.folder}: cannot keep the card: {e.strerror or e}") from e
 
@@ -140,10 +158,9 @@ class Register:
         from cryptography.exceptions import InvalidTag
 
         sealed = path.read_bytes()
-        card_id = path.name.removesuffix(_SUFFIX)
         try:
             plain = self._cipher(create=False).decrypt(
-                sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], card_id.encode()
+                sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], path.stem.encode()
             )
         except InvalidTag:
             raise RegistrationKeyError(
@@ -158,13 +175,14 @@ class Register:
         return sorted(found, key=lambda card: (card.arrival, card.id))
 
     def card(self, card_id: str) -> RegistrationCard:
-        path = self._path(card_id)
-        if not path.is_file():
-            raise CardNotFound(f"no card {card_id!r}")
-        return self._open(path)
+        return self._open(self._path_of(card_id))
 
     def of_booking(self, code: str) -> RegistrationCard | None:
-        return next((card for card in self.cards() if card.booking == code), None)
+        if not any(self._files()):
+            return None
+        return next(
+            (self._open(path) for path in self._files(f"{self._booking_tag(code)}-*")), None
+        )
 
     def to_sign(self) -> list[RegistrationCard]:
         return [card for card in self.cards() if card.status is CardStatus.TO_SIGN]
@@ -190,7 +208,7 @@ class Register:
 
     def destroy(self, cards: list[RegistrationCard]) -> int:
         for card in cards:
-            self._path(card.id).unlink(missing_ok=True)
+            self._path(card).unlink(missing_ok=True)
         if cards:
             fsync_folder(self.folder)
         return len(cards)

@@ -257,19 +257,22 @@ def test_cards_are_sealed_under_a_key_of_their_own(german_house) -> None:
     assert DOCUMENT_NUMBER.encode() not in sealed.read_bytes()
     assert b"Okonkwo" not in sealed.read_bytes()
     assert german_house.registrations.card(card.id) == card
+    assert german_house.registrations.of_booking("RT4711") == card
+    assert "RT4711" not in sealed.name
 
 
 def test_a_card_moved_or_changed_does_not_open(german_house) -> None:
     card = registration_card(german_house, "RT4711")
     register = german_house.registrations
     register.save(card)
-    sealed = register.folder / f"{card.id}.card"
-    sealed.rename(register.folder / "0123456789abcdef.card")
+    (sealed,) = register.folder.iterdir()
+    moved = sealed.with_name(sealed.name.replace(card.id, "0123456789abcdef"))
+    sealed.rename(moved)
     with pytest.raises(RegistrationKeyError, match="does not open"):
         register.card("0123456789abcdef")
-    changed = bytearray((register.folder / "0123456789abcdef.card").read_bytes())
+    changed = bytearray(moved.read_bytes())
     changed[-1] ^= 1
-    (register.folder / f"{card.id}.card").write_bytes(bytes(changed))
+    sealed.write_bytes(bytes(changed))
     with pytest.raises(RegistrationKeyError):
         register.card(card.id)
     with pytest.raises(CardNotFound):
