@@ -55,6 +55,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     ALLOW_SELECT = False
     # Below 28 rows the chrome goes compact so the QR code keeps its 21 rows.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # noqa: RUF012  (typed by App)
+    # A phone's width: forms put each label above its field.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012  (typed by App)
     BINDINGS: ClassVar[list[BindingType]] = [
         # Same keys as Textual's own quit bindings, so these replace them. Only a manager in
         # staff mode gets anything from ctrl+q (see action_quit).
