@@ -38,7 +38,8 @@ from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
-# history); Hotel.archive.departed(once_a_day=True) does the work once a day.
+# history, then deleting what is past its retention period); Hotel.retention.housekeeping(
+# once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
 # The same unexpected error (type and place) is logged, audited and sent to staff at most
@@ -270,7 +271,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     # -- housekeeping and disk trouble ------------------------------------------------------
 
     def housekeeping(self) -> None:
-        """Move departed stays to history, once a day. It runs here, on the app's thread: the
+        """Move departed stays to history and delete what is past its retention period, once
+        a day (kiosk/retention.py). It runs here, on the app's thread: the
         store is not thread-safe (one transaction at a time, one copy in memory), and after the
         day's first call it costs nothing. It waits while a guest is past Welcome or staff are
         in, so that no step pays for the day's one write. A failure is not the guest's
@@ -280,14 +282,14 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         try:
             self.hotel.retention.housekeeping(once_a_day=True)
         except StorageError as error:
-            self.log.error(f"daily archive failed: {error}")
+            self.log.error(f"daily housekeeping failed: {error}")
             self.housekeeping_failed = error
         else:
             self.housekeeping_failed = None
 
     def _staff_entered(self) -> None:
         if self.housekeeping_failed is not None:
-            self.staff_mode.tell(str(self.housekeeping_failed), title="Daily archive failed")
+            self.staff_mode.tell(str(self.housekeeping_failed), title="Daily housekeeping failed")
 
     def storage_failed(self, error: StorageError) -> None:
         """Where every failed write ends up (screens/trouble.py). The data file holds the

@@ -211,7 +211,7 @@ async def test_staff_see_the_paused_archive_when_they_log_in(
         await pilot.press(*"246810", "enter")
         await pilot.pause()
         (notice,) = app._notifications
-        assert notice.title == "Daily archive failed"
+        assert notice.title == "Daily housekeeping failed"
         assert "5 days 0 hours ahead of the last record written" in notice.message
         assert "close help request" in notice.message
     assert open_codes(demo_hotel) == ALL_DEMO_CODES
