@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -44,11 +44,23 @@ class CardNotFound(LookupError):
     """No card has this id (or it was destroyed)."""
 
 
+@dataclass(frozen=True)
+class Started:
+    """What a signature route's first step did, for the session to audit (no guest data)."""
+
+    card: RegistrationCard
+    """The card as it stands after the step (`status`)."""
+    printed: bool
+    """The card went to a printer."""
+    problem: str | None = None
+    """Why it did not, when it should have: staff print it from the dashboard."""
+
+
 class SignatureRoute(Protocol):
     """What happens to a filled card so that the guest signs it."""
 
-    def start(self, card: RegistrationCard, pdf: Callable[[], bytes]) -> RegistrationCard:
-        """Returns the card as it stands after this route's first step (`status`)."""
+    def start(self, card: RegistrationCard, pdf: Callable[[], bytes]) -> Started:
+        """The route's first step; `pdf` makes the printable card, if the route needs it."""
         ...
 
 
