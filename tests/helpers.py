@@ -20,6 +20,7 @@ from kiosk import demo
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room
+from kiosk.registration import LAWS, Country, RegistrationCard, check
 from kiosk.session import CheckedIn, CheckInSession, Found, Step, Verified
 from kiosk.staff import Role, StaffMember
 
@@ -163,6 +164,48 @@ def data_files(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+# What a Polish guest types on a card: every field of either law (check reads only those the
+# card holds). The country typed in German, as a guest at a German house may.
+POLISH_GUEST = {
+    "surname": "Kowalski",
+    "first_names": "Jan Maria",
+    "date_of_birth": "1985-02-03",
+    "nationalities": "POL",
+    "street": "ul. Długa 5",
+    "postcode": "00-950",
+    "town": "Warszawa",
+    "country": "Polen",
+    "companions": "1",
+    "companion_nationalities": "POL",
+    "document_number": "EA1234567",
+    "sex": "M",
+    "document_type": "P",
+    "document_issued_on": "2020-01-02",
+    "document_authority": "Wojewoda Mazowiecki",
+}
+
+
+def registration_card(
+    country: Country = Country.DE, code: str = "LH1001", language: str = "en", **typed: str
+) -> RegistrationCard:
+    """The card a foreign guest of booking `code` completed under `country`'s law, with
+    `typed` over POLISH_GUEST, as registration.check reads it at NOW."""
+    guest = booking(code, "Kowalski", nationality="POL")
+    law = LAWS[country]
+    checked = check(
+        law.fields,
+        {**POLISH_GUEST, **typed},
+        law=law,
+        booking=guest,
+        language=language,
+        house_language="de",
+        today=TODAY,
+        now=NOW,
+    )
+    assert checked.card is not None, checked.problems
+    return checked.card
 
 
 # -- a guest at the kiosk ---------------------------------------------------------------------
