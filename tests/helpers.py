@@ -8,6 +8,8 @@ of it."""
 from __future__ import annotations
 
 import re
+import stat
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -206,6 +208,23 @@ def registration_card(
     )
     assert checked.card is not None, checked.problems
     return checked.card
+
+
+def fake_lp(folder: Path, *, exit_status: int = 0, stderr: str = "") -> Path:
+    """An `lp` that writes its arguments and what it read to `lp.json` beside it."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "lp"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"record = {{'argv': sys.argv[1:], 'stdin': sys.stdin.buffer.read().decode('latin-1')}}\n"
+        f"open({str(folder / 'lp.json')!r}, 'w').write(json.dumps(record))\n"
+        f"sys.stderr.write({stderr!r})\n"
+        f"sys.exit({exit_status})\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return folder / "lp.json"
 
 
 # -- a guest at the kiosk ---------------------------------------------------------------------

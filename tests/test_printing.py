@@ -5,36 +5,17 @@ and the handwritten route leaves the card to sign, printed or not."""
 from __future__ import annotations
 
 import json
-import stat
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import registration_card
+from helpers import fake_lp, registration_card
 from kiosk import printing
 from kiosk.printing import PrintError, send
 from kiosk.registration import CardStatus
 from kiosk.signing import Handwritten
 
 PDF = b"%PDF-1.4 the card, with EA1234567\n"
-
-
-def fake_lp(folder: Path, *, exit_status: int = 0, stderr: str = "") -> Path:
-    """An `lp` that writes its arguments and what it read to `lp.json` beside it."""
-    folder.mkdir(exist_ok=True)
-    script = folder / "lp"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, sys\n"
-        f"record = {{'argv': sys.argv[1:], 'stdin': sys.stdin.buffer.read().decode('latin-1')}}\n"
-        f"open({str(folder / 'lp.json')!r}, 'w').write(json.dumps(record))\n"
-        f"sys.stderr.write({stderr!r})\n"
-        f"sys.exit({exit_status})\n",
-        encoding="utf-8",
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return folder / "lp.json"
 
 
 @pytest.fixture
