@@ -4,9 +4,12 @@ and imports the Textual app only when it starts it, so the other commands stay q
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +26,7 @@ from kiosk.hotel import Hotel, open_door, open_hotel
 from kiosk.keys import SecretError
 from kiosk.models import BookingStatus, RoomStatus
 from kiosk.profile import ProfileError
-from kiosk.registrations import RegistrationKeyError
+from kiosk.registrations import CardNotFound, RegistrationKeyError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
 
@@ -520,6 +523,132 @@ def erase_command(context: Context, code: str, reason: str, by_name: str) -> Non
             f"Kept as the law requires (BMG §30(4)): registration card {done.card_id}, "
             f"destroyed on {done.card_destroyed_on}."
         )
+
+
+# -- registration cards ---------------------------------------------------------------------
+
+
+@cli.group()
+def registrations() -> None:
+    """The registration cards, kept sealed; for staff at the host (they show the document
+    numbers)."""
+
+
+@contextmanager
+def _cards_reported() -> Iterator[None]:
+    try:
+        yield
+    except (CardNotFound, RegistrationKeyError, StorageError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@registrations.command(name="list")
+@click.option("--to-sign", is_flag=True, help="Only the cards not signed yet.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def registrations_list(context: Context, to_sign: bool, as_json: bool) -> None:
+    """List the cards, the oldest arrival first (no document numbers: `show` has them)."""
+    register = context.hotel(create=False).registrations
+    with _cards_reported():
+        cards = register.to_sign() if to_sign else register.cards()
+    rows = [
+        {
+            "id": card.id,
+            "arrival": card.arrival.isoformat(),
+            "departure": card.departure.isoformat(),
+            "surname": card.surname,
+            "first_names": card.first_names,
+            "status": str(card.status),
+        }
+        for card in cards
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("No cards to sign." if to_sign else "No registration cards.")
+        return
+    header = ["id", "arrival", "departure", "surname", "first_names", "status"]
+    _table([[row[name] for name in header] for row in rows], [h.replace("_", " ") for h in header])
+
+
+@registrations.command(name="show")
+@click.argument("card_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def registrations_show(context: Context, card_id: str, as_json: bool) -> None:
+    """Every field of card ID, the document number included."""
+    with _cards_reported():
+        card = context.hotel(create=False).registrations.card(card_id)
+    doc = card.to_doc()
+    if as_json:
+        _print_json(doc)
+        return
+    width = max(len(name) for name in doc)
+    for name, value in doc.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        click.echo(f"{name.ljust(width)}  {'' if shown is None else shown}")
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """A new file only its owner can read: a card holds the document number."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise click.ClickException(f"{path}: exists already; name a new file.") from None
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write: {error.strerror}") from None
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+
+
+@registrations.command(name="print")
+@click.argument("card_id", metavar="ID")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the PDF to this new file (mode 0600) instead of the card printer.",
+)
+@pass_context
+def registrations_print(context: Context, card_id: str, output: str | None) -> None:
+    """Print card ID for the guest to sign, on the printer of hotel.toml's [registration]."""
+    from kiosk import card_pdf, printing, signing
+
+    hotel = context.hotel(create=False)
+    with _cards_reported():
+        card = hotel.registrations.card(card_id)
+    if output is not None:
+        _write_private(
+            Path(output), card_pdf.render(hotel.profile, language=card.language, card=card)
+        )
+        click.echo(f"Card {card.id} written to {output}.")
+        return
+    try:
+        signing.print_card(hotel, card, language=card.language)
+    except printing.PrintError as error:
+        raise click.ClickException(f"{error} Use --output FILE to write the PDF instead.") from None
+    click.echo(f"Card {card.id} sent to printer {hotel.profile.card_printer}.")
+
+
+@registrations.command(name="sign")
+@click.argument("card_id", metavar="ID")
+@click.option("--by", "by_name", required=True, help="Who saw the guest sign it by hand.")
+@pass_context
+def registrations_sign(context: Context, card_id: str, by_name: str) -> None:
+    """Mark card ID signed: staff saw the guest sign the printed card by hand."""
+    from kiosk import signing
+
+    by = " ".join(by_name.split())
+    if not by or not by.isprintable() or len(by) > 80:
+        raise click.ClickException("--by takes a name of printable characters, up to 80.")
+    hotel = context.hotel(create=False)
+    with _cards_reported():
+        signed = signing.mark_signed(hotel, by, card_id)
+        if signed is None:
+            earlier = hotel.registrations.card(card_id)
+            click.echo(f"Card {earlier.id} was signed already (seen by {earlier.signed_by}).")
+            return
+    click.echo(f"Card {signed.id} is signed (seen by {by}).")
 
 
 # -- export ---------------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from kiosk.help_desk import HelpDesk
 from kiosk.models import AttemptCounter, Grant
 from kiosk.profile import HotelProfile, load_profile
 from kiosk.records import check_records
-from kiosk.registrations import Register
+from kiosk.registrations import Register, SignatureRoute
 from kiosk.retention import Retention
+from kiosk.signing import Handwritten
 from kiosk.staff_accounts import StaffAccounts
 from kiosk.storage import DEFAULT_LOCK_TIMEOUT, Store
 from kiosk.turnover import Turnover
@@ -63,6 +64,7 @@ class Hotel:
         self.archive = Archive(self)
         self.turnover = Turnover(self)
         self.registrations = Register(data_dir.registrations, data_dir.registration_key, self.now)
+        self.signature: SignatureRoute = Handwritten(profile.card_printer)
         self.retention = Retention(self)
 
     def now(self) -> datetime:

@@ -48,40 +48,29 @@ class CardNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Started:
-    """Where a card's way to its signature stands once it began."""
+    """What a signature route's first step did, for the session to audit (no guest data)."""
 
+    card: RegistrationCard
+    """The card as it stands after the step (`status`)."""
     printed: bool
-    """The hotel's printer took it."""
+    """The card went to a printer."""
     problem: str | None = None
-    """Why the printer did not take it (for staff; never personal data)."""
+    """Why it did not, when it should have: staff print it from the dashboard."""
 
 
 class SignatureRoute(Protocol):
-    """What happens to a kept card so that the guest signs it."""
+    """What happens to a filled card so that the guest signs it."""
 
-    def start(self, card: RegistrationCard) -> Started: ...
-
-
-class WaitsForStaff:
-    """No printer: the card waits, "to sign", until staff print it from the dashboard or
-    `kiosk registrations print` and mark it signed."""
-
-    def start(self, card: RegistrationCard) -> Started:
-        return Started(printed=False)
+    def start(self, card: RegistrationCard, pdf: Callable[[], bytes]) -> Started:
+        """The route's first step; `pdf` makes the printable card, if the route needs it."""
+        ...
 
 
 class Register:
-    def __init__(
-        self,
-        folder: Path,
-        key_path: Path,
-        now: Callable[[], datetime],
-        route: SignatureRoute | None = None,
-    ) -> None:
+    def __init__(self, folder: Path, key_path: Path, now: Callable[[], datetime]) -> None:
         self.folder = folder
         self.key_path = key_path
         self.now = now
-        self.route = route or WaitsForStaff()
         self._key: bytes | None = None
 
     # -- the key ----------------------------------------------------------------------------
@@ -148,11 +137,6 @@ class Register:
             replace_durably(path, sealed, 0o600)
         except OSError as e:
             raise StorageError(f"{self.folder}: cannot keep the card: {e.strerror or e}") from e
-
-    def keep(self, card: RegistrationCard) -> Started:
-        """A newly filled card: kept, then on its way to the guest's signature."""
-        self.save(card)
-        return self.route.start(card)
 
     def _open(self, path: Path) -> RegistrationCard:
         from cryptography.exceptions import InvalidTag

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from kiosk import lookup, offers, privacy, registration
+from kiosk import lookup, offers, privacy, registration, signing
 from kiosk import rooms as room_rules
 from kiosk.attempts import LookupLimit
 from kiosk.audit import Actor
@@ -37,7 +37,9 @@ from kiosk.models import (
 )
 from kiosk.mrz import MrzDocument
 from kiosk.offers import Quote
+from kiosk.printing import PrintError
 from kiosk.privacy import Kept
+from kiosk.profile import HotelProfile
 from kiosk.registration import Problem, RegistrationCard
 from kiosk.staff import StaffError, StaffMember
 
@@ -414,26 +416,60 @@ class CheckInSession:
         )
         if checked.card is None:
             return Rejected(Failure.CARD_INCOMPLETE, problems=checked.problems)
-        started = self.hotel.registrations.keep(checked.card)
+        card = checked.card
+        self.hotel.registrations.save(card)
+        started = self.hotel.signature.start(card, lambda: _printable(profile, card, language))
         with self._transaction() as db:
             db.audit(
                 self.actor,
                 "registration_card",
                 outcome="printed" if started.printed else "to_sign",
                 booking=self.booking.code,
-                card=checked.card.id,
+                card=card.id,
+                problem=started.problem,
             )
             if started.problem:
-                self.hotel.help.file(db, self.actor, HelpReason.CARD_NOT_PRINTED, self.booking.code)
-        self.card, self.card_fields, self._document = checked.card, (), None
+                self.hotel.help.file(
+                    db,
+                    self.actor,
+                    HelpReason.CARD_NOT_PRINTED,
+                    self.booking.code,
+                    note=started.problem,
+                )
+        self.card, self.card_fields, self._document = card, (), None
         self.card_printed = started.printed
         self.step = Step.READY
-        return Registered(checked.card, started.printed)
+        return Registered(card, started.printed)
 
     def privacy_receipt(self) -> tuple[Kept, ...]:
         """What the kiosk keeps about this guest's stay, and until when."""
         assert self.booking is not None
         return privacy.receipt(self.booking, self.card, self.hotel.profile)
+
+    def print_privacy_receipt(
+        self, lines: list[tuple[str, str]], title: str, language: str
+    ) -> bool:
+        """The receipt, worded for the guest (`lines`: what is kept, until when), on the
+        desk's printer, with the registration card where there is one. False: it did not
+        print (staff are told why in the audit trail)."""
+        assert self.booking is not None
+        try:
+            signing.print_card(
+                self.hotel, self.card, language=language, receipt=lines, receipt_title=title
+            )
+        except PrintError as error:
+            problem: str | None = str(error)
+        else:
+            problem = None
+        with self.hotel.transaction() as db:
+            db.audit(
+                self.actor,
+                "privacy_receipt_printed",
+                outcome="ok" if problem is None else "not_printed",
+                booking=self.booking.code,
+                problem=problem,
+            )
+        return problem is None
 
     def take_offers(self, chosen: set[ChargeKind]) -> CheckedIn | Rejected:
         """The guest's answers to the offers shown: `chosen` are those they said yes to
@@ -819,3 +855,9 @@ class CheckInSession:
     def _replace_key(self, room: str, key: RoomKey) -> None:
         others = tuple(existing for existing in self.keys if existing.room.number != room)
         self.keys = (*others, key)
+
+
+def _printable(profile: HotelProfile, card: RegistrationCard, language: str) -> bytes:
+    from kiosk import card_pdf  # reportlab loads only where a card is printed
+
+    return card_pdf.render(profile, language=language, card=card)

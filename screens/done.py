@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from kiosk.session import CheckInSession
 from screens.base import GoodbyePage, GuestPage, PageButton, plain
@@ -61,7 +61,8 @@ class DonePage(GoodbyePage):
 
 
 class PrivacyPage(GuestPage):
-    """What the kiosk keeps about this guest's stay, each with the day it goes and why."""
+    """What the kiosk keeps about this guest's stay, each with the day it goes and why; on the
+    desk's printer too, with the registration card, where the house has one."""
 
     CAN_GO_BACK = True
     AUTO_FOCUS = "#privacy-back"
@@ -71,20 +72,43 @@ class PrivacyPage(GuestPage):
         super().__init__()
         self.session = session
 
-    def compose_body(self) -> ComposeResult:
-        yield plain(self.t("privacy.title"), classes="title")
-        with Vertical(id="privacy-receipt"):
-            for kept in self.session.privacy_receipt():
-                yield plain(self.t(f"privacy.kept.{kept.what}"), classes="kept-what")
-                until = self.t(
+    def _lines(self) -> list[tuple[str, str]]:
+        """(what is kept, until when and why), in the guest's language."""
+        return [
+            (
+                self.t(f"privacy.kept.{kept.what}"),
+                self.t(
                     "privacy.until",
                     date=self.catalog.date(kept.until),
                     why=self.t(f"privacy.why.{kept.why}"),
-                )
+                ),
+            )
+            for kept in self.session.privacy_receipt()
+        ]
+
+    def compose_body(self) -> ComposeResult:
+        yield plain(self.t("privacy.title"), classes="title")
+        with Vertical(id="privacy-receipt"):
+            for what, until in self._lines():
+                yield plain(what, classes="kept-what")
                 yield plain(until, classes="kept-until")
         yield plain(self.t("privacy.hint"), classes="hint")
-        yield PageButton(self.t("privacy.back"), id="privacy-back", classes="main-action")
+        yield plain("", id="privacy-printed", classes="subtitle")
+        with Horizontal(classes="choices"):
+            yield PageButton(self.t("privacy.back"), id="privacy-back", classes="main-action")
+            if self.kiosk_app.hotel.profile.card_printer:
+                yield PageButton(self.t("privacy.print"), id="privacy-print", classes="main-action")
 
     @on(Button.Pressed, "#privacy-back")
     def back(self) -> None:
         self.close()
+
+    @on(Button.Pressed, "#privacy-print")
+    def print_receipt(self) -> None:
+        """The receipt on the desk's printer, with the card where the guest filled one in."""
+        printed = self.session.print_privacy_receipt(
+            self._lines(), self.t("privacy.title"), self.kiosk_app.language
+        )
+        self.query_one("#privacy-printed", Static).update(
+            self.t("privacy.printed" if printed else "privacy.not_printed")
+        )

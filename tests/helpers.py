@@ -8,6 +8,8 @@ of it."""
 from __future__ import annotations
 
 import re
+import stat
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +22,7 @@ from kiosk import demo, registration
 from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking, Room
-from kiosk.registration import RegistrationCard
+from kiosk.registration import LAWS, Country, RegistrationCard, check
 from kiosk.session import CheckedIn, CheckInSession, Found, Step, Verified
 from kiosk.staff import Role, StaffMember
 
@@ -209,6 +211,65 @@ def registration_card(hotel: Hotel, code: str) -> RegistrationCard:
     )
     assert checked.card is not None, checked.problems
     return checked.card
+
+
+# What a Polish guest types on a card: every field of either law (check reads only those the
+# card holds). The country typed in German, as a guest at a German house may.
+POLISH_GUEST = {
+    "surname": "Kowalski",
+    "first_names": "Jan Maria",
+    "date_of_birth": "1985-02-03",
+    "nationalities": "POL",
+    "street": "ul. Długa 5",
+    "postcode": "00-950",
+    "town": "Warszawa",
+    "country": "Polen",
+    "companions": "1",
+    "companion_nationalities": "POL",
+    "document_number": "EA1234567",
+    "sex": "M",
+    "document_type": "P",
+    "document_issued_on": "2020-01-02",
+    "document_authority": "Wojewoda Mazowiecki",
+}
+
+
+def polish_card(
+    country: Country = Country.DE, code: str = "LH1001", language: str = "en", **typed: str
+) -> RegistrationCard:
+    """The card a foreign guest of booking `code` completed under `country`'s law, with
+    `typed` over POLISH_GUEST, as registration.check reads it at NOW."""
+    guest = booking(code, "Kowalski", nationality="POL")
+    law = LAWS[country]
+    checked = check(
+        law.fields,
+        {**POLISH_GUEST, **typed},
+        law=law,
+        booking=guest,
+        language=language,
+        house_language="de",
+        today=TODAY,
+        now=NOW,
+    )
+    assert checked.card is not None, checked.problems
+    return checked.card
+
+
+def fake_lp(folder: Path, *, exit_status: int = 0, stderr: str = "") -> Path:
+    """An `lp` that writes its arguments and what it read to `lp.json` beside it."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "lp"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"record = {{'argv': sys.argv[1:], 'stdin': sys.stdin.buffer.read().decode('latin-1')}}\n"
+        f"open({str(folder / 'lp.json')!r}, 'w').write(json.dumps(record))\n"
+        f"sys.stderr.write({stderr!r})\n"
+        f"sys.exit({exit_status})\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return folder / "lp.json"
 
 
 # -- a guest at the kiosk ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The staff dashboard: the current guest session with its overrides, and the lobby
-(arrivals, help requests, rooms, the day's sales, audit trail), one tab each."""
+(arrivals, help requests, rooms, the day's sales, registration cards, audit trail), one tab
+each."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from screens.staff.lobby_panels import (
     RoomBoard,
     SalesPanel,
 )
+from screens.staff.registrations_panel import RegistrationsPanel
 from screens.staff.session_panel import SessionPanel
 from screens.trouble import TroubleGuard
 
@@ -41,6 +43,7 @@ TABS = {
     "help": "Help",
     "rooms": "Rooms",
     "sales": "Sales",
+    "cards": "Cards",
     "audit": "Audit",
 }
 
@@ -112,6 +115,8 @@ class StaffScreen(TroubleGuard, Screen[None]):
                 yield RoomBoard(self.hotel, self.member)
             with TabPane(TABS["sales"], id="sales"):
                 yield SalesPanel(self.hotel, self.member)
+            with TabPane(TABS["cards"], id="cards"):
+                yield RegistrationsPanel(self.hotel, self.member)
             with TabPane(TABS["audit"], id="audit"):
                 yield AuditPanel(self.hotel, self.member)
         yield Footer()

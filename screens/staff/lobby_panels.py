@@ -44,6 +44,7 @@ HELP_REASON_TEXT = {
     "too_young": "guest under age",
     "no_room": "no room ready",
     "balance_due": "checked out owing a balance",
+    "card_not_printed": "registration card not printed: print it from Cards",
     "unexpected_error": "kiosk error (see errors.log)",
 }
 AUDIT_LIMIT = 50
