@@ -409,6 +409,39 @@ class Guest:
         if self.on("OffersPage"):
             await self.click("#offers-continue")
 
+    async def at_the_card(self, code: str) -> None:
+        """Found, confirmed and a passport scanned: on the registration card."""
+        await self.confirm(code)
+        await self.scan(zone(self.app.hotel, code, number=DOCUMENT_NUMBER))
+        await until(self.pilot, lambda: self.on("RegistrationPage"), "the registration card")
+
+    async def past_the_card(self) -> None:
+        await until(
+            self.pilot,
+            lambda: self.on("OffersPage") or self.on("RoomPage"),
+            "the offers or the room",
+        )
+
+    async def type_in_card(self, field: str, text: str) -> None:
+        """Into a field of the registration card, replacing what it held (the card scrolls
+        to the field); a newline in `text` is Enter, on to the next field."""
+        input_field = self.app.screen.query_one(f"#card-{field}")
+        input_field.focus()
+        input_field.value = ""  # as the guest clearing it
+        await self.pilot.pause()
+        await self.reader(text)
+
+    async def card_address(self, postcode: str = "111 22") -> None:
+        """A Stockholm address on the registration card, field by field with Enter."""
+        await self.type_in_card("street", "Storgatan 1\n")
+        await self.reader(postcode + "\n")
+        await self.reader("Stockholm\n")
+
+    async def submit_card(self) -> None:
+        self.app.screen.query_one("#card-submit").focus()
+        await self.pilot.press("enter")
+        await self.pilot.pause()
+
     async def to_room(self, code: str, birth: str) -> None:
         await self.confirm(code)
         await self.by_hand(birth)

@@ -29,47 +29,12 @@ def _files_holding(root: Path, text: str) -> list[str]:
     ]
 
 
-async def _past_the_card(guest: Guest) -> None:
-    await until(
-        guest.pilot,
-        lambda: guest.on("OffersPage") or guest.on("RoomPage"),
-        "the offers or the room",
-    )
-
-
-async def _at_the_card(guest: Guest, code: str = ERIKSSON) -> None:
-    await guest.confirm(code)
-    await guest.scan(zone(guest.app.hotel, code, number=DOCUMENT_NUMBER))
-    await until(guest.pilot, lambda: guest.on("RegistrationPage"), "the registration card")
-
-
-async def _type_in(guest: Guest, field: str, text: str) -> None:
-    """Into a field of the card, replacing what it held (the card scrolls to the field)."""
-    input_field = guest.app.screen.query_one(f"#card-{field}")
-    input_field.focus()
-    input_field.value = ""  # as the guest clearing it
-    await guest.pilot.pause()
-    await guest.reader(text)
-
-
-async def _address(guest: Guest, postcode: str = "111 22") -> None:
-    await _type_in(guest, "street", "Storgatan 1\n")  # Enter: on to the next field
-    await guest.reader(postcode + "\n")
-    await guest.reader("Stockholm\n")
-
-
-async def _submit(guest: Guest) -> None:
-    guest.app.screen.query_one("#card-submit").focus()
-    await guest.pilot.press("enter")
-    await guest.pilot.pause()
-
-
 async def test_a_german_passport_fills_in_no_card(app, guest_hotel) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         guest = Guest(pilot)
         await guest.confirm(MUELLER)
         await guest.scan(zone(guest_hotel, MUELLER))
-        await _past_the_card(guest)
+        await guest.past_the_card()
     assert guest_hotel.registrations.cards() == []
     assert not guest_hotel.data_dir.registrations.exists()
 
@@ -88,7 +53,7 @@ async def test_a_german_document_counts_over_a_foreign_booking(app, guest_hotel)
         guest = Guest(pilot)
         await guest.confirm(ERIKSSON)
         await guest.scan(german)
-        await _past_the_card(guest)
+        await guest.past_the_card()
     assert guest_hotel.registrations.cards() == []
 
 
@@ -97,7 +62,7 @@ async def test_a_foreign_guest_completes_a_card_with_the_fields_of_section_30(
 ) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         guest = Guest(pilot)
-        await _at_the_card(guest)
+        await guest.at_the_card(ERIKSSON)
         # Pre-filled from the booking and the zone; what the zone proved is not typed again.
         for field, text in (
             ("surname", "Eriksson"),
@@ -108,9 +73,9 @@ async def test_a_foreign_guest_completes_a_card_with_the_fields_of_section_30(
             assert app.screen.query_one(f"#card-{field}").value == text
         assert shown(app, "12.08.1974") and shown(app, DOCUMENT_NUMBER)
         assert not app.screen.query("#card-document_number")
-        await _address(guest)
-        await _submit(guest)
-        await _past_the_card(guest)
+        await guest.card_address()
+        await guest.submit_card()
+        await guest.past_the_card()
     (card,) = guest_hotel.registrations.cards()
     assert card.holds == LAWS[Country.DE].fields
     assert [name for name, _ in card.shown()] == [
@@ -147,18 +112,18 @@ async def test_a_foreign_guest_completes_a_card_with_the_fields_of_section_30(
 async def test_an_address_typed_badly_is_explained_and_keeps_nothing(app, guest_hotel) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         guest = Guest(pilot)
-        await _at_the_card(guest)
-        await _address(guest, postcode="!!")
-        await _submit(guest)
+        await guest.at_the_card(ERIKSSON)
+        await guest.card_address(postcode="!!")
+        await guest.submit_card()
         assert guest.on("RegistrationPage")
         assert shown(app, "Please type the postcode of your address")
         assert app.screen.query_one("#problem").display  # "Some fields need a look", by Continue
         assert app.screen.focused.id == "card-postcode"
         assert guest_hotel.registrations.cards() == []
         # A town of digits and a country nobody knows: each explained under its own field.
-        await _type_in(guest, "town", "12345")
-        await _type_in(guest, "country", "Narnia")
-        await _submit(guest)
+        await guest.type_in_card("town", "12345")
+        await guest.type_in_card("country", "Narnia")
+        await guest.submit_card()
         assert shown(app, "Please write this in letters")
         assert shown(app, "We do not know this country")
         assert guest_hotel.registrations.cards() == []
@@ -169,16 +134,16 @@ async def test_the_card_is_filled_in_german_too(app, guest_hotel) -> None:
         app.language = "de"
         await pilot.pause()
         guest = Guest(pilot)
-        await _at_the_card(guest)
+        await guest.at_the_card(ERIKSSON)
         assert shown(app, "Ihr Meldeschein")
         assert app.screen.query_one("#card-country").value == "Schweden"
-        await _address(guest, postcode="1234")
-        await _type_in(guest, "country", "Deutschland")
-        await _submit(guest)
+        await guest.card_address(postcode="1234")
+        await guest.type_in_card("country", "Deutschland")
+        await guest.submit_card()
         assert shown(app, "fünf Ziffern")
-        await _type_in(guest, "postcode", "10969")
-        await _submit(guest)
-        await _past_the_card(guest)
+        await guest.type_in_card("postcode", "10969")
+        await guest.submit_card()
+        await guest.past_the_card()
     (card,) = guest_hotel.registrations.cards()
     assert (card.country, card.postcode, card.language) == ("DE", "10969", "de")
 
@@ -186,10 +151,10 @@ async def test_the_card_is_filled_in_german_too(app, guest_hotel) -> None:
 async def test_the_goodbye_says_where_to_sign_and_what_is_kept(app, guest_hotel) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         guest = Guest(pilot)
-        await _at_the_card(guest)
-        await _address(guest)
-        await _submit(guest)
-        await _past_the_card(guest)
+        await guest.at_the_card(ERIKSSON)
+        await guest.card_address()
+        await guest.submit_card()
+        await guest.past_the_card()
         await guest.no_thanks()
         await guest.click("#show-key")
         await guest.click("#next")
@@ -207,6 +172,6 @@ async def test_the_goodbye_says_where_to_sign_and_what_is_kept(app, guest_hotel)
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_registration_page_snapshot(snap_compare, app, idle_clock, language) -> None:
     async def reach(guest: Guest) -> None:
-        await _at_the_card(guest)
+        await guest.at_the_card(ERIKSSON)
 
     assert guest_snapshot(snap_compare, app, idle_clock, language, reach)
