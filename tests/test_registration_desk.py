@@ -142,3 +142,19 @@ async def test_the_guest_prints_what_is_kept_with_the_card(
     text = _printed_text(printed)
     assert "What we keep about you, and until when" in text
     assert "Your registration card, sealed" in text and "Storgatan 1" in text
+
+
+async def test_staff_step_in_while_a_guest_fills_in_the_card(printing_house, idle_clock) -> None:
+    app = kiosk_app(printing_house, idle_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.at_the_card(ERIKSSON)
+        await log_in(pilot, AGENT)
+        assert shown(app, "identified, filling in the registration card")
+
+
+def test_every_step_of_a_check_in_has_words_for_staff() -> None:
+    from kiosk.session import Step
+    from screens.staff.session_panel import STEP_TEXT
+
+    assert set(STEP_TEXT) == set(Step)

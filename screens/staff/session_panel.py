@@ -32,6 +32,8 @@ STEP_TEXT = {
     Step.CONFIRM: "confirming the booking",
     Step.IDENTIFY: "proving identity",
     Step.READY: "identified, no room yet",
+    Step.REGISTER: "identified, filling in the registration card",
+    Step.OFFERS: "identified, choosing offers",
     Step.KEYS: "checked in, door codes on screen",
     Step.DONE: "checked in, finished",
     Step.NO_ROOM: "no room ready, waiting for staff",
