@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -91,7 +92,7 @@ class Register:
                     f"found {len(key)}"
                 )
             return key
-        if any(self._files()):
+        if self._files():
             raise RegistrationKeyError(
                 f"{self.key_path}: the registration key is missing but {self.folder} holds "
                 "cards. Restore the key from a backup; without it no card can be read."
@@ -102,9 +103,19 @@ class Register:
 
     # -- keeping ----------------------------------------------------------------------------
 
-    def _files(self, pattern: str = "*") -> Iterator[Path]:
-        if self.folder.is_dir():
-            yield from sorted(self.folder.glob(f"{pattern}{_SUFFIX}"))
+    def _files(self, starting: str = "", ending: str = "") -> list[Path]:
+        """The card files whose names start and end so (os.scandir: a glob over a year's
+        cards costs twenty times as much)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                names = [
+                    entry.name
+                    for entry in entries
+                    if entry.name.startswith(starting) and entry.name.endswith(ending + _SUFFIX)
+                ]
+        except FileNotFoundError:
+            return []
+        return [self.folder / name for name in sorted(names)]
 
     def _booking_tag(self, code: str) -> str:
         """The booking's mark in its cards' file names: a keyed hash, so that a card is
@@ -120,10 +131,10 @@ class Register:
     def _path_of(self, card_id: str) -> Path:
         if not (card_id.isascii() and card_id.isalnum()):
             raise CardNotFound(f"no card {card_id!r}")
-        found = next(self._files(f"*-{card_id}"), None)
-        if found is None:
+        found = self._files(ending=f"-{card_id}")
+        if not found:
             raise CardNotFound(f"no card {card_id!r}")
-        return found
+        return found[0]
 
     def save(self, card: RegistrationCard) -> None:
         """Sealed and durable before it returns (a new card, or its new status)."""
@@ -162,11 +173,10 @@ class Register:
         return self._open(self._path_of(card_id))
 
     def of_booking(self, code: str) -> RegistrationCard | None:
-        if not any(self._files()):
-            return None
-        return next(
-            (self._open(path) for path in self._files(f"{self._booking_tag(code)}-*")), None
-        )
+        if not self.key_path.exists():
+            return None  # no card was ever kept here (or none can be read: cards() says)
+        found = self._files(starting=f"{self._booking_tag(code)}-")
+        return self._open(found[0]) if found else None
 
     def to_sign(self) -> list[RegistrationCard]:
         return [card for card in self.cards() if card.status is CardStatus.TO_SIGN]
@@ -186,7 +196,7 @@ class Register:
 
     def due(self, today: date) -> list[RegistrationCard]:
         """Cards past the time the law keeps them."""
-        if not any(self._files()):
+        if not self._files():
             return []
         return [card for card in self.cards() if card.destroy_on() <= today]
 
