@@ -81,7 +81,7 @@ class RegistrationsPanel(LobbyPanel):
         if card is None:
             return
         try:
-            signing.print_card(self.hotel, card)
+            signing.print_card(self.hotel, card, language=card.language)
         except printing.PrintError as error:
             self._say(str(error), refused=True)
             return
