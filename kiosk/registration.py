@@ -351,6 +351,10 @@ class _Typed:
         value = " ".join(self.fields.get(name, "").split())
         if not value and required:
             raise _Wrong(Problem.MISSING)
+        if not value.isprintable():
+            # Control and format characters (an escape, a bidi override, a zero-width
+            # space): a terminal showing the card to staff or the printed card would obey them.
+            raise _Wrong(Problem.NOT_A_NAME)
         if len(value) > _LONGEST.get(name, 40):
             raise _Wrong(Problem.TOO_LONG)
         return value
