@@ -83,21 +83,22 @@ class Register:
         return AESGCM(self._key)
 
     def _load_key(self, *, create: bool) -> bytes:
-        if self.key_path.exists():
-            key = self.key_path.read_bytes()
-            if len(key) != KEY_BYTES:
-                raise RegistrationKeyError(
-                    f"{self.key_path}: the registration key must be {KEY_BYTES} bytes, "
-                    f"found {len(key)}"
-                )
+        key = self.key_path.read_bytes() if self.key_path.exists() else None
+        if key is not None and len(key) == KEY_BYTES:
             return key
         if any(self._files()):
             raise RegistrationKeyError(
                 f"{self.key_path}: the registration key is missing but {self.folder} holds "
                 "cards. Restore the key from a backup; without it no card can be read."
+                if key is None
+                else f"{self.key_path}: the registration key must be {KEY_BYTES} bytes, "
+                f"found {len(key)}. Restore the key from a backup."
             )
         if not create:
             raise CardNotFound("no registration cards yet")
+        # No card is sealed under a key cut short (a power cut while the first card's key
+        # was written): a new key replaces it, or no foreign guest could check in again.
+        self.key_path.unlink(missing_ok=True)
         return keys.write_new_key(self.key_path, KEY_BYTES)
 
     # -- keeping ----------------------------------------------------------------------------
