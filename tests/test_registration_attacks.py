@@ -1,0 +1,144 @@
+"""The registration card as an attacker tries it: a guest typing what a terminal or a printer
+would read as commands, a crash while the register's key is first written, staff printing a
+card from the dashboard. Each test is a defect found by trying, and stays as its guard."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers import (
+    AGENT,
+    NOW,
+    POLISH_GUEST,
+    SIZE,
+    TODAY,
+    booking,
+    click,
+    fake_lp,
+    foreign_guest,
+    furnish,
+    kiosk_app,
+    log_in,
+    polish_card,
+    registration_card,
+    reopen,
+    set_profile,
+    shown,
+    until,
+)
+from kiosk.datadir import DataDir
+from kiosk.hotel import Hotel, open_hotel
+from kiosk.models import Room
+from kiosk.registration import LAWS, Country, Problem, check
+
+
+@pytest.fixture
+def german_house(german_law, clock) -> Hotel:
+    house = open_hotel(DataDir(german_law), clock=clock, kiosk_id="k1")
+    furnish(house, [Room("101", 1, "double")], [foreign_guest()])
+    return house
+
+
+def _checked(country: Country = Country.DE, **typed: str):
+    law = LAWS[country]
+    return check(
+        law.fields,
+        {**POLISH_GUEST, **typed},
+        law=law,
+        booking=booking("LH1001", "Kowalski", nationality="POL"),
+        language="en",
+        house_language="de",
+        today=TODAY,
+        now=NOW,
+    )
+
+
+# -- what a guest types ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Main Street 1\x1b[2J\x1b[31m",  # clears a staff member's terminal at `registrations show`
+        "Main Street 1\x1b]0;owned\x07",  # sets its title
+        "Main Street \u202e1 teertS",  # turns the printed line round
+        "Main\u200bStreet 1",  # a zero-width space nobody sees
+        "Main Street 1\x00",
+    ],
+    ids=["ANSI clear", "OSC title", "RTL override", "zero width", "NUL"],
+)
+@pytest.mark.parametrize(
+    ("country", "field"), [(Country.DE, "street"), (Country.AT, "document_authority")]
+)
+def test_a_card_refuses_characters_nobody_can_see(country: Country, field: str, typed: str) -> None:
+    checked = _checked(country, **{field: typed})
+    assert checked.card is None
+    assert checked.problems == {field: Problem.NOT_A_NAME}
+
+
+def test_an_address_in_any_script_is_still_taken() -> None:
+    checked = _checked(
+        Country.AT, street="ул. Тверская 7", town="Москва", document_authority="Ουρανία 3"
+    )
+    assert checked.card is not None, checked.problems
+
+
+# -- the register's key ------------------------------------------------------------------------
+
+
+def test_a_key_cut_short_before_any_card_is_made_anew(german_house: Hotel) -> None:
+    """A power cut while the first card's key was written leaves an empty registration.key;
+    no card is sealed under it, so the next guest's card must still be kept, not refused
+    until someone at the host deletes the file."""
+    key = german_house.data_dir.registration_key
+    key.write_bytes(b"")
+    key.chmod(0o600)
+    house = reopen(german_house)
+    card = registration_card(house, "RT4711")
+    house.registrations.save(card)
+    assert reopen(house).registrations.card(card.id) == card
+    assert len(key.read_bytes()) == 32 and (key.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_key_cut_short_while_cards_exist_still_stops(german_house: Hotel) -> None:
+    from kiosk.registrations import RegistrationKeyError
+
+    card = registration_card(german_house, "RT4711")
+    german_house.registrations.save(card)
+    german_house.data_dir.registration_key.write_bytes(b"\x00" * 7)
+    with pytest.raises(RegistrationKeyError, match="32 bytes"):
+        reopen(german_house).registrations.save(registration_card(german_house, "RT4711"))
+    assert german_house.data_dir.registration_key.read_bytes() == b"\x00" * 7
+
+
+# -- staff at the desk -------------------------------------------------------------------------
+
+
+async def test_staff_print_a_card_from_the_cards_tab(
+    desk_hotel: Hotel, idle_clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import DataTable
+
+    set_profile(desk_hotel.data_dir.root, "printer", '"desk-printer"')
+    record = fake_lp(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    house = reopen(desk_hotel, "lobby-1")
+    card = polish_card()
+    house.registrations.save(card)
+    app = kiosk_app(house, idle_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await click(pilot, "#--content-tab-cards")
+        await pilot.pause()
+        table = app.screen.query_one("#cards-table", DataTable)
+        await until(pilot, lambda: table.row_count == 1, "the card listed")
+        table.move_cursor(row=0)
+        await click(pilot, "#card-print")
+        await until(pilot, lambda: shown(app, "went to the printer"), "the card printed")
+    sent = json.loads(record.read_text())
+    assert sent["argv"][:2] == ["-d", "desk-printer"]
+    assert sent["stdin"].startswith("%PDF")
