@@ -484,6 +484,11 @@ def check(
                 problems[name] = wrong.problem
     if values.get("companions") and not values.get("companion_nationalities"):
         problems.setdefault("companion_nationalities", Problem.COMPANION_NATIONALITIES)
+    checked_ending = booking.identity.number_last4 if booking.identity else ""
+    if not values.get("document_number", checked_ending).endswith(checked_ending):
+        # The guest proved who they are with the number's last four: the card's number is
+        # that document's, not another (or a typo of it).
+        problems.setdefault("document_number", Problem.DOCUMENT_NUMBER)
     if values.get("country") == "DE" and not _GERMAN_POSTCODE.fullmatch(
         values.get("postcode", "0")
     ):

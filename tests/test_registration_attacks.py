@@ -12,10 +12,12 @@ import pytest
 
 from helpers import (
     AGENT,
+    BIRTH,
     NOW,
     POLISH_GUEST,
     SIZE,
     TODAY,
+    at_identify,
     booking,
     click,
     fake_lp,
@@ -34,6 +36,7 @@ from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Room
 from kiosk.registration import LAWS, Country, Problem, check
+from kiosk.session import Registered, Rejected, Step, Verified
 
 
 @pytest.fixture
@@ -142,3 +145,22 @@ async def test_staff_print_a_card_from_the_cards_tab(
     sent = json.loads(record.read_text())
     assert sent["argv"][:2] == ["-d", "desk-printer"]
     assert sent["stdin"].startswith("%PDF")
+
+
+def test_the_card_holds_the_number_whose_last_four_proved_the_guest(german_house: Hotel) -> None:
+    """A guest who proved who they are by hand with the number's last four types the whole
+    number on the card; a number that ends otherwise is another document's, or a typo."""
+    session = at_identify(german_house, "RT4711")
+    assert isinstance(session.identify_by_hand(BIRTH.isoformat(), "7a21"), Verified)
+    assert session.proceed() is None and session.step is Step.REGISTER
+    typed = {
+        **session.card_prefilled("en"),
+        "street": "Marina Road 4",
+        "postcode": "101241",
+        "town": "Lagos",
+        "country": "Nigeria",
+    }
+    refused = session.register({**typed, "document_number": "XX0000000"}, "en")
+    assert isinstance(refused, Rejected)
+    assert refused.problems == {"document_number": Problem.DOCUMENT_NUMBER}
+    assert isinstance(session.register({**typed, "document_number": "C0X47A21"}, "en"), Registered)
