@@ -19,7 +19,9 @@ from helpers import (
     TODAY,
     at_identify,
     booking,
+    check_in,
     click,
+    data_files,
     fake_lp,
     foreign_guest,
     furnish,
@@ -33,6 +35,7 @@ from helpers import (
     until,
 )
 from kiosk.datadir import DataDir
+from kiosk.erasure import erase_guest
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Room
 from kiosk.registration import LAWS, Country, Problem, check
@@ -164,3 +167,29 @@ def test_the_card_holds_the_number_whose_last_four_proved_the_guest(german_house
     assert isinstance(refused, Rejected)
     assert refused.problems == {"document_number": Problem.DOCUMENT_NUMBER}
     assert isinstance(session.register({**typed, "document_number": "C0X47A21"}, "en"), Registered)
+
+
+# -- erasing a guest ----------------------------------------------------------------------------
+
+
+def test_an_erasure_the_lost_key_stops_erases_nothing(german_law, clock) -> None:
+    """Staff are told "the registration key is missing": then nothing may have been erased
+    behind their back, or they would believe the guest's data is all still there."""
+    from kiosk.audit import Actor
+    from kiosk.registrations import RegistrationKeyError
+
+    house = open_hotel(DataDir(german_law), clock=clock, kiosk_id="k1")
+    furnish(house, [Room("101", 1, "double")], [foreign_guest()])
+    check_in(house, "RT4711")
+    house.registrations.save(registration_card(house, "RT4711"))
+    for _ in range(5):
+        clock.advance(days=1)
+        house.retention.housekeeping(once_a_day=True)
+    before = data_files(house.data_dir.root)
+    house.data_dir.registration_key.unlink()
+    with pytest.raises(RegistrationKeyError):
+        erase_guest(reopen(house), "RT4711", Actor("staff", AGENT.name), "guest asked")
+    after = data_files(house.data_dir.root)
+    assert {name: after.get(name) for name in before if not name.endswith(".key")} == {
+        name: content for name, content in before.items() if not name.endswith(".key")
+    }
