@@ -401,7 +401,8 @@ def _nationalities(typed: _Typed, name: str) -> tuple[str, ...]:
 
 def _count(typed: _Typed, name: str) -> int:
     count = typed.text(name, required=False) or "0"
-    if not (count.isdigit() and int(count) <= _MOST_COMPANIONS):
+    # Decimal, not isdigit(): ² (AltGr+2 on a German keyboard) is a digit int() cannot read.
+    if not (count.isdecimal() and int(count) <= _MOST_COMPANIONS):
         raise _Wrong(Problem.COUNT)
     return int(count)
 
