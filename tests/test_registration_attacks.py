@@ -224,3 +224,29 @@ def test_the_printed_card_shows_the_address_as_typed_or_the_page_refuses_it(stre
         return
     pdf = card_pdf.render(load_profile(asset_path("hotel.toml")), language="en", card=checked.card)
     assert street in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+# -- a phone's width ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("german_law")
+async def test_on_a_phones_width_the_card_shows_the_number_and_birthday_whole(app) -> None:
+    """The guest is asked to check what the zone filled in; a value cut to "X12…" cannot be
+    checked."""
+    from textual.geometry import Region
+
+    from helpers import DOCUMENT_NUMBER, Guest, zone
+
+    async with app.run_test(size=(43, 46)) as pilot:
+        guest = Guest(pilot)
+        await pilot.press("enter")  # Check in (the demo's list covers it at this width)
+        await until(pilot, lambda: not guest.on("WelcomePage"), "the booking page")
+        await guest.confirm("LH4821")
+        await guest.scan(zone(guest.app.hotel, "LH4821", number=DOCUMENT_NUMBER))
+        await until(pilot, lambda: guest.on("RegistrationPage"), "the registration card")
+        facts = app.screen.query_one("#card-fixed")
+        lines = [strip.text for strip in facts.render_lines(Region(0, 0, *facts.size))]
+    assert not any("…" in line for line in lines), lines
+    for value in (DOCUMENT_NUMBER, "12.08.1974"):
+        reading = iter("".join(lines))  # in order, though a value folds across lines
+        assert all(char in reading for char in value), (value, lines)
