@@ -128,12 +128,14 @@ class Register:
 
     def save(self, card: RegistrationCard) -> None:
         """Sealed and durable before it returns (a new card, or its new status)."""
-        cipher = self._cipher(create=True)
         nonce = secrets.token_bytes(_NONCE_BYTES)
-        path = self._path(card)
-        # The name is the associated data: a file moved to another name does not open.
-        sealed = nonce + cipher.encrypt(nonce, orjson.dumps(card.to_doc()), path.stem.encode())
         try:
+            # The first card writes the key: a full disk then is a failed write too.
+            cipher = self._cipher(create=True)
+            path = self._path(card)
+            # The name is the associated data: a file moved to another name does not open.
+            doc = orjson.dumps(card.to_doc())
+            sealed = nonce + cipher.encrypt(nonce, doc, path.stem.encode())
             self.folder.mkdir(mode=0o700, exist_ok=True)
             replace_durably(path, sealed, 0o600)
         except OSError as e:
