@@ -280,3 +280,21 @@ def test_a_card_whose_save_was_killed_leaves_nothing_fifteen_months_on(
         clock.advance(days=1)
         house.retention.housekeeping(once_a_day=True)
     assert list(house.data_dir.registrations.iterdir()) == []
+
+
+def test_a_full_disk_while_the_first_cards_key_is_written_is_a_failed_write(
+    german_house: Hotel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed write lets the guest try again once the disk works (screens/trouble.py); an
+    unexpected error would forget their check-in."""
+    import errno
+
+    import kiosk.registrations
+    from kiosk.storage import StorageError
+
+    def disk_full(*_: object) -> bytes:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(kiosk.registrations.keys, "write_new_key", disk_full)
+    with pytest.raises(StorageError, match="No space left on device"):
+        german_house.registrations.save(registration_card(german_house, "RT4711"))
