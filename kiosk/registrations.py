@@ -149,10 +149,10 @@ class Register:
             plain = self._cipher(create=False).decrypt(
                 sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], path.stem.encode()
             )
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # ValueError: too short to hold even the nonce
             raise RegistrationKeyError(
                 f"{path}: does not open with {self.key_path} (another house's key, or the "
-                "file was changed)"
+                "file was changed or cut short)"
             ) from None
         return RegistrationCard.from_doc(orjson.loads(plain))
 
