@@ -298,3 +298,17 @@ def test_a_full_disk_while_the_first_cards_key_is_written_is_a_failed_write(
     monkeypatch.setattr(kiosk.registrations.keys, "write_new_key", disk_full)
     with pytest.raises(StorageError, match="No space left on device"):
         german_house.registrations.save(registration_card(german_house, "RT4711"))
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 7, b"\x00" * 40])
+def test_a_card_file_cut_short_is_named_not_an_internal_error(
+    german_house: Hotel, content: bytes
+) -> None:
+    """`kiosk registrations list`, the Cards tab and the daily purge tell staff which file
+    does not open; an empty file made them fail with an internal error."""
+    from kiosk.registrations import RegistrationKeyError
+
+    german_house.registrations.save(registration_card(german_house, "RT4711"))
+    (german_house.data_dir.registrations / "0123-4567.card").write_bytes(content)
+    with pytest.raises(RegistrationKeyError, match=r"0123-4567\.card: does not open"):
+        reopen(german_house).registrations.cards()
