@@ -83,13 +83,15 @@ def erase_guest(hotel: Hotel, code: str, actor: Actor, reason: str) -> Erased:
         ]
         if booking is None and not in_history:
             raise ErasureError(f"There is no booking {code}, open or in history. Nothing erased.")
+        # Before the first change: a register that cannot be read (its key lost) stops the
+        # erasure while nothing is erased yet, as its message to staff says.
+        card = hotel.registrations.of_booking(code)
         if booking is not None:
             db.save_booking(erased(booking))
         history_copies = archive.history.rewrite(
             lambda record: _erased_stay(record) if archive.history.key(record) == code else record
         )
         help_notes = _erase_help_notes(hotel, db, code)
-        card = hotel.registrations.of_booking(code)
         db.audit(
             actor,
             "guest_erased",

@@ -351,6 +351,10 @@ class _Typed:
         value = " ".join(self.fields.get(name, "").split())
         if not value and required:
             raise _Wrong(Problem.MISSING)
+        if not value.isprintable():
+            # Control and format characters (an escape, a bidi override, a zero-width
+            # space): a terminal showing the card to staff or the printed card would obey them.
+            raise _Wrong(Problem.NOT_A_NAME)
         if len(value) > _LONGEST.get(name, 40):
             raise _Wrong(Problem.TOO_LONG)
         return value
@@ -397,7 +401,8 @@ def _nationalities(typed: _Typed, name: str) -> tuple[str, ...]:
 
 def _count(typed: _Typed, name: str) -> int:
     count = typed.text(name, required=False) or "0"
-    if not (count.isdigit() and int(count) <= _MOST_COMPANIONS):
+    # Decimal, not isdigit(): ² (AltGr+2 on a German keyboard) is a digit int() cannot read.
+    if not (count.isdecimal() and int(count) <= _MOST_COMPANIONS):
         raise _Wrong(Problem.COUNT)
     return int(count)
 
@@ -480,6 +485,11 @@ def check(
                 problems[name] = wrong.problem
     if values.get("companions") and not values.get("companion_nationalities"):
         problems.setdefault("companion_nationalities", Problem.COMPANION_NATIONALITIES)
+    checked_ending = booking.identity.number_last4 if booking.identity else ""
+    if not values.get("document_number", checked_ending).endswith(checked_ending):
+        # The guest proved who they are with the number's last four: the card's number is
+        # that document's, not another (or a typo of it).
+        problems.setdefault("document_number", Problem.DOCUMENT_NUMBER)
     if values.get("country") == "DE" and not _GERMAN_POSTCODE.fullmatch(
         values.get("postcode", "0")
     ):

@@ -84,21 +84,22 @@ class Register:
         return AESGCM(self._key)
 
     def _load_key(self, *, create: bool) -> bytes:
-        if self.key_path.exists():
-            key = self.key_path.read_bytes()
-            if len(key) != KEY_BYTES:
-                raise RegistrationKeyError(
-                    f"{self.key_path}: the registration key must be {KEY_BYTES} bytes, "
-                    f"found {len(key)}"
-                )
+        key = self.key_path.read_bytes() if self.key_path.exists() else None
+        if key is not None and len(key) == KEY_BYTES:
             return key
         if self._files():
             raise RegistrationKeyError(
                 f"{self.key_path}: the registration key is missing but {self.folder} holds "
                 "cards. Restore the key from a backup; without it no card can be read."
+                if key is None
+                else f"{self.key_path}: the registration key must be {KEY_BYTES} bytes, "
+                f"found {len(key)}. Restore the key from a backup."
             )
         if not create:
             raise CardNotFound("no registration cards yet")
+        # No card is sealed under a key cut short (a power cut while the first card's key
+        # was written): a new key replaces it, or no foreign guest could check in again.
+        self.key_path.unlink(missing_ok=True)
         return keys.write_new_key(self.key_path, KEY_BYTES)
 
     # -- keeping ----------------------------------------------------------------------------
@@ -138,12 +139,14 @@ class Register:
 
     def save(self, card: RegistrationCard) -> None:
         """Sealed and durable before it returns (a new card, or its new status)."""
-        cipher = self._cipher(create=True)
         nonce = secrets.token_bytes(_NONCE_BYTES)
-        path = self._path(card)
-        # The name is the associated data: a file moved to another name does not open.
-        sealed = nonce + cipher.encrypt(nonce, orjson.dumps(card.to_doc()), path.stem.encode())
         try:
+            # The first card writes the key: a full disk then is a failed write too.
+            cipher = self._cipher(create=True)
+            path = self._path(card)
+            # The name is the associated data: a file moved to another name does not open.
+            doc = orjson.dumps(card.to_doc())
+            sealed = nonce + cipher.encrypt(nonce, doc, path.stem.encode())
             self.folder.mkdir(mode=0o700, exist_ok=True)
             replace_durably(path, sealed, 0o600)
         except OSError as e:
@@ -157,10 +160,10 @@ class Register:
             plain = self._cipher(create=False).decrypt(
                 sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], path.stem.encode()
             )
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # ValueError: too short to hold even the nonce
             raise RegistrationKeyError(
                 f"{path}: does not open with {self.key_path} (another house's key, or the "
-                "file was changed)"
+                "file was changed or cut short)"
             ) from None
         return RegistrationCard.from_doc(orjson.loads(plain))
 

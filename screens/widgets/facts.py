@@ -1,5 +1,5 @@
 """Label and value pairs in two columns, as one widget: a value too long for its line wraps
-within its own column."""
+within its own column, and on a narrow screen the labels wrap too."""
 
 from __future__ import annotations
 
@@ -30,9 +30,13 @@ class Facts(Widget):
     def render(self) -> Table:
         label_style = self.get_component_rich_style("facts--label")
         table = Table.grid()
-        table.add_column(no_wrap=True)
+        # On a narrow screen the labels wrap too, and a word wider than its column folds:
+        # a value the guest is asked to check (a document number) is never cut to "X12…".
+        table.add_column()
         table.add_column()
         for label, value in self.facts:
             # The gap goes with the label: a value's own line starts with its first word.
-            table.add_row(Text(label + " " * self.GAP, style=label_style), Text(value))
+            table.add_row(
+                Text(label + " " * self.GAP, style=label_style), Text(value, overflow="fold")
+            )
         return table
