@@ -214,7 +214,8 @@ PUBLIC_URL_OPTION = click.option(
     "--public-url",
     envvar="KIOSK_PUBLIC_URL",
     help="The address the screens open, e.g. https://kiosk.hotel.example (default: "
-    f"$KIOSK_PUBLIC_URL, else http://HOST:PORT, for serve's default {DEFAULT_HOST}:{DEFAULT_PORT}).",
+    "$KIOSK_PUBLIC_URL, else the address serve listens on, "
+    f"http://{DEFAULT_HOST}:{DEFAULT_PORT} unless told).",
 )
 
 
@@ -310,7 +311,7 @@ def displays_list(context: Context) -> None:
         return
     _table(
         [[display.name, display.added.strftime("%Y-%m-%d %H:%M")] for display in found],
-        ["name", "added"],
+        ["name", "added (UTC)"],
     )
 
 

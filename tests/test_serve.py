@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from helpers import NOW
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
-from kiosk.displays import Displays
+from kiosk.displays import Displays, origin, public_url
 from screens.web_server import COOKIE, KioskServer
 
 PUBLIC = "https://kiosk.hotel.example"
@@ -214,6 +214,21 @@ async def test_a_removed_display_is_refused_at_once(
         assert page.status == 403
 
 
+@pytest.mark.parametrize(
+    ("typed", "browser_origin"),
+    [
+        ("https://Kiosk.Hotel.example/", "https://kiosk.hotel.example"),
+        ("https://kiosk.hotel.example:443", "https://kiosk.hotel.example"),
+        ("http://192.168.1.20:8000", "http://192.168.1.20:8000"),
+        ("http://[fe80::1]:8000", "http://[fe80::1]:8000"),
+    ],
+)
+def test_the_origin_checked_is_the_one_a_browser_on_the_public_url_sends(
+    typed: str, browser_origin: str
+) -> None:
+    assert origin(public_url(typed)) == browser_origin
+
+
 # -- kiosk displays -------------------------------------------------------------------------
 
 
@@ -330,3 +345,4 @@ async def test_serve_demo_shares_one_demo_and_removes_it_when_stopped(tmp_path: 
             await server.wait()
     assert server.returncode == 0, output.decode(errors="replace")
     assert list(temporary.iterdir()) == []
+    assert token not in output.decode(errors="replace")  # no access log with the page's address
