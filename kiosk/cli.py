@@ -250,11 +250,12 @@ def serve(
 
     displays = _displays(context)
     with _reported(DisplayError):
-        if not displays.all():
-            raise DisplayError(
-                f"No displays registered in {displays.path.parent}: add one with "
-                "`kiosk displays add NAME`."
-            )
+        registered = displays.all()
+    if not registered:
+        raise click.ClickException(
+            f"No displays registered in {displays.path.parent}: add one with "
+            "`kiosk displays add NAME`."
+        )
     public = _public_url(public_url, host, port)
     served = _demo_folder() if with_demo else nullcontext(datadir.resolve(context.data_dir_option))
     with served as root:
