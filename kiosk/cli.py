@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +18,11 @@ from typing import Any
 import click
 
 from kiosk import datadir, door, error_report, lobby, sales
+from kiosk import displays as displays_rules
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.audit import Actor
+from kiosk.clock import SystemClock
+from kiosk.displays import DisplayError, Displays
 from kiosk.door import DoorVerdict
 from kiosk.erasure import ErasureError, erase_guest
 from kiosk.hotel import Hotel, open_door, open_hotel
@@ -163,26 +166,165 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
     _start_app(hotel, demo=True)
 
 
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+# Addresses that listen on every network: no browser can be sent to them.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+
+
+@contextmanager
+def _reported(*errors: type[Exception]) -> Iterator[None]:
+    """These errors as a message and exit status 1."""
+    try:
+        yield
+    except errors as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _displays(context: Context) -> Displays:
+    root = datadir.resolve(context.data_dir_option)
+    return Displays(datadir.DataDir(root).displays, now=SystemClock().now)
+
+
+def _public_url(option: str | None, host: str, port: int) -> str:
+    if option:
+        try:
+            return displays_rules.public_url(option)
+        except DisplayError as error:
+            raise click.BadParameter(str(error), param_hint="--public-url") from None
+    if host in WILDCARD_HOSTS:
+        raise click.UsageError(
+            f"--host {host!r} listens on every network: give --public-url, the address the "
+            "screens open (e.g. https://kiosk.hotel.example)."
+        )
+    return displays_rules.own_url(host, port)
+
+
+@contextmanager
+def _demo_folder() -> Iterator[Path]:
+    """A fresh temporary folder for the demo, removed however the server stops (textual-serve
+    turns SIGTERM and Ctrl+C into a normal end of `serve()`)."""
+    root = Path(tempfile.mkdtemp(prefix="kiosk-demo-")).resolve()
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+PUBLIC_URL_OPTION = click.option(
+    "--public-url",
+    envvar="KIOSK_PUBLIC_URL",
+    help="The address the screens open, e.g. https://kiosk.hotel.example (default: "
+    "$KIOSK_PUBLIC_URL, else the address serve listens on, "
+    f"http://{DEFAULT_HOST}:{DEFAULT_PORT} unless told).",
+)
+
+
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8000, show_default=True, help="Port to serve on.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port to listen on.")
+@PUBLIC_URL_OPTION
 @click.option(
-    "--demo", "with_demo", is_flag=True, help="Serve the demo instead of the configured data."
+    "--max-connections",
+    type=click.IntRange(min=1),
+    help="Screens connected at once (default: the number of displays).",
+)
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Serve one demo hotel to every screen, removed when the server stops.",
 )
 @pass_context
-def serve(context: Context, host: str, port: int, with_demo: bool) -> None:
-    """Serve the kiosk in a web browser (textual-serve), e.g. for a tablet."""
-    from textual_serve.server import Server
+def serve(
+    context: Context,
+    host: str,
+    port: int,
+    public_url: str | None,
+    max_connections: int | None,
+    with_demo: bool,
+) -> None:
+    """Serve the kiosk to the registered displays' web browsers (textual-serve), e.g. tablets
+    and lobby screens; each runs as its display's name (README, "Several kiosks")."""
+    from kiosk import demo as demo_data
+    from screens.web_server import KioskServer
 
-    parts = [sys.executable, "-m", "kiosk"]
-    if context.data_dir_option and not with_demo:
-        parts += ["--data-dir", context.data_dir_option]
-    if context.kiosk_id:
-        parts += ["--kiosk-id", context.kiosk_id]
-    if not with_demo:
-        context.hotel()  # a broken data directory is reported here, not in the browser
-    parts.append("demo" if with_demo else "run")
-    Server(shlex.join(parts), host=host, port=port).serve()
+    displays = _displays(context)
+    with _reported(DisplayError):
+        registered = displays.all()
+    if not registered:
+        raise click.ClickException(
+            f"No displays registered in {displays.path.parent}: add one with "
+            "`kiosk displays add NAME`."
+        )
+    public = _public_url(public_url, host, port)
+    served = _demo_folder() if with_demo else nullcontext(datadir.resolve(context.data_dir_option))
+    with served as root:
+        hotel = context.hotel(root)  # a broken data directory is reported here, not in the browser
+        if with_demo:
+            demo_data.seed(hotel)
+        KioskServer(
+            [sys.executable, "-m", "kiosk", "--data-dir", str(root)],
+            "demo" if with_demo else "run",
+            host=host,
+            port=port,
+            public_url=public,
+            displays=displays,
+            max_connections=max_connections,
+        ).serve()
+
+
+# -- displays -------------------------------------------------------------------------------
+
+
+@cli.group(name="displays")
+def displays_group() -> None:
+    """The screens `kiosk serve` lets in, each with a secret address of its own."""
+
+
+@displays_group.command(name="add")
+@click.argument("name")
+@PUBLIC_URL_OPTION
+@pass_context
+def displays_add(context: Context, name: str, public_url: str | None) -> None:
+    """Register display NAME (letters, digits, dashes) and print the address its screen
+    opens; the token in it is shown only now."""
+    public = _public_url(public_url, DEFAULT_HOST, DEFAULT_PORT)
+    displays = _displays(context)
+    with _reported(DisplayError):
+        displays_rules.check_name(name)  # before the folder is made for it
+        datadir.DataDir(displays.path.parent).prepare()
+        token = displays.add(name)
+    click.echo(
+        f"Display {name} registered. Open this address on its screen (it is shown only now; "
+        f"`kiosk displays remove {name}` shuts it out):"
+    )
+    click.echo(displays_rules.display_url(public, name, token))
+
+
+@displays_group.command(name="list")
+@pass_context
+def displays_list(context: Context) -> None:
+    """List the registered displays (their addresses cannot be shown again)."""
+    with _reported(DisplayError):
+        found = _displays(context).all()
+    if not found:
+        click.echo("No displays registered. Add one with: kiosk displays add NAME")
+        return
+    _table(
+        [[display.name, display.added.strftime("%Y-%m-%d %H:%M")] for display in found],
+        ["name", "added (UTC)"],
+    )
+
+
+@displays_group.command(name="remove")
+@click.argument("name")
+@pass_context
+def displays_remove(context: Context, name: str) -> None:
+    """Remove display NAME: its address opens nothing from now on (a screen connected now
+    keeps its session until it closes)."""
+    with _reported(DisplayError):
+        _displays(context).remove(name)
+    click.echo(f"Removed display {name}.")
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -534,12 +676,8 @@ def registrations() -> None:
     numbers)."""
 
 
-@contextmanager
-def _cards_reported() -> Iterator[None]:
-    try:
-        yield
-    except (CardNotFound, RegistrationKeyError, StorageError) as error:
-        raise click.ClickException(str(error)) from None
+def _cards_reported() -> AbstractContextManager[None]:
+    return _reported(CardNotFound, RegistrationKeyError, StorageError)
 
 
 @registrations.command(name="list")

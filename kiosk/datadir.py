@@ -71,6 +71,11 @@ class DataDir:
     def registration_key(self) -> Path:
         return self.root / "registration.key"
 
+    @property
+    def displays(self) -> Path:
+        """The screens `kiosk serve` lets in (kiosk/displays.py)."""
+        return self.root / "displays.json"
+
     def require(self, *files: Path) -> None:
         """For a command that only looks, which creates nothing: the folder and these
         files of it must be there."""
