@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,14 +72,30 @@ def twin_house(house: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(house: Path):
+    """`kiosk serve` for one registered display, the tablet: the address it opens."""
     port = _free_port()
+    public = f"http://127.0.0.1:{port}"
+    added = _kiosk("--data-dir", str(house), "displays", "add", "tablet", "--public-url", public)
+    assert added.returncode == 0, added.stderr
+    (address,) = [line for line in added.stdout.splitlines() if line.startswith(public)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(house), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
+        [
+            *(sys.executable, "-m", "kiosk", "--data-dir", str(house)),
+            *("serve", "--port", str(port), "--public-url", public),
+        ],
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        yield f"http://127.0.0.1:{port}/"
+        # Listening once it says where screens connect (an event, not a wait).
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Screens can connect at" in line:
+                break
+        # Whatever it prints later is read, so that a full pipe never stops the server.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        yield address
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -253,3 +270,6 @@ async def test_a_check_in_by_taps_in_chromium_gives_a_key_that_opens_the_door(
             room, token = await _check_in_by_taps(browser, Guest(pilot, idle_clock), house)
     opened = _kiosk("--data-dir", str(house), "key", "verify", "--room", room, token)
     assert opened.returncode == 0 and opened.stdout.strip() == f"OPEN: room {room}", opened
+    # The audit trail names the screen the guest used.
+    trail = open_hotel(DataDir(house), create=False).audit_trail.events(limit=200)
+    assert {event["kiosk"] for event in trail if event["action"] == "checked_in"} == {"tablet"}
