@@ -176,8 +176,8 @@ class Register:
         return self._open(self._path_of(card_id))
 
     def of_booking(self, code: str) -> RegistrationCard | None:
-        if not self.key_path.exists():
-            return None  # no card was ever kept here (or none can be read: cards() says)
+        if not self.key_path.exists() and not self._files():
+            return None  # no card was ever kept here; cards without a key raise below
         found = self._files(starting=f"{self._booking_tag(code)}-")
         return self._open(found[0]) if found else None
 
