@@ -33,15 +33,18 @@ PAGES: list[Callable[[Guest], Awaitable[None]]] = [
 
 
 SIZES = pytest.mark.parametrize("size", [PHONE, SMALL_TERMINAL], ids=["phone", "80x24"])
+LANGUAGES = pytest.mark.parametrize("language", ["en", "de"])  # German labels are longer
 
 
+@LANGUAGES
 @SIZES
 @pytest.mark.parametrize("reach", PAGES, ids=[page.__name__ for page in PAGES])
-def test_guest_page_at_size(snap_compare, app, idle_clock, size, reach) -> None:
-    assert guest_snapshot(snap_compare, app, idle_clock, "en", reach, size)
+def test_guest_page_at_size(snap_compare, app, idle_clock, size, reach, language) -> None:
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach, size)
 
 
+@LANGUAGES
 @SIZES
 @pytest.mark.usefixtures("german_law")  # the card is German law's
-def test_registration_card_at_size(snap_compare, app, idle_clock, size) -> None:
-    assert guest_snapshot(snap_compare, app, idle_clock, "en", registration_card, size)
+def test_registration_card_at_size(snap_compare, app, idle_clock, size, language) -> None:
+    assert guest_snapshot(snap_compare, app, idle_clock, language, registration_card, size)
