@@ -103,7 +103,8 @@ class PageButton(Button):
 
 
 class TopBar(Widget):
-    """The hotel's name on the left and the step on the right: one line, one widget."""
+    """The hotel's name on the left and the step on the right: one line (on a phone, the step
+    on a second), one widget."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"top-bar--progress"}
     progress: reactive[str] = reactive("", layout=True)  # a phone may need a line more

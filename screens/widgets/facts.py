@@ -26,12 +26,12 @@ class Facts(Widget):
     """
     GAP = 3  # cells between the columns
 
+    stacked: reactive[bool] = reactive(False, layout=True)
+    """Each label above its value: beside the longest label, a value would get a word a line."""
+
     def __init__(self, facts: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.facts = tuple(facts)
-
-    stacked: reactive[bool] = reactive(False, layout=True)
-    """Each label above its value: beside the longest label, a value would get a word a line."""
 
     def on_resize(self, event: events.Resize) -> None:
         widest = max((len(label) for label, _ in self.facts), default=0) + self.GAP
