@@ -56,8 +56,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     ALLOW_SELECT = False
     # Below 28 rows the chrome goes compact so the QR code keeps its 21 rows.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # noqa: RUF012  (typed by App)
-    # A phone's width: forms put each label above its field.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012  (typed by App)
+    # A phone's width (-narrow): one column, labels above their fields. A small terminal or a
+    # tablet upright (-medium): Welcome's demo panel leaves room for one button a row.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (100, "-wide")]  # noqa: RUF012  (typed by App)
     BINDINGS: ClassVar[list[BindingType]] = [
         # Same keys as Textual's own quit bindings, so these replace them. Only a manager in
         # staff mode gets anything from ctrl+q (see action_quit).

@@ -103,10 +103,11 @@ class PageButton(Button):
 
 
 class TopBar(Widget):
-    """The hotel's name on the left and the step on the right: one line, one widget."""
+    """The hotel's name on the left and the step on the right: one line (on a phone, the step
+    on a second), one widget."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"top-bar--progress"}
-    progress: reactive[str] = reactive("")
+    progress: reactive[str] = reactive("", layout=True)  # a phone may need a line more
 
     def __init__(self, hotel: str, progress: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -116,8 +117,10 @@ class TopBar(Widget):
     def render(self) -> Content:
         name = Content.styled(self.hotel, "bold")
         step = Content.styled(self.progress, self.get_visual_style("top-bar--progress"))
-        gap = max(1, self.content_size.width - name.cell_length - step.cell_length)
-        return Content.assemble(name, " " * gap, step)
+        gap = self.content_size.width - name.cell_length - step.cell_length
+        if gap < 1 and self.progress:  # a phone's width: the step goes on a line of its own
+            return Content.assemble(name, "\n", step)
+        return Content.assemble(name, " " * max(1, gap), step)
 
 
 class GuestPage(TroubleGuard, Vertical):

@@ -1,11 +1,15 @@
 """Step 4: each room's door PIN in large digits and its QR key, one room at a time.
 
-The plain PIN and the token are shown only here. "I have my code" on the last room is the
-guest putting the keys away: the session forgets them (`session.put_away_keys()`). Closed
-any way (that, the idle timeout, staff), the page empties its widgets.
+The plain PIN and the token are shown only here. In a browser, "Save my key" sends the QR
+code as a picture to the guest's own device (Textual's delivery to the browser: nothing is
+written on the kiosk). "I have my code" on the last room is the guest putting the keys away:
+the session forgets them (`session.put_away_keys()`). Closed any way (that, the idle
+timeout, staff), the page empties its widgets.
 """
 
 from __future__ import annotations
+
+import io
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +18,7 @@ from textual.widgets import Button, Digits
 
 from kiosk.session import CheckInSession, RoomKey
 from screens.base import GuestPage, PageButton, plain
-from screens.widgets.qr import Matrix, QRCode, qr_matrix
+from screens.widgets.qr import Matrix, QRCode, png_picture, qr_matrix
 
 
 class DoorCodePage(GuestPage):
@@ -73,6 +77,8 @@ class DoorCodePage(GuestPage):
             with Vertical(id="qr-column"):
                 yield QRCode(self.matrices[key.room.number], id="qr")
                 yield plain(self.t("key.qr_caption"), id="qr-caption")
+                if self.app.is_web:
+                    yield PageButton(self.t("key.save"), id="save-key")
 
     @on(Button.Pressed, "#next")
     async def next_room(self) -> None:
@@ -83,6 +89,15 @@ class DoorCodePage(GuestPage):
         else:
             self.session.put_away_keys()
             self.kiosk_app.show_step()
+
+    @on(Button.Pressed, "#save-key")
+    def save_key(self) -> None:
+        room = self.keys[self.shown].room.number
+        self.app.deliver_binary(
+            io.BytesIO(png_picture(self.matrices[room])),
+            save_filename=f"room-{room}-key.png",
+            mime_type="image/png",
+        )
 
     def closed(self) -> None:
         """The codes leave this page and its widgets."""

@@ -330,10 +330,21 @@ def under_the_pointer(app, target) -> bool:
         return False
 
 
+def scrolled_into_sight(app, target) -> bool:
+    """Whether `target` is under the pointer, scrolling it into sight if it is laid out but
+    not (a small screen: a person scrolls to what they tap)."""
+    if under_the_pointer(app, target):
+        return True
+    found = app.screen.query(target) if isinstance(target, str) else [target]
+    if found and found[0].is_attached and found[0].region.area:
+        found[0].scroll_visible(animate=False, immediate=True)
+    return False
+
+
 async def click(pilot, target) -> None:
     """Click `target` once it is laid out: on a busy machine a page or dialog may not be
     drawn yet when the test gets here, and a click sent then lands elsewhere."""
-    await until(pilot, lambda: under_the_pointer(pilot.app, target), f"{target} to be shown")
+    await until(pilot, lambda: scrolled_into_sight(pilot.app, target), f"{target} to be shown")
     assert await pilot.click(target), f"nothing clickable at {target}"
 
 
@@ -561,9 +572,12 @@ async def override(pilot: Pilot, override_id: str) -> None:
     await pilot.pause()
 
 
-def guest_snapshot(snap_compare, app, idle_clock: IdleClock, language: str, reach) -> bool:
-    """Whether the guest screen, in `language`, once `reach(guest)` took the guest there,
-    looks as its snapshot does (no hover highlight from the last click)."""
+def guest_snapshot(
+    snap_compare, app, idle_clock: IdleClock, language: str, reach, size: tuple[int, int] = SIZE
+) -> bool:
+    """Whether the guest screen, `size` cells (columns, rows), in `language`, once
+    `reach(guest)` took the guest there, looks as its snapshot does (no hover highlight from
+    the last click)."""
 
     async def run_before(pilot) -> None:
         pilot.app.language = language
@@ -571,4 +585,4 @@ def guest_snapshot(snap_compare, app, idle_clock: IdleClock, language: str, reac
         await reach(Guest(pilot, idle_clock))
         await pilot.hover(None, offset=(0, 0))
 
-    return snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    return snap_compare(app, run_before=run_before, terminal_size=size)

@@ -3,6 +3,8 @@ QR reader, and tried on the door."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import zxingcpp
 from click.testing import CliRunner
@@ -62,11 +64,13 @@ def door_verify(monkeypatch, hotel, room: str, code: str) -> int:
     return result.exit_code
 
 
-@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (43, 46)], ids=["100x30", "80x24", "phone"])
 async def test_qr_on_screen_opens_the_door(app, guest_hotel, monkeypatch, size) -> None:
     async with app.run_test(size=size) as pilot:
         await Guest(pilot).to_door_code("LH4821", "12.08.1974")
         (key,) = app.session.keys
+        pin = app.screen.query_one("#pin")
+        assert pin.value == key.pin and app.screen.region.contains_region(pin.region)
         modules = modules_on_screen(app)
         assert len(modules) == 41 and all(len(row) == 41 for row in modules)
         quiet_zone = modules[:4] + modules[-4:] + [row[:4] + row[-4:] for row in modules]
@@ -82,3 +86,33 @@ async def test_qr_on_screen_opens_the_door(app, guest_hotel, monkeypatch, size) 
     assert door_verify(monkeypatch, guest_hotel, room, token) == 0
     other_room = "204" if room != "204" else "205"
     assert door_verify(monkeypatch, guest_hotel, other_room, token) == 1
+
+
+async def test_no_save_my_key_at_a_terminal(app) -> None:
+    async with app.run_test(size=(43, 46)) as pilot:
+        await Guest(pilot).to_door_code("LH4821", "12.08.1974")
+        assert app.screen.query_one("#pin") and not app.screen.query("#save-key")
+
+
+async def test_save_my_key_delivers_the_qr_picture_to_the_browser(app, monkeypatch) -> None:
+    """In a browser the guest saves the QR code on their own device, as a picture a
+    reader decodes to their key (Textual's delivery: nothing written on the kiosk)."""
+    delivered: list[tuple[bytes, dict]] = []
+
+    def deliver_binary(self, file, **options) -> str:
+        delivered.append((file.read(), options))
+        return "delivery-1"
+
+    monkeypatch.setattr(type(app), "deliver_binary", deliver_binary)
+    monkeypatch.setattr(type(app), "is_web", property(lambda self: True))
+    async with app.run_test(size=(43, 46)) as pilot:
+        guest = Guest(pilot)
+        await guest.to_door_code("LH4821", "12.08.1974")
+        (key,) = app.session.keys
+        await guest.click("#save-key")
+    ((picture, options),) = delivered
+    assert options["mime_type"] == "image/png"
+    (barcode,) = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(picture)), formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False
+    )
+    assert barcode.text == key.token

@@ -6,6 +6,9 @@ quiet zone of 4 on each side make 41 × 41 modules, drawn two to a cell as 41 ×
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -46,6 +49,31 @@ def half_block_lines(matrix: Matrix) -> list[str]:
             "".join(_HALF_BLOCKS[pair] for pair in zip(matrix[top], bottom_row, strict=True))
         )
     return lines
+
+
+def png_picture(matrix: Matrix, module_pixels: int = 8) -> bytes:
+    """The code as a PNG picture, black on white, `module_pixels` square a module, for the
+    guest's own device. Written here: qrcode's PNG writer needs pypng, which the kiosk does
+    not install, and its Pillow writer needs Pillow."""
+    scanlines = []
+    for row in matrix:
+        pixels = bytes(0 if dark else 255 for dark in row for _ in range(module_pixels))
+        scanlines += [b"\x00" + pixels] * module_pixels  # filter type 0: the bytes as they are
+    side = len(matrix) * module_pixels
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(b"".join(scanlines))),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    checksum = zlib.crc32(kind + data)
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
 
 
 class QRCode(Widget):
