@@ -148,8 +148,10 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
         raise click.ClickException(
             f"{root}: not empty and not a kiosk data directory; choose an empty folder"
         )
+    # Printed before the app takes the screen, so it is there when the demo ends: the
+    # folder is where `kiosk --data-dir ... staff add` and `key verify` find the demo.
+    click.echo(f"Demo data in {root}")
     if no_app:
-        click.echo(f"Demo data in {root}")
         _table(
             [
                 [

@@ -478,3 +478,15 @@ def test_staff_errors_exit_non_zero(tmp_path: Path) -> None:
 def test_empty_staff_list_says_how_to_add_one(tmp_path: Path) -> None:
     outcome = invoke("--data-dir", str(tmp_path / "data"), "staff", "list")
     assert outcome.exit_code == 0 and "kiosk staff add" in outcome.output
+
+
+def test_demo_says_where_its_folder_is_before_the_app_starts(tmp_path: Path, monkeypatch) -> None:
+    """So that `kiosk --data-dir ... staff add` and `key verify` can find the demo."""
+    import screens.app
+
+    monkeypatch.setattr(screens.app, "start", lambda hotel, *, demo: 0)
+    monkeypatch.delenv(datadir.ENV_VAR, raising=False)
+    folder = tmp_path / "demo-house"
+    outcome = invoke("demo", "--data-dir", str(folder))
+    assert outcome.exit_code == 0, outcome.output
+    assert f"Demo data in {folder}" in outcome.output

@@ -4,6 +4,7 @@ core answered."""
 
 from __future__ import annotations
 
+import shlex
 from typing import ClassVar
 
 from textual import on, work
@@ -19,10 +20,15 @@ from kiosk.staff_accounts import StaffLogin
 from screens.staff.dialogs import STAFF_CSS
 from screens.trouble import TroubleGuard
 
-NO_STAFF_YET = (
-    "No staff account yet. On the kiosk computer, add one with:\n\n"
-    "    kiosk staff add NAME --role manager"
-)
+
+def no_staff_yet(hotel: Hotel) -> str:
+    """How to add the first staff member, with this kiosk's own data folder: a demo's is a
+    temporary one nobody would guess."""
+    folder = shlex.quote(str(hotel.data_dir.root))
+    return (
+        "No staff account yet. On the kiosk computer, add one with:\n\n"
+        f"    kiosk --data-dir {folder} staff add NAME --role manager"
+    )
 
 
 class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
@@ -47,7 +53,7 @@ class StaffPinPrompt(TroubleGuard, ModalScreen[StaffMember | None]):
                 )
                 yield Static("", id="staff-pin-message", classes="staff-dialog-hint", markup=False)
             else:
-                yield Static(NO_STAFF_YET, id="staff-pin-message", markup=False)
+                yield Static(no_staff_yet(self.hotel), id="staff-pin-message", markup=False)
             with Horizontal(classes="staff-dialog-buttons"):
                 if has_staff:
                     yield Button("Log in", id="staff-pin-ok", variant="primary")
