@@ -105,6 +105,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self._last_error: tuple[str, float] | None = None
         """The last unexpected error's summary and when it was reported."""
         self.housekeeping_failed: StorageError | None = None
+        self._help_from_welcome = False
         """The last daily archive's failure, shown to staff until one succeeds."""
         self._housekeeping_offered_at = self.clock()
         self.register_theme(LOBBY_THEME)
@@ -158,6 +159,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     # -- navigation -------------------------------------------------------------------------
 
     def start_check_in(self) -> None:
+        self._leave_welcome()
         self.session = CheckInSession(self.hotel)
         self.idle.touch()
         self._open(routes.page_for(self.session, None))
@@ -174,6 +176,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self._open(routes.page_for(session, outcome))
 
     def start_check_out(self) -> None:
+        self._leave_welcome()
         self.check_out = CheckOutSession(self.hotel)
         self.idle.touch()
         self._open(routes.check_out_page_for(self.check_out))
@@ -229,6 +232,14 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         if not self.help_pending:
             (self.session or self.check_out or CheckInSession(self.hotel)).request_help()
             self.help_pending = True
+            self._help_from_welcome = self.session is None and self.check_out is None
+
+    def _leave_welcome(self) -> None:
+        """A check-in or check-out starts: "staff are on their way", said to whoever pressed
+        Help on Welcome, is not this guest's to read through their whole visit. The request
+        stays open for staff."""
+        if self._help_from_welcome:
+            self.help_pending = self._help_from_welcome = False
 
     def tick(self) -> None:
         """Once a second. What is due is measured on the app's clock, not by the timer: tests

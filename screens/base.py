@@ -541,6 +541,11 @@ class GuestScreen(TroubleGuard, Screen[None]):
             self.query_one("#back", Button).label = self.t("action.back")
             self._label_languages()
         await self.page.relabel()
+        focused = self.focused
+        if isinstance(focused, Button) and focused.has_class("language"):
+            # The guest chose a language and goes on: typing goes to the page, not to the
+            # language button they pressed.
+            self.page.take_focus()
 
     def _show_help_banner(self, pending: bool) -> None:
         self.set_class(pending, "-help-pending")

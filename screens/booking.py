@@ -133,7 +133,7 @@ class ConfirmPage(GuestPage):
             [
                 (self.t("confirm.guest"), booking.guest_name),
                 (self.t("confirm.stay"), stay),
-                (self.t("confirm.rooms"), rooms),
+                (self.catalog.plural("confirm.rooms", booking.rooms), rooms),
             ],
             id="booking-facts",
         )

@@ -807,3 +807,32 @@ async def test_help_on_a_failing_disk_says_to_go_to_the_desk(
         assert shown(app, "Staff are on their way") and help_reasons(guest_hotel) == ["guest"]
         await guest.click("#start-over")
         assert guest.on("WelcomePage") and app.session is None
+
+
+async def test_a_two_room_booking_says_rooms(app) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH5930")
+        assert guest.on("ConfirmPage")
+        assert shown(app, "Rooms   2 rooms · Double room")
+
+
+async def test_after_choosing_a_language_typing_goes_to_the_page(app) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-in")
+        await guest.click("#language-de")
+        await until(pilot, lambda: shown(app, "Buchungsnummer"), "the page in German")
+        await guest.type("LH4821")
+        assert app.screen.query_one("#find-text").value == "LH4821"
+
+
+async def test_help_asked_on_welcome_is_not_the_next_guests_notice(app, guest_hotel) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#help")
+        assert shown(app, "Staff are on their way")
+        await guest.click("#check-in")
+        assert not shown(app, "Staff are on their way")
+        # Staff still have the request.
+        assert [request.reason for request in guest_hotel.gateway.help_requests()] == ["guest"]
