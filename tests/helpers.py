@@ -168,6 +168,24 @@ def data_files(root: Path) -> dict[str, bytes]:
     }
 
 
+# The fields of BMG §30(2), in the order a German card holds them: these and no others.
+SECTION_30_2 = (
+    "arrival",
+    "departure",
+    "surname",
+    "first_names",
+    "date_of_birth",
+    "nationalities",
+    "street",
+    "postcode",
+    "town",
+    "country",
+    "companions",
+    "companion_nationalities",
+    "document_number",
+)
+
+
 # -- a foreign guest and their registration card ---------------------------------------------
 
 # Everything a booking and a card may hold of a guest (kiosk/retention.py and kiosk/erasure.py
