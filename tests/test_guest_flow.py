@@ -614,7 +614,7 @@ async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
         await guest.click("#language-de")
         assert shown(app, "Ihre Buchung finden") and shown(app, "Nachname")
         assert app.screen.query_one("#find-text").value == "LH48"  # what was typed stays
-        assert app.focused.id == "language-de"
+        assert app.focused.id == "find-text"  # back on the page: typing goes on there
         await guest.click("#find-text")
         await guest.type("", "end", "2", "1", "enter")
         await guest.type("Eriksson", "enter")
