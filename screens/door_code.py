@@ -69,11 +69,18 @@ class DoorCodePage(GuestPage):
                         f"{self.t('offers.key_opens_at', time=f'{key.opens_at:%H:%M}')}\n{valid}"
                     )
                 yield plain(f"{self.t('key.note')}\n\n{valid}", classes="hint")
-                yield PageButton(
+                next_room = PageButton(
                     self.t("key.done" if last_room else "key.next_room"),
                     id="next",
                     variant="primary",
                 )
+                if self.shown == 0:
+                    yield next_room
+                else:
+                    with Horizontal(classes="choices"):
+                        yield next_room
+                        earlier = keys[self.shown - 1].room.number
+                        yield PageButton(self.t("key.previous_room", room=earlier), id="previous")
             with Vertical(id="qr-column"):
                 yield QRCode(self.matrices[key.room.number], id="qr")
                 yield plain(self.t("key.qr_caption"), id="qr-caption")
@@ -89,6 +96,14 @@ class DoorCodePage(GuestPage):
         else:
             self.session.put_away_keys()
             self.kiosk_app.show_step()
+
+    @on(Button.Pressed, "#previous")
+    async def previous_room(self) -> None:
+        """Back to the room before: its PIN, not yet noted, is still the guest's to see."""
+        if self.shown > 0:
+            self.shown -= 1
+            await self.recompose()
+            self.query_one("#next").focus()
 
     @on(Button.Pressed, "#save-key")
     def save_key(self) -> None:

@@ -182,6 +182,11 @@ async def test_two_rooms_are_shown_one_after_the_other(app) -> None:
         await guest.click("#next")
         assert shown(app, "Room 2 of 2") and app.screen.query_one("#pin").value == second.pin
         assert shown(app, f"Room {second.room.number}")
+        # Room 1's PIN not noted after all: back to it, and on again.
+        await guest.click("#previous")
+        assert shown(app, "Room 1 of 2") and app.screen.query_one("#pin").value == first.pin
+        assert not app.screen.query("#previous")
+        await guest.click("#next")
         await guest.click("#next")
         assert guest.on("DonePage")
         assert shown(app, f"Room {first.room.number}") and shown(app, f"Room {second.room.number}")
