@@ -79,9 +79,12 @@ class Register:
     def _cipher(self, *, create: bool) -> AESGCM:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+        return AESGCM(self._secret(create=create))
+
+    def _secret(self, *, create: bool) -> bytes:
         if self._key is None:
             self._key = self._load_key(create=create)
-        return AESGCM(self._key)
+        return self._key
 
     def _load_key(self, *, create: bool) -> bytes:
         key = self.key_path.read_bytes() if self.key_path.exists() else None
@@ -122,9 +125,8 @@ class Register:
         """The booking's mark in its cards' file names: a keyed hash, so that a card is
         found without opening every other (a year of cards) and the name tells nobody
         without the key whose card it is."""
-        self._cipher(create=True)
-        assert self._key is not None
-        return hmac.new(self._key, f"booking:{code}".encode(), hashlib.sha256).hexdigest()[:20]
+        key = self._secret(create=True)
+        return hmac.new(key, f"booking:{code}".encode(), hashlib.sha256).hexdigest()[:20]
 
     def _path(self, card: RegistrationCard) -> Path:
         return self.folder / f"{self._booking_tag(card.booking)}-{card.id}{_SUFFIX}"
@@ -186,11 +188,8 @@ class Register:
 
     # -- signing ----------------------------------------------------------------------------
 
-    def mark_signed(self, card_id: str, staff_name: str) -> RegistrationCard:
+    def mark_signed(self, card: RegistrationCard, staff_name: str) -> RegistrationCard:
         """Staff saw the guest sign the printed card by hand."""
-        card = self.card(card_id)
-        if card.status is CardStatus.SIGNED:
-            return card
         signed = replace(card, status=CardStatus.SIGNED, signed_by=staff_name, signed_at=self.now())
         self.save(signed)
         return signed
@@ -199,8 +198,6 @@ class Register:
 
     def due(self, today: date) -> list[RegistrationCard]:
         """Cards past the time the law keeps them."""
-        if not self._files():
-            return []
         return [card for card in self.cards() if card.destroy_on() <= today]
 
     def destroy(self, cards: list[RegistrationCard]) -> int:

@@ -59,10 +59,11 @@ def mark_signed(hotel: Hotel, staff_name: str, card_id: str) -> RegistrationCard
     """Staff saw the guest sign the printed card: the card says so, and the audit trail has
     `card_signed` with the card's id only. None when the card was signed already (nothing is
     changed); CardNotFound when there is no such card."""
-    if hotel.registrations.card(card_id).status is CardStatus.SIGNED:
+    card = hotel.registrations.card(card_id)
+    if card.status is CardStatus.SIGNED:
         return None
     with hotel.transaction() as db:
         # Inside the write: a card that cannot be saved leaves no audit event behind.
-        signed = hotel.registrations.mark_signed(card_id, staff_name)
+        signed = hotel.registrations.mark_signed(card, staff_name)
         db.audit(Actor("staff", staff_name), "card_signed", card=signed.id)
     return signed
