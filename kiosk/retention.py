@@ -142,6 +142,10 @@ class _Plan:
         )
 
 
+class _NothingDue(Exception):
+    """Ends the purge's transaction without a write."""
+
+
 class Retention:
     """The daily purge, `kiosk purge` and its dry run, over every file of the data folder."""
 
@@ -160,18 +164,21 @@ class Retention:
         today = self.hotel.today()
         if once_a_day and self._purged_on == today:
             return Due(today)
-        if not self.due(today):
-            # Nothing to delete costs no write (a guess without the lock, made again under it).
-            self._purged_on = today
-            return Due(today)
-        with self.hotel.transaction() as db:
-            paused = self.hotel.archive.paused(db)
-            if paused is None:
-                plan = self._plan(db, today)
-                self._delete(db, plan)
-                gone = plan.due()
-                if gone:
+        gone = Due(today)
+        try:
+            with self.hotel.transaction() as db:
+                # Committed while paused: the clock's help request filed in this write stays.
+                paused = self.hotel.archive.paused(db)
+                if paused is None:
+                    # One reading of every file, under the lock: what it finds is what goes.
+                    plan = self._plan(db, today)
+                    gone = plan.due()
+                    if not gone:
+                        raise _NothingDue  # nothing to delete costs no write
+                    self._delete(db, plan)
                     db.audit(SYSTEM, "records_purged", **gone.counts())
+        except _NothingDue:
+            pass
         if paused is not None:
             raise ArchivePaused(paused)
         self._purged_on = today
