@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Digits, Static, TabbedContent
+from textual.widgets import (
+    Button,
+    DataTable,
+    Digits,
+    RadioButton,
+    SelectionList,
+    Static,
+    TabbedContent,
+)
 
 from helpers import (
     AGENT,
@@ -47,6 +55,7 @@ from kiosk.session import CheckInSession, Step
 from screens.staff.dashboard import StaffScreen
 from screens.staff.dialogs import KeysDialog, ReasonDialog, RoomPicker
 from screens.staff.pin_prompt import StaffPinPrompt
+from screens.staff.session_panel import SessionPanel
 
 WORKERS = Path(__file__).parent / "staff_workers"
 
@@ -414,14 +423,74 @@ async def test_an_agent_cannot_undo_a_check_in(desk_hotel: Hotel, idle_clock) ->
     app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
+        undo = app.screen.query_one("#undo-check-in", Button)
+        assert undo.disabled and undo.tooltip == "Only a manager can undo a check-in."
         await override(pilot, "undo-check-in")
-        await give_reason(pilot, choice=0)
+        assert isinstance(app.screen, StaffScreen)  # no reason asked for
+
+        # The palette offers every override; one that does not apply says why at once.
+        app.screen.query_one(SessionPanel).run_override("undo-check-in")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)
         outcome = app.screen.query_one("#session-outcome", Static)
         assert str(outcome.render()) == "Only a manager can undo a check-in."
         assert outcome.has_class("-refused")
 
     assert desk_hotel.gateway.booking("LH6144").status is BookingStatus.CHECKED_IN
     assert session.step is Step.KEYS and not events(desk_hotel, "check_in_undone")
+
+
+def enabled_overrides(app) -> set[str]:  # type: ignore[no-untyped-def]
+    buttons = app.screen.query_one("#session-overrides").query(Button)
+    return {button.id for button in buttons if not button.disabled}
+
+
+async def test_only_the_overrides_that_apply_can_be_pressed(desk_hotel: Hotel, idle_clock) -> None:
+    looking = CheckInSession(desk_hotel)  # a guest typing a booking code
+    app = kiosk_app(desk_hotel, idle_clock, looking)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        assert enabled_overrides(app) == {"end-session"}
+        approve = app.screen.query_one("#approve-identity", Button)
+        assert approve.tooltip == "This session has no booking yet."
+        await override(pilot, "approve-identity")
+        assert isinstance(app.screen, StaffScreen)  # no reason asked for, for nothing
+
+    session = identifying(desk_hotel)
+    app = kiosk_app(desk_hotel, idle_clock, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        assert enabled_overrides(app) == {"approve-identity", "end-session"}
+        await override(pilot, "approve-identity")
+        await give_reason(pilot, choice=0)
+        # Identified, not checked in: a room can be given now; no key to change yet.
+        assert enabled_overrides(app) == {"choose-room", "end-session"}
+        assert app.screen.query_one("#reissue-key", Button).tooltip == (
+            "Booking LH6144 is not checked in."
+        )
+
+
+async def test_the_chosen_reason_and_rooms_are_marked_not_only_coloured(
+    desk_hotel: Hotel, idle_clock
+) -> None:
+    session = identifying(desk_hotel)
+    app = kiosk_app(desk_hotel, idle_clock, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, AGENT)
+        await override(pilot, "approve-identity")
+        choices = app.screen.query(RadioButton)
+        await click(pilot, choices[1])
+        marks = [str(choice.render()).split()[0] for choice in choices]
+        assert [mark.strip("▐▌") for mark in marks] == ["", "●", ""]
+        await click(pilot, "#reason-ok")
+        await pilot.pause()
+
+        await override(pilot, "choose-room")
+        assert isinstance(app.screen, RoomPicker)
+        rooms = app.screen.query_one(SelectionList)
+        await pilot.press("down", "space")
+        prompts = [str(rooms.get_option_at_index(i).prompt) for i in range(rooms.option_count)]
+        assert [prompt[0] for prompt in prompts[:3]] == [" ", "✓", " "]
 
 
 async def test_end_session(desk_hotel: Hotel, idle_clock) -> None:

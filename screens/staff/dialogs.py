@@ -33,6 +33,17 @@ from kiosk.session import RoomKey
 STAFF_CSS = asset_path("staff.tcss")
 
 
+class ChoiceButton(RadioButton):
+    """A radio button whose mark says whether it is the one chosen: Textual's draws the same
+    dot on every row and tells the chosen one by its colour alone."""
+
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else " "
+        super().watch_value()
+
+
 def written_reason(choice: str | None, note: str) -> str:
     """The reason as the audit trail keeps it: the chosen one, the note, or both."""
     note = " ".join(note.split())
@@ -67,7 +78,7 @@ class ReasonDialog(ModalScreen[str | None]):
             yield Label("Why?", classes="staff-dialog-question")
             with RadioSet(id="reason-choice"):
                 for reason in self.reasons:
-                    yield RadioButton(reason)
+                    yield ChoiceButton(reason)
             yield Input(
                 placeholder="Note (needed if no reason above fits)",
                 id="reason-note",
@@ -147,13 +158,26 @@ class RoomPicker(ModalScreen[list[str] | None]):
             else:
                 yield Static("No room is free right now.")
             yield SelectionList[str](
-                *(Selection(Content(room_line(room)), room.number) for room in self.rooms),
+                *(Selection(self._prompt(room, False), room.number) for room in self.rooms),
                 id="room-choice",
             )
             yield Static("", id="room-hint", classes="staff-dialog-hint", markup=False)
             with Horizontal(classes="staff-dialog-buttons"):
                 yield Button("Choose", id="room-ok", variant="primary", disabled=not self.rooms)
                 yield Button("Cancel", id="room-cancel")
+
+    @staticmethod
+    def _prompt(room: Room, chosen: bool) -> Content:
+        # The tick tells a chosen room by its shape: Textual's box beside each row draws the
+        # same mark on every row, in another colour (assets/staff.tcss hides the unchosen one).
+        return Content(f"{'✓' if chosen else ' '} {room_line(room)}")
+
+    @on(SelectionList.SelectedChanged, "#room-choice")
+    def _mark_chosen(self, event: SelectionList.SelectedChanged[str]) -> None:
+        chosen = set(event.selection_list.selected)
+        for index, room in enumerate(self.rooms):
+            prompt = self._prompt(room, room.number in chosen)
+            event.selection_list.replace_option_prompt_at_index(index, prompt)
 
     @property
     def _how_many(self) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.overrides import StaffOverride
+
 
 @dataclass(frozen=True)
 class Override:
@@ -17,43 +19,43 @@ class Override:
 
 
 APPROVE_IDENTITY = Override(
-    "approve-identity",
+    StaffOverride.APPROVE_IDENTITY,
     "Approve identity",
     "The guest counts as identified: staff saw the document.",
     ("Passport seen at the desk", "ID card seen at the desk", "Scanner cannot read the document"),
 )
 UNLOCK = Override(
-    "unlock",
+    StaffOverride.UNLOCK,
     "Unlock",
     "Failed attempts are cleared and the guest can go on.",
     ("Guest identified at the desk", "Typing mistakes", "Scanner trouble"),
 )
 CHOOSE_ROOM = Override(
-    "choose-room",
+    StaffOverride.CHOOSE_ROOM,
     "Choose room",
     "The guest gets the room chosen here, with a new key.",
     ("No room of the booked type ready", "Guest asked for another room", "Problem with the room"),
 )
 REISSUE_KEY = Override(
-    "reissue-key",
+    StaffOverride.REISSUE_KEY,
     "Re-issue key",
     "The old key stops working; a new PIN is shown.",
     ("Guest forgot the PIN", "Code does not open the door", "Guest lost the code"),
 )
 REVOKE_KEY = Override(
-    "revoke-key",
+    StaffOverride.REVOKE_KEY,
     "Revoke key",
     "The key stops working at once; no new key is issued.",
     ("Key shared or lost", "Guest asked for it", "Security concern"),
 )
 UNDO_CHECK_IN = Override(
-    "undo-check-in",
+    StaffOverride.UNDO_CHECK_IN,
     "Undo check-in",
     "Keys revoked, rooms freed, booking back to reserved.",
     ("Wrong booking checked in", "Guest left without staying", "Payment problem"),
 )
 END_SESSION = Override(
-    "end-session",
+    StaffOverride.END_SESSION,
     "End session",
     "The kiosk forgets this guest and shows Welcome.",
     ("Guest left", "Finished at the desk", "Session stuck"),

@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 
 from kiosk.hotel import Hotel
 from kiosk.models import BookingStatus, Room
+from kiosk.overrides import NO_BOOKING, StaffOverride, why_not
 from kiosk.session import CheckedIn, CheckInSession, Failure, Rejected, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
 from screens.staff import reasons
@@ -47,7 +48,6 @@ CHECK_IN_REFUSALS = {
     Failure.ALREADY_CHECKED_IN: "This booking is not reserved any more (already checked in?).",
     Failure.NO_ROOM_READY: "None of those rooms can be given.",
 }
-NO_BOOKING = "This session has no booking yet."
 
 
 def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
@@ -137,6 +137,11 @@ class SessionPanel(TroubleGuard, Vertical):
             Content.assemble((label.ljust(width), "bold"), "  ", value) for label, value in facts
         ]
         self.query_one("#session-facts", Static).update(Content("\n").join(lines))
+        # Only what would do something can be pressed; the tooltip says why the rest cannot.
+        for override, why in why_not(self.session, self.member).items():
+            button = self.query_one(f"#{override}", Button)
+            button.disabled = why is not None
+            button.tooltip = why
 
     @on(Button.Pressed, ".override")
     def _button(self, event: Button.Pressed) -> None:
@@ -144,7 +149,12 @@ class SessionPanel(TroubleGuard, Vertical):
         self.run_override(event.button.id)
 
     def run_override(self, override_id: str) -> None:
-        """Start an override by id (buttons and the command palette both come here)."""
+        """Start an override by id (buttons and the command palette both come here); one that
+        does not apply now says why at once, before it asks for a reason."""
+        why = why_not(self.session, self.member)[StaffOverride(override_id)]
+        if why is not None:
+            self._show(why, refused=True)
+            return
         self.run_worker(self._flows[override_id](), exclusive=True, group="override")
 
     # -- the overrides ----------------------------------------------------------------------
