@@ -5,7 +5,8 @@ A4 PDF, made in memory.
 The card holds the fields of `RegistrationCard.shown()` and nothing else: no booking code, no
 status, no internal id (BMG §30(2) names the fields a card may hold). Guest text is drawn as
 plain strings, never read as markup, in Roboto (the `font-roboto` package), whose glyphs cover
-Latin Extended, Greek and Cyrillic names.
+Latin Extended, Greek and Cyrillic names. A language written in other letters (Chinese) is
+printed in English: see `printed_language`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ def _fonts() -> None:
             pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
+@cache
+def printed_language(language: str) -> str:
+    """`language` where Roboto has every letter of its catalog, else English: a page of empty
+    boxes tells the guest nothing."""
+    _fonts()
+    font = pdfmetrics.getFont(REGULAR)
+    assert isinstance(font, TTFont)
+    glyphs = font.face.charToGlyph
+    letters = {char for text in Catalog.load(language).messages.values() for char in text}
+    drawn = all(ord(char) in glyphs for char in letters if char.isalpha())
+    return language if drawn else "en"
+
+
 def render(
     profile: HotelProfile,
     *,
@@ -66,7 +80,7 @@ def render(
     _fonts()
     buffer = io.BytesIO()
     # invariant: no creation time or random id in the file, so the same card makes the same bytes.
-    canvas = Canvas(buffer, pagesize=A4, invariant=True, lang=language)
+    canvas = Canvas(buffer, pagesize=A4, invariant=True, lang=printed_language(language))
     canvas.setTitle(receipt_title or (_card_title(profile, card) if card else ""))
     canvas.setAuthor(profile.name)
     page = _Page(canvas)
@@ -87,7 +101,7 @@ def render(
 
 
 def _languages(profile: HotelProfile, card: RegistrationCard) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((profile.language, card.language)))
+    return tuple(dict.fromkeys((profile.language, printed_language(card.language))))
 
 
 def _both(texts: Iterator[str]) -> str:

@@ -37,8 +37,9 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 from kiosk.hotel import Hotel
-from kiosk.i18n import LANGUAGES, Catalog
+from kiosk.i18n import Catalog
 from kiosk.session import Outcome, Rejected
+from screens.languages import LanguageList, language_name
 from screens.textual_seams import lay_out_now
 from screens.trouble import TroubleGuard
 
@@ -334,15 +335,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
             back = Button(self.t("action.back"), id="back")
             back.display = self.page.CAN_GO_BACK
             yield back
-            with Horizontal(id="languages"):
-                for language in LANGUAGES:
-                    label, current = self._language_label(language)
-                    yield Button(
-                        label,
-                        id=f"language-{language}",
-                        name=language,
-                        classes="language -current" if current else "language",
-                    )
+            yield Button(self._language_label(), id="language", classes="language")
 
     def _progress(self) -> str:
         step = self.page.STEP
@@ -350,17 +343,9 @@ class GuestScreen(TroubleGuard, Screen[None]):
             return ""
         return self.t("progress", step=step, steps=STEPS, name=self.t(f"step.{step}"))
 
-    def _language_label(self, language: str) -> tuple[str, bool]:
-        name = Catalog.load(language).t("language.name")
-        current = language == self.kiosk_app.language
-        # The tick says which language is on, for those who cannot tell by the colour.
-        return (f"✓ {name}" if current else name), current
-
-    def _label_languages(self) -> None:
-        for language in LANGUAGES:
-            button = self.query_one(f"#language-{language}", Button)
-            button.label, current = self._language_label(language)
-            button.set_class(current, "-current")
+    def _language_label(self) -> str:
+        # The language on screen in its own name, and a sign that more are behind it.
+        return f"{language_name(self.kiosk_app.language)} ▾"
 
     def on_mount(self) -> None:
         # init=True: the language may have changed between compose and mount.
@@ -539,7 +524,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
             self.query_one("#help-banner", Static).update(self.t("help.on_the_way"))
             self.query_one("#help", Button).label = self.t("action.help")
             self.query_one("#back", Button).label = self.t("action.back")
-            self._label_languages()
+            self.query_one("#language", Button).label = self._language_label()
         await self.page.relabel()
         focused = self.focused
         if isinstance(focused, Button) and focused.has_class("language"):
@@ -550,10 +535,15 @@ class GuestScreen(TroubleGuard, Screen[None]):
     def _show_help_banner(self, pending: bool) -> None:
         self.set_class(pending, "-help-pending")
 
-    @on(Button.Pressed, ".language")
-    def choose_language(self, event: Button.Pressed) -> None:
-        assert event.button.name is not None
-        self.kiosk_app.language = event.button.name
+    @on(Button.Pressed, "#language")
+    def show_languages(self) -> None:
+        self.app.push_screen(LanguageList(self.kiosk_app.language), self._choose_language)
+
+    def _choose_language(self, language: str | None) -> None:
+        if language is not None and language != self.kiosk_app.language:
+            self.kiosk_app.language = language  # the page follows once it is relabelled
+        else:
+            self.page.take_focus()
 
     @on(Button.Pressed, "#help")
     def action_help(self) -> None:

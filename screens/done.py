@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from kiosk.i18n import Catalog
 from kiosk.session import CheckInSession
 from screens.base import GoodbyePage, GuestPage, PageButton, plain
 from screens.widgets.facts import Facts
@@ -72,15 +73,15 @@ class PrivacyPage(GuestPage):
         super().__init__()
         self.session = session
 
-    def _lines(self) -> list[tuple[str, str]]:
-        """(what is kept, until when and why), in the guest's language."""
+    def _lines(self, catalog: Catalog) -> list[tuple[str, str]]:
+        """(what is kept, until when and why), in `catalog`'s language."""
         return [
             (
-                self.t(f"privacy.kept.{kept.what}"),
-                self.t(
+                catalog.t(f"privacy.kept.{kept.what}"),
+                catalog.t(
                     "privacy.until",
-                    date=self.catalog.date(kept.until),
-                    why=self.t(f"privacy.why.{kept.why}"),
+                    date=catalog.date(kept.until),
+                    why=catalog.t(f"privacy.why.{kept.why}"),
                 ),
             )
             for kept in self.session.privacy_receipt()
@@ -89,7 +90,7 @@ class PrivacyPage(GuestPage):
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("privacy.title"), classes="title")
         with Vertical(id="privacy-receipt"):
-            for what, until in self._lines():
+            for what, until in self._lines(self.catalog):
                 yield plain(what, classes="kept-what")
                 yield plain(until, classes="kept-until")
         yield plain(self.t("privacy.hint"), classes="hint")
@@ -106,8 +107,11 @@ class PrivacyPage(GuestPage):
     @on(Button.Pressed, "#privacy-print")
     def print_receipt(self) -> None:
         """The receipt on the desk's printer, with the card where the guest filled one in."""
+        from kiosk.card_pdf import printed_language  # reportlab loads only where one prints
+
+        paper = Catalog.load(printed_language(self.kiosk_app.language))
         printed = self.session.print_privacy_receipt(
-            self._lines(), self.t("privacy.title"), self.kiosk_app.language
+            self._lines(paper), paper.t("privacy.title"), paper.language
         )
         self.query_one("#privacy-printed", Static).update(
             self.t("privacy.printed" if printed else "privacy.not_printed")

@@ -389,6 +389,17 @@ class Guest:
     async def click(self, selector: str) -> None:
         await click(self.pilot, selector)
 
+    async def choose_language(self, language: str) -> None:
+        """The language button, then the language in the list."""
+        await self.click("#language")
+        await self.click(f"#language-{language}")
+        await until(
+            self.pilot,
+            lambda: self.app.screen is self.app.guest_screen and self.app.language == language,
+            f"the kiosk in {language}",
+        )
+        await self.pilot.pause()
+
     async def type(self, text: str, *then: str) -> None:
         """A person typing: one key at a time."""
         await self.pilot.press(*text, *then)

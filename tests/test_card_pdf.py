@@ -97,6 +97,21 @@ def test_a_guest_in_the_house_language_reads_each_label_once(profile: HotelProfi
     assert "Unterschrift des Gastes" in text and "signature" not in text
 
 
+def test_a_guest_reading_polish_gets_polish_labels_beside_the_german(
+    profile: HotelProfile,
+) -> None:
+    [text] = pages(render(profile, language="pl", card=polish_card(language="pl")))
+    assert "Familienname / Nazwisko Kowalski" in text
+
+
+def test_a_guest_reading_chinese_gets_english_labels_the_font_can_draw(
+    profile: HotelProfile,
+) -> None:
+    """Roboto has no Chinese letters: empty boxes would tell the guest nothing."""
+    [text] = pages(render(profile, language="zh_Hans", card=polish_card(language="zh_Hans")))
+    assert "Familienname / Surname Kowalski" in text
+
+
 @pytest.mark.parametrize(
     ("surname", "first_names"),
     [

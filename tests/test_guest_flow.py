@@ -69,7 +69,7 @@ async def test_by_code_and_hand_entry_to_the_door_code_and_goodbye(app, guest_ho
         await guest.click("#next")
         assert guest.on("DonePage")
         assert shown(app, "Welcome, Thomas!") and shown(app, f"Room {room} · floor 1")
-        assert shown(app, "Lindenhof-Guest") and shown(app, "Sunday 14 June 2026, by 11:00")
+        assert shown(app, "Lindenhof-Guest") and shown(app, "Sunday, 14 June 2026, by 11:00")
         assert session.step is Step.DONE and session.keys[0].pin == ""
 
         await pilot.press("enter")
@@ -268,7 +268,7 @@ async def test_find_failures_are_explained_and_the_guest_can_go_on(app) -> None:
             ("", "Please type both your booking code and your last name."),
             ("LH8356", "This booking has been cancelled."),
             ("LH8471", "This booking is already checked in."),
-            ("LH8533", "This booking is for Saturday 13 June 2026, not for today."),
+            ("LH8533", "This booking is for Saturday, 13 June 2026, not for today."),
             ("ZZ9999", "We could not find a booking for today with this code and last name."),
         ]:
             await guest.find(code)  # with the booking's own last name
@@ -550,7 +550,7 @@ async def test_help_and_language_on_the_welcome_screen_reset_when_left(
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.click("#help")
-        await guest.click("#language-de")
+        await guest.choose_language("de")
         assert shown(app, "Unser Team ist unterwegs") and help_reasons(guest_hotel) == ["guest"]
         await guest.walk_away(guest_hotel.profile.idle_timeout - 1)
         assert shown(app, "Unser Team ist unterwegs")  # no countdown: nothing private here
@@ -616,7 +616,7 @@ async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
         guest = Guest(pilot)
         await guest.click("#check-in")
         await guest.type("LH48")
-        await guest.click("#language-de")
+        await guest.choose_language("de")
         assert shown(app, "Ihre Buchung finden") and shown(app, "Nachname")
         assert app.screen.query_one("#find-text").value == "LH48"  # what was typed stays
         assert app.focused.id == "find-text"  # back on the page: typing goes on there
@@ -624,9 +624,9 @@ async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
         await guest.type("", "end", "2", "1", "enter")
         await guest.type("Eriksson", "enter")
         assert shown(app, "Ist das Ihre Buchung?") and shown(app, "Freitag, 12. Juni 2026")
-        await guest.click("#language-en")
+        await guest.choose_language("en")
         assert shown(app, "Is this your booking?")
-        await guest.click("#language-de")
+        await guest.choose_language("de")
         await guest.click("#no")  # the screen underneath switched too
         assert guest.on("FindBookingPage") and shown(app, "Ihre Buchung finden")
         await pilot.press("escape")
@@ -634,11 +634,32 @@ async def test_language_switch_mid_flow_changes_every_screen(app) -> None:
         assert shown(app, "Check in") and app.language == "en"  # the next guest starts afresh
 
 
+async def test_the_language_list_names_each_language_in_its_own_words(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-in")
+        await guest.type("LH48")
+        await guest.click("#language")
+        names = [str(button.label) for button in app.screen.query("#language-choices Button")]
+        assert names[:3] == ["✓ English", "Deutsch", "Français"]  # the one on is ticked
+        assert "Українська" in names and "简体中文" in names and len(names) == 10
+        await pilot.press("escape")  # closed: nothing changes, typing goes on
+        await until(pilot, lambda: app.screen is app.guest_screen, "the page again")
+        assert app.language == "en" and app.focused.id == "find-text"
+        await guest.click("#language")
+        await pilot.press("down", "down", "down", "down", "down", "down", "enter")  # by keys
+        await until(pilot, lambda: shown(app, "Wyszukiwanie rezerwacji"), "the page in Polish")
+        assert str(app.screen.query_one("#language").label) == "Polski ▾"
+        assert app.screen.query_one("#find-text").value == "LH48"
+        await guest.click("#language")
+        assert str(app.screen.query_one("#language-pl").label) == "✓ Polski"
+
+
 async def test_language_switched_on_the_room_page_reaches_the_door_code(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.to_room("LH7388", "17.05.1980")
-        await guest.click("#language-de")
+        await guest.choose_language("de")
         assert shown(app, "Meinen Türcode zeigen")
         await guest.click("#show-key")
         assert guest.on("DoorCodePage") and shown(app, "Tür-PIN") and not shown(app, "Door PIN")
@@ -735,9 +756,9 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
             assert data_file.read_bytes() == seen["before"]
             assert guest_hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
             assert guest_hotel.gateway.grants_of_booking("LH7388") == []
-            await guest.click("#language-de")
+            await guest.choose_language("de")
             assert shown(app, "Bei uns ist etwas schiefgegangen")
-            await guest.click("#language-en")
+            await guest.choose_language("en")
 
         # The disk works again.
         await guest.click("#try-again")
@@ -826,7 +847,7 @@ async def test_after_choosing_a_language_typing_goes_to_the_page(app) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         guest = Guest(pilot)
         await guest.click("#check-in")
-        await guest.click("#language-de")
+        await guest.choose_language("de")
         await until(pilot, lambda: shown(app, "Buchungsnummer"), "the page in German")
         await guest.type("LH4821")
         assert app.screen.query_one("#find-text").value == "LH4821"

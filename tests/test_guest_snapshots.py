@@ -1,4 +1,5 @@
-"""Every guest screen in both languages at 100×30, as SVG snapshots under __snapshots__/.
+"""Every guest screen in English and German, and the welcome and door code in every other
+language, at 100×30, as SVG snapshots under __snapshots__/.
 
 Deterministic by construction (see conftest): fixed clock, time zone, secret, PINs and
 grant ids; steady cursors; the mouse parked on the top bar before the picture is taken.
@@ -15,6 +16,7 @@ import pytest
 
 from helpers import Guest, guest_snapshot
 from kiosk import demo
+from kiosk.i18n import LANGUAGES
 
 
 async def welcome(guest: Guest) -> None:
@@ -84,6 +86,11 @@ async def no_room(guest: Guest) -> None:
     await guest.by_hand("04.04.1984")
 
 
+async def language_list(guest: Guest) -> None:
+    await guest.find("LH7388")
+    await guest.click("#language")
+
+
 async def idle_warning(guest: Guest) -> None:
     await guest.find("LH7388")
     await guest.walk_away(guest.app.hotel.profile.idle_timeout - 10)
@@ -103,6 +110,7 @@ SCREENS: list[Callable[[Guest], Awaitable[None]]] = [
     lookup_wait,
     document_refused,
     no_room,
+    language_list,
     idle_warning,
 ]
 
@@ -110,4 +118,12 @@ SCREENS: list[Callable[[Guest], Awaitable[None]]] = [
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("reach", SCREENS, ids=[screen.__name__ for screen in SCREENS])
 def test_guest_screen(snap_compare, app, idle_clock, language: str, reach) -> None:
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach)
+
+
+@pytest.mark.parametrize("language", LANGUAGES[2:])
+@pytest.mark.parametrize("reach", [welcome, door_code], ids=["welcome", "door_code"])
+def test_every_language_welcomes_and_gives_the_door_code(
+    snap_compare, app, idle_clock, language: str, reach
+) -> None:
     assert guest_snapshot(snap_compare, app, idle_clock, language, reach)

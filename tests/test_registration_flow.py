@@ -150,7 +150,7 @@ async def test_the_goodbye_says_where_to_sign_and_what_is_kept(app, guest_hotel)
         assert guest.on("PrivacyPage")
         assert shown(app, "Your registration card, sealed")
         # Kept one year from arrival (12 June 2026), the last day 11 June 2027.
-        assert shown(app, "until Friday 11 June 2027, as the Bundesmeldegesetz §30(4) requires")
+        assert shown(app, "until Friday, 11 June 2027, as the Bundesmeldegesetz §30(4) requires")
         await guest.click("#privacy-back")
         assert guest.on("DonePage")
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from test_guest_snapshots import confirm, done, door_code, identity_choice, room_upgrade, welcome
+from test_guest_snapshots import (
+    confirm,
+    done,
+    door_code,
+    identity_choice,
+    language_list,
+    room_upgrade,
+    welcome,
+)
 from test_offers_snapshots import offers_shown
 
 from helpers import Guest, guest_snapshot
@@ -29,6 +37,7 @@ PAGES: list[Callable[[Guest], Awaitable[None]]] = [
     room_upgrade,
     door_code,
     done,
+    language_list,
 ]
 
 
@@ -48,3 +57,10 @@ def test_guest_page_at_size(snap_compare, app, idle_clock, size, reach, language
 @pytest.mark.usefixtures("german_law")  # the card is German law's
 def test_registration_card_at_size(snap_compare, app, idle_clock, size, language) -> None:
     assert guest_snapshot(snap_compare, app, idle_clock, language, registration_card, size)
+
+
+# Polish and Ukrainian have the longest words of the catalogs: they too fit a phone.
+@pytest.mark.parametrize("language", ["pl", "uk"])
+@pytest.mark.parametrize("reach", [welcome, door_code], ids=["welcome", "door_code"])
+def test_long_words_fit_a_phone(snap_compare, app, idle_clock, reach, language) -> None:
+    assert guest_snapshot(snap_compare, app, idle_clock, language, reach, PHONE)

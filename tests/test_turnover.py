@@ -361,7 +361,7 @@ async def test_a_dirty_room_is_named_dirty_in_choose_room(desk_hotel: Hotel, idl
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("en", "Your stay began yesterday (Friday 13 March 2026)."),
+        ("en", "Your stay began yesterday (Friday, 13 March 2026)."),
         ("de", "Ihr Aufenthalt hat gestern begonnen (Freitag, 13. März 2026)."),
     ],
 )
@@ -377,7 +377,7 @@ async def test_a_late_arrival_hears_that_the_stay_began_yesterday(
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         if language == "de":
-            await guest.click("#language-de")
+            await guest.choose_language("de")
         await guest.find("L1")
         assert guest.on("ConfirmPage") and shown(app, text)
         await guest.click("#no")
