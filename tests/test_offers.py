@@ -265,7 +265,7 @@ def test_a_name_in_one_language_serves_the_other(root: Path, clock) -> None:
         ('code = "breakfast"\nprice = -1', "above 0"),
         ('code = "breakfast"\nprice = "free"', "needs a price"),
         ('code = "breakfast"\nprice = 1\nname = 7', "name must be"),
-        ('code = "breakfast"\nprice = 1\nname.fr = "Petit déjeuner"', "name must be"),
+        ('code = "breakfast"\nprice = 1\nname.sv = "Frukost"', "name must be"),
     ],
 )
 def test_a_bad_offer_is_named(root: Path, clock, entry: str, named: str) -> None:
