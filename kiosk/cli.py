@@ -26,6 +26,7 @@ from kiosk.displays import DisplayError, Displays
 from kiosk.door import DoorVerdict
 from kiosk.erasure import ErasureError, erase_guest
 from kiosk.hotel import Hotel, open_door, open_hotel
+from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
 from kiosk.keys import SecretError
 from kiosk.models import BookingStatus, RoomStatus
 from kiosk.profile import ProfileError
@@ -160,7 +161,7 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
                     hint.date_of_birth.isoformat() if hint.date_of_birth else "-",
                     hint.what_it_shows,
                 ]
-                for hint in demo_data.try_list()
+                for hint in demo_data.try_list(Catalog.load(DEFAULT_LANGUAGE))
             ],
             ["code", "last name", "date of birth", "shows"],
         )

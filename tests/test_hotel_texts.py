@@ -110,3 +110,23 @@ def test_a_bad_text_names_its_key_and_line(guest_hotel, lines: str, key: str, li
     message = str(raised.value)
     assert f"[house] {key} (line {number})" in message, message
     assert "must be a text or a table of" in message, message
+
+
+def demo_panel(app) -> list[str]:
+    """The lines of Welcome's demo panel, each as it reads (wrapped or not)."""
+    return [str(line.render()) for line in app.screen.query("#demo-panel Static")]
+
+
+async def test_the_demo_panel_speaks_the_guests_language(app) -> None:
+    """Found: "LH4821 a plain stay" under a German heading."""
+    async with app.run_test(size=SIZE) as pilot:
+        app.language = "de"  # what choosing the language on the page does
+        await pilot.pause()
+        panel = demo_panel(app)
+        assert panel[0] == "Demo: Buchungsnummer und Nachname zum Ausprobieren"
+        assert "LH4821 Eriksson · 12.08.1974: ein einfacher Aufenthalt" in panel
+        assert "LH6144 Müller · 02.03.1975: Umlaute (MUELLER)" in panel
+        assert not any("plain stay" in line or "umlauts" in line for line in panel)
+        app.language = "en"
+        await pilot.pause()
+        assert "LH4821 Eriksson · 12.08.1974: a plain stay" in demo_panel(app)
