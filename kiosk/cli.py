@@ -396,7 +396,7 @@ def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) 
     _table(
         [
             [
-                b.code,
+                b.code_as_imported,
                 b.guest_name,
                 str(b.arrival),
                 str(b.departure),
@@ -600,7 +600,7 @@ def history_restore(context: Context, code: str) -> None:
     except (RestoreError, StorageError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(
-        f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
+        f"Restored {booking.code_as_imported} ({booking.status}, {booking.arrival} to {booking.departure}) "
         f"with {grants} key grant{'s' if grants != 1 else ''}."
     )
 

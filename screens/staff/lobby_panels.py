@@ -139,7 +139,7 @@ class ArrivalsPanel(LobbyPanel):
         booking = departure.booking
         status = "PAST CHECK-OUT, keys ended" if departure.overdue else "due out"
         return booking.code, (
-            booking.code,
+            booking.code_as_imported,
             booking.guest_name,
             ", ".join(booking.assigned_rooms),
             f"{departure.ends_at:%a %d %b %H:%M}",
@@ -150,7 +150,7 @@ class ArrivalsPanel(LobbyPanel):
     def _row(arrival: lobby.Arrival) -> tuple[str, Sequence[Any]]:
         booking = arrival.booking
         return booking.code, (
-            booking.code,
+            booking.code_as_imported,
             booking.guest_name,
             words(booking.room_type),
             booking.rooms,
@@ -241,7 +241,7 @@ class RoomBoard(LobbyPanel):
             return room.number, (room.number, room.floor, words(room.type), words(line.status), "")
         # Housekeeping goes on in an occupied room too: show both.
         status = f"{line.status} ({words(room.status)})"
-        guest_text = f"{guest.code}  {guest.guest_name}"
+        guest_text = f"{guest.code_as_imported}  {guest.guest_name}"
         return room.number, (room.number, room.floor, words(room.type), status, guest_text)
 
     @on(Button.Pressed, ".room-status")
