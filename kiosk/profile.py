@@ -200,6 +200,12 @@ def load_profile(path: Path) -> HotelProfile:
         raise ProfileError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: is not UTF-8 text") from None
+    return read_profile(path, text)
+
+
+def read_profile(path: Path, text: str) -> HotelProfile:
+    """The profile `text` holds; `path` names it in a message (`kiosk setup` checks what it
+    is about to write)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
