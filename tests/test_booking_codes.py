@@ -10,7 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from helpers import AGENT, Guest, kiosk_app, log_in, shown
+from helpers import AGENT, Guest, click, kiosk_app, log_in, shown
+from kiosk.audit import Actor
 from kiosk.cli import cli
 from kiosk.hotel import Hotel
 from kiosk.importer import import_bookings
@@ -53,13 +54,20 @@ async def test_staff_see_the_code_as_imported(
     import_guest(desk_hotel, tmp_path)
     session = CheckInSession(desk_hotel)
     session.find(NORMALISED.lower(), "Vogel")
+    session.confirm()
+    desk_hotel.help.request(Actor("guest"), "identity", NORMALISED)
     app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
         assert shown(app, f"{AS_WRITTEN}  Gerda Vogel")  # the Session tab
-        await pilot.click("#--content-tab-arrivals")
-        await pilot.pause()
-        assert shown(app, f"{AS_WRITTEN} Gerda Vogel") and not shown(app, NORMALISED)
+        for tab, row in (
+            ("arrivals", f"{AS_WRITTEN} Gerda Vogel"),
+            ("help", AS_WRITTEN),
+            ("audit", AS_WRITTEN),
+        ):
+            await click(pilot, f"#--content-tab-{tab}")
+            await pilot.pause()
+            assert shown(app, row) and not shown(app, NORMALISED), tab
 
 
 def test_the_bookings_list_shows_the_code_as_imported(hotel: Hotel, tmp_path: Path) -> None:
