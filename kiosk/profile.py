@@ -238,8 +238,8 @@ def read_profile(path: Path, text: str) -> HotelProfile:
         archive_after_days=read.number("stay", "archive_after_days", 1, 60),
         wifi_name=read.get("house", "wifi_name", str),
         wifi_password=read.get("house", "wifi_password", str),
-        breakfast=_localized(read, "house", "breakfast", language),
-        directions=_localized(read, "house", "directions", language),
+        breakfast=_house_text(read, "breakfast", language),
+        directions=_house_text(read, "directions", language),
         idle_timeout=idle_timeout,
         idle_warning=read.number("security", "idle_warning", 1, idle_timeout - 1),
         lookup_attempts=read.number("security", "lookup_attempts", 1, 100),
@@ -271,6 +271,10 @@ def read_profile(path: Path, text: str) -> HotelProfile:
         audit_days=read.number("retention", "audit_days", 1, 3650),
         help_days=read.number("retention", "help_days", 1, 3650),
     )
+
+
+def _house_text(read: _Reader, key: str, language: str) -> Localized:
+    return _localized(read, "house", key, language, read.raw("house", key))
 
 
 def _printer_name(read: _Reader) -> str:
@@ -326,18 +330,10 @@ def _price(read: _Reader, where: str, value: Any) -> Decimal:
 
 
 def _localized(
-    read: _Reader,
-    section: str,
-    key: str,
-    house_language: str,
-    value: Any = None,
-    where: str = "",
+    read: _Reader, section: str, key: str, house_language: str, value: Any, where: str = ""
 ) -> Localized:
     """`breakfast = "..."` for every language, or one per language: `breakfast.de = "..."`
-    or `breakfast = {de = "...", en = "..."}`. `value`: the key's value in an [[offers]]
-    table, named by `where`; else the key is read from [section]."""
-    if value is None:
-        value = read.raw(section, key)
+    or `breakfast = {de = "...", en = "..."}`. `where` names an [[offers]] table."""
     if isinstance(value, str):
         return Localized(house_language, {house_language: value})
     if not isinstance(value, dict) or not all(

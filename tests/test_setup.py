@@ -187,3 +187,10 @@ async def test_staff_mode_in_the_demo_does_not(template_house: Hotel) -> None:
 
 async def test_staff_mode_of_a_house_set_up_does_not(desk_hotel: Hotel) -> None:
     assert await staff_warning(kiosk_app(desk_hotel, IdleClock()), PINS[MANAGER]) is None
+
+
+def test_kiosk_help_tells_a_new_house_about_setup() -> None:
+    said = CliRunner().invoke(cli, ["--help"]).output
+    assert "kiosk setup" in said and "  setup " in said
+    helped = CliRunner().invoke(cli, ["setup", "--help"])
+    assert helped.exit_code == 0 and "--force" in helped.output and "--data-dir" in helped.output
