@@ -194,3 +194,15 @@ def test_kiosk_help_tells_a_new_house_about_setup() -> None:
     assert "kiosk setup" in said and "  setup " in said
     helped = CliRunner().invoke(cli, ["setup", "--help"])
     assert helped.exit_code == 0 and "--force" in helped.output and "--data-dir" in helped.output
+
+
+def test_answers_with_quotes_backslashes_and_umlauts_come_back_as_typed(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    answers = list(ANSWERS)
+    answers[0] = 'Gasthof "Zur Post" \\ Müßig'
+    answers[answers.index("berg-und-tal-7")] = 'p#ss"w\\rd = [x]'
+    assert setup(tmp_path / "data", answers).exit_code == 0
+    profile = open_hotel(DataDir(tmp_path / "data"), clock=clock).profile
+    assert profile.name == 'Gasthof "Zur Post" \\ Müßig'
+    assert profile.wifi_password == 'p#ss"w\\rd = [x]'
