@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import datetime
@@ -26,6 +26,14 @@ from kiosk.displays import DisplayError, Displays
 from kiosk.door import DoorVerdict
 from kiosk.erasure import ErasureError, erase_guest
 from kiosk.hotel import Hotel, open_door, open_hotel
+from kiosk.house_setup import (
+    QUESTIONS,
+    SetupError,
+    refuse_existing,
+    template_warning,
+    write_profile,
+)
+from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
 from kiosk.keys import SecretError
 from kiosk.models import BookingStatus, RoomStatus
 from kiosk.profile import ProfileError
@@ -87,6 +95,8 @@ def cli(ctx: click.Context, data_dir: str | None, kiosk_id: str | None) -> None:
     """Lobby Kiosk: self-service hotel check-in in a terminal.
 
     Without a command, starts the kiosk on the data directory (same as `kiosk run`).
+    A new house: `kiosk setup` asks for the hotel's name, address, phone, time zone,
+    check-in and check-out times, Wi-Fi and language, and writes its hotel.toml.
     """
     typed = ctx.get_parameter_source("data_dir") is click.core.ParameterSource.COMMANDLINE
     ctx.obj = Context(data_dir, kiosk_id, data_dir_typed=typed)
@@ -110,11 +120,64 @@ def _start_app(hotel: Hotel, *, demo: bool) -> None:
         sys.exit(status)  # the service manager restarts a kiosk that failed
 
 
+def _warn_if_template(hotel: Hotel) -> None:
+    """Staff starting a real kiosk on the template's details hear so (the demo is the
+    template's house on purpose)."""
+    if warning := template_warning(hotel.profile, hotel.data_dir.profile):
+        click.echo(f"Warning: {warning}", err=True)
+
+
 @cli.command()
 @pass_context
 def run(context: Context) -> None:
     """Start the kiosk full-screen on the configured data directory."""
-    _start_app(context.hotel(), demo=False)
+    hotel = context.hotel()
+    _warn_if_template(hotel)
+    _start_app(hotel, demo=False)
+
+
+def _asked(check: Callable[[str], str]) -> Callable[[str], str]:
+    """A check's complaint as click's: it says it and asks again."""
+
+    def checked(answer: str) -> str:
+        try:
+            return check(answer)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+
+    return checked
+
+
+@cli.command()
+@click.option(
+    "--data-dir",
+    "setup_dir",
+    type=click.Path(file_okay=False),
+    help="The kiosk's data directory (default: the global --data-dir).",
+)
+@click.option("--force", is_flag=True, help="Replace the hotel.toml there (its settings are lost).")
+@pass_context
+def setup(context: Context, setup_dir: str | None, force: bool) -> None:
+    """Ask for the hotel's name, address, phone, time zone, check-in and check-out times,
+    Wi-Fi name and password and its language, and write hotel.toml from the template (its
+    other settings and comments as they are). Refuses an existing hotel.toml without
+    --force; end the input (Ctrl+D) to stop, writing nothing."""
+    path = datadir.DataDir(datadir.resolve(setup_dir or context.data_dir_option)).profile
+    with _reported(SetupError):
+        refuse_existing(path, force=force)
+    click.echo(f"The hotel profile for {path}; Enter takes the value in brackets.")
+    answers = {
+        question.key: click.prompt(
+            question.prompt, default=question.default, value_proc=_asked(question.check)
+        )
+        for question in QUESTIONS
+    }
+    with _reported(SetupError, ProfileError):
+        profile = write_profile(path, answers, force=force)
+    click.echo(
+        f"Wrote {path}: the kiosk welcomes guests to {profile.name}. Breakfast, directions, "
+        "the offers and every other setting are the template's: read them there."
+    )
 
 
 @cli.command()
@@ -160,7 +223,7 @@ def demo(context: Context, demo_dir: str | None, no_app: bool) -> None:
                     hint.date_of_birth.isoformat() if hint.date_of_birth else "-",
                     hint.what_it_shows,
                 ]
-                for hint in demo_data.try_list()
+                for hint in demo_data.try_list(Catalog.load(DEFAULT_LANGUAGE))
             ],
             ["code", "last name", "date of birth", "shows"],
         )
@@ -264,6 +327,8 @@ def serve(
         hotel = context.hotel(root)  # a broken data directory is reported here, not in the browser
         if with_demo:
             demo_data.seed(hotel)
+        else:
+            _warn_if_template(hotel)
         KioskServer(
             [sys.executable, "-m", "kiosk", "--data-dir", str(root)],
             "demo" if with_demo else "run",
@@ -395,7 +460,7 @@ def bookings(context: Context, arrival: Any, status: str | None, as_json: bool) 
     _table(
         [
             [
-                b.code,
+                b.code_as_imported,
                 b.guest_name,
                 str(b.arrival),
                 str(b.departure),
@@ -599,7 +664,7 @@ def history_restore(context: Context, code: str) -> None:
     except (RestoreError, StorageError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(
-        f"Restored {booking.code} ({booking.status}, {booking.arrival} to {booking.departure}) "
+        f"Restored {booking.code_as_imported} ({booking.status}, {booking.arrival} to {booking.departure}) "
         f"with {grants} key grant{'s' if grants != 1 else ''}."
     )
 

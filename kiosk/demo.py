@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from kiosk.audit import SYSTEM
 from kiosk.hotel import Hotel
+from kiosk.i18n import Catalog
 from kiosk.models import Booking, BookingStatus, Room, RoomStatus
 from kiosk.mrz import check_digit, transliterate
 from kiosk.session import CheckInSession
@@ -40,7 +41,8 @@ class DemoGuest:
     last_name: str
     first_name: str
     room_type: str
-    what_it_shows: str
+    shows: str
+    """What this guest shows a presenter: catalog key `demo.shows.<shows>`."""
     nights: int = 2
     rooms: int = 1
     arrives_in_days: int = 0
@@ -57,7 +59,7 @@ GUESTS = (
         "Eriksson",
         "Anna",
         "double",
-        "a plain stay",
+        "plain_stay",
         date_of_birth=date(1974, 8, 12),
         nationality="SWE",
     ),
@@ -66,7 +68,7 @@ GUESTS = (
         "Rossi",
         "Marco",
         "double",
-        "two rooms",
+        "two_rooms",
         rooms=2,
         nights=3,
         date_of_birth=date(1970, 2, 1),
@@ -77,7 +79,7 @@ GUESTS = (
         "Müller",
         "Jürgen",
         "double",
-        "umlauts (MUELLER)",
+        "umlauts",
         date_of_birth=date(1975, 3, 2),
         nationality="DEU",
     ),
@@ -86,7 +88,7 @@ GUESTS = (
         "O'Brien",
         "Siobhan",
         "double",
-        "no date of birth on file: scan only",
+        "scan_only",
         nationality="IRL",
     ),
     DemoGuest(
@@ -94,7 +96,7 @@ GUESTS = (
         "Schmidt-Weber",
         "Katrin",
         "junior_suite",
-        "a double surname (Schmidt or Weber)",
+        "double_surname",
         date_of_birth=date(1979, 11, 23),
         nationality="DEU",
     ),
@@ -103,7 +105,7 @@ GUESTS = (
         "Weiß",
         "Thomas",
         "double",
-        "ß in the name (WEISS)",
+        "sharp_s",
         date_of_birth=date(1980, 5, 17),
         nationality="AUT",
     ),
@@ -112,7 +114,7 @@ GUESTS = (
         "Nguyễn",
         "Lan",
         "double",
-        "Vietnamese diacritics",
+        "diacritics",
         date_of_birth=date(1990, 7, 4),
         nationality="VNM",
     ),
@@ -121,7 +123,7 @@ GUESTS = (
         "Kowalski",
         "Piotr",
         "single",
-        "a free upgrade (no single ready)",
+        "free_upgrade",
         date_of_birth=date(1983, 3, 3),
         nationality="POL",
     ),
@@ -130,7 +132,7 @@ GUESTS = (
         "Okafor",
         "Chidi",
         "suite",
-        "no room ready: staff called",
+        "no_room",
         date_of_birth=date(1984, 4, 4),
         nationality="NGA",
     ),
@@ -139,7 +141,7 @@ GUESTS = (
         "Dubois",
         "Claire",
         "double",
-        "a cancelled booking",
+        "cancelled",
         date_of_birth=date(1988, 9, 30),
         status=BookingStatus.CANCELLED,
     ),
@@ -148,7 +150,7 @@ GUESTS = (
         "Tanaka",
         "Yuki",
         "double",
-        "already checked in",
+        "checked_in",
         date_of_birth=date(1986, 1, 15),
         nationality="JPN",
     ),
@@ -157,7 +159,7 @@ GUESTS = (
         "Andersen",
         "Lars",
         "double",
-        "arrives tomorrow",
+        "tomorrow",
         arrives_in_days=1,
         date_of_birth=date(1972, 6, 21),
     ),
@@ -166,7 +168,7 @@ GUESTS = (
         "Smith",
         "John",
         "double",
-        "a plain stay",
+        "plain_stay",
         nights=1,
         date_of_birth=date(1969, 12, 5),
         nationality="GBR",
@@ -176,7 +178,7 @@ GUESTS = (
         "Novak",
         "Eva",
         "junior_suite",
-        "a plain stay",
+        "plain_stay",
         nights=4,
         date_of_birth=date(1991, 10, 10),
         nationality="CZE",
@@ -186,7 +188,7 @@ GUESTS = (
         "García Lorca",
         "Inés",
         "double",
-        "a space in the surname",
+        "space_in_surname",
         date_of_birth=date(1982, 4, 18),
         nationality="ESP",
     ),
@@ -282,11 +284,19 @@ class DemoHint:
     code: str
     last_name: str
     date_of_birth: date | None
+    shows: str
     what_it_shows: str
+    """`shows` in the catalog's language."""
 
 
-def try_list() -> list[DemoHint]:
+def try_list(catalog: Catalog) -> list[DemoHint]:
     return [
-        DemoHint(guest.code, guest.last_name, guest.date_of_birth, guest.what_it_shows)
+        DemoHint(
+            guest.code,
+            guest.last_name,
+            guest.date_of_birth,
+            guest.shows,
+            catalog.t(f"demo.shows.{guest.shows}"),
+        )
         for guest in GUESTS
     ]

@@ -254,7 +254,8 @@ ROOM_OPTIONAL = ["status", "features"]
 
 
 def _booking(row: _Row, today: date) -> Booking:
-    code = normalise_code(row.text("code"))
+    as_imported = row.text("code")
+    code = normalise_code(as_imported)
     if not re.fullmatch(r"[A-Z0-9]{3,20}", code):
         raise row.error("code", f"3 to 20 letters and digits, not {row.values.get('code')!r}")
     arrival = row.day("arrival")
@@ -274,6 +275,7 @@ def _booking(row: _Row, today: date) -> Booking:
         raise row.error("paid", "needs balance_due beside it (what is still owed, after paid)")
     return Booking(
         code=code,
+        code_as_imported=" ".join(as_imported.split()),
         last_name=row.text("last_name"),
         first_name=row.text("first_name", required=False),
         arrival=arrival,
@@ -391,7 +393,9 @@ def _upsert_booking(
         db.add_bookings([booking])
         result.added += 1
         return
-    imported = {name: getattr(booking, name) for name in BOOKING_COLUMNS[1:] + BOOKING_OPTIONAL}
+    # The code as written too: a code the property system now writes with a dash shows so.
+    updated = ["code_as_imported", *BOOKING_COLUMNS[1:], *BOOKING_OPTIONAL]
+    imported = {name: getattr(booking, name) for name in updated}
     if kept.status in (BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT):
         imported.pop("status")
         if booking.status is BookingStatus.CANCELLED:

@@ -31,9 +31,11 @@ class Arrival:
 
 @dataclass(frozen=True)
 class WaitingRequest(HelpRequest):
-    """A help request as the desk sees it: with how long it has waited."""
+    """A help request as the desk sees it: with how long it has waited, and its booking's
+    code as the property system writes it."""
 
     age_minutes: int = 0
+    booking_shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,22 @@ def help_requests(hotel: Hotel) -> list[WaitingRequest]:
     file only when another kiosk has written it."""
     now = hotel.now()
     return [
-        WaitingRequest(**vars(request), age_minutes=_minutes_between(request.created_at, now))
+        WaitingRequest(
+            **vars(request),
+            age_minutes=_minutes_between(request.created_at, now),
+            booking_shown=shown_code(hotel, request.booking),
+        )
         for request in hotel.help.requests(open_only=True)
     ]
+
+
+def shown_code(hotel: Hotel, code: str | None) -> str:
+    """A booking code that a record refers to (`ZQ74416`), as the property system writes it
+    (`ZQ7-4416`); as recorded once the booking has gone to history."""
+    if not code:
+        return ""
+    booking = hotel.gateway.booking(code)
+    return booking.code_as_imported if booking else code
 
 
 def arrivals(hotel: Hotel) -> list[Arrival]:

@@ -89,7 +89,14 @@ class Booking:
     booking (gross, after what was paid to it); None: it did not say (kiosk/folio.py)."""
     paid: Decimal | None = None
     """What the guest had paid towards the stay by then, as the property system has it."""
+    code_as_imported: str = ""
+    """The code as the property system writes it (`ZQ7-4416`), the one guests and staff
+    read; `code` is its normalised form (`ZQ74416`), the one it is found and referred to by.
+    Left out: `code`."""
     doc_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.code_as_imported = self.code_as_imported or self.code
 
     @property
     def nights(self) -> int:
@@ -140,6 +147,7 @@ class Booking:
             checked_out_at=_moment(doc.get("checked_out_at")),
             balance_due=None if balance_due is None else Decimal(balance_due),
             paid=None if paid is None else Decimal(paid),
+            code_as_imported=doc.get("code_as_imported", ""),
             doc_id=getattr(doc, "doc_id", None),
         )
 

@@ -50,18 +50,14 @@ class Quote:
         return self.offer.kind
 
 
-def name(offer: Offer, language: str, house_language: str) -> str:
-    """The offer's name in `language`, else in the house's (hotel.toml), else the kiosk's
-    own name for its kind."""
-    return (
-        offer.names.get(language)
-        or offer.names.get(house_language)
-        or Catalog.load(language).t(f"offers.kind.{offer.kind}")
-    )
+def name(offer: Offer, language: str) -> str:
+    """The offer's name in `language` (kiosk/localized.py), else the kiosk's own name for
+    its kind."""
+    return offer.name.in_(language) or Catalog.load(language).t(f"offers.kind.{offer.kind}")
 
 
-def description(offer: Offer, language: str, house_language: str) -> str:
-    return offer.descriptions.get(language) or offer.descriptions.get(house_language, "")
+def description(offer: Offer, language: str) -> str:
+    return offer.description.in_(language)
 
 
 def early_check_in_from(profile: HotelProfile, arrival: date) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.assets import asset_path
 from kiosk.i18n import LANGUAGES
+from kiosk.localized import Localized
 from kiosk.models import ChargeKind
 
 # What only the hotel can say. Every other setting a hotel.toml leaves out takes the
@@ -51,9 +52,9 @@ class Offer:
     kind: ChargeKind
     price: Decimal
     """A final price including VAT, in the hotel's currency."""
-    names: dict[str, str] = field(default_factory=dict)
-    """By language; none: the kiosk's own name for the kind."""
-    descriptions: dict[str, str] = field(default_factory=dict)
+    name: Localized
+    """None given: the kiosk's own name for the kind (kiosk/offers.py)."""
+    description: Localized
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ class HotelProfile:
     archive_after_days: int
     wifi_name: str
     wifi_password: str
-    breakfast: str
-    directions: str
+    breakfast: Localized
+    directions: Localized
     idle_timeout: int
     idle_warning: int
     lookup_attempts: int
@@ -94,7 +95,7 @@ class HotelProfile:
     balance_at_check_out: str
     """What a balance due does at a kiosk check-out: one of BALANCE_CHOICES."""
     language: str
-    """The house's own language: offers' names fall back to it; charges are described in it."""
+    """The house's own language: the hotel's texts fall back to it; charges are described in it."""
     late_check_out_time: time
     early_check_in_free_minutes: int
     registration_country: str
@@ -121,7 +122,9 @@ def _line_of(text: str, section: str, key: str) -> int | None:
         )  # a comment may follow
         if header:
             current = header.group(1)
-        elif current == section and re.match(rf"([\"']?){re.escape(key)}\1\s*=", stripped):
+        elif current == section and re.match(
+            rf"([\"']?){re.escape(key)}\1\s*(\.[^=]*)?=", stripped
+        ):  # `breakfast.de = ...` too
             return number
     return None
 
@@ -139,13 +142,16 @@ class _Reader:
         where = f"line {line}" if line else "missing"
         return ProfileError(f"{self.path}: [{section}] {key} ({where}): {reason}")
 
-    def get(self, section: str, key: str, kind: type[Value]) -> Value:
+    def raw(self, section: str, key: str) -> Any:
         table = self.data.get(section, {})
         if key not in table and section not in OWN_SECTIONS:
             table = self.defaults.get(section, {})
         if key not in table:
             raise self.fail(section, key, "is required")
-        value = table[key]
+        return table[key]
+
+    def get(self, section: str, key: str, kind: type[Value]) -> Value:
+        value = self.raw(section, key)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -194,11 +200,18 @@ def load_profile(path: Path) -> HotelProfile:
         raise ProfileError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: is not UTF-8 text") from None
+    return read_profile(path, text)
+
+
+def read_profile(path: Path, text: str) -> HotelProfile:
+    """The profile `text` holds; `path` names it in a message (`kiosk setup` checks what it
+    is about to write)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"{path}: {error}") from None
     read = _Reader(path, text, data, _template())
+    language = read.choice("house", "language", LANGUAGES)
 
     timezone = read.get("hotel", "timezone", str)
     try:
@@ -206,7 +219,7 @@ def load_profile(path: Path) -> HotelProfile:
     except (ZoneInfoNotFoundError, ValueError):
         raise read.fail("hotel", "timezone", f"unknown time zone {timezone!r}") from None
 
-    offers = _offers(read, data.get("offers", []))
+    offers = _offers(read, data.get("offers", []), language)
     ladder = data.get("upgrades", {}).get("ladder", [])
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
@@ -225,8 +238,8 @@ def load_profile(path: Path) -> HotelProfile:
         archive_after_days=read.number("stay", "archive_after_days", 1, 60),
         wifi_name=read.get("house", "wifi_name", str),
         wifi_password=read.get("house", "wifi_password", str),
-        breakfast=read.get("house", "breakfast", str),
-        directions=read.get("house", "directions", str),
+        breakfast=_house_text(read, "breakfast", language),
+        directions=_house_text(read, "directions", language),
         idle_timeout=idle_timeout,
         idle_warning=read.number("security", "idle_warning", 1, idle_timeout - 1),
         lookup_attempts=read.number("security", "lookup_attempts", 1, 100),
@@ -249,7 +262,7 @@ def load_profile(path: Path) -> HotelProfile:
         offers=tuple(offers),
         city_tax_per_adult_night=read.amount("folio", "city_tax_per_adult_night"),
         balance_at_check_out=read.choice("folio", "balance_at_check_out", BALANCE_CHOICES),
-        language=read.choice("house", "language", LANGUAGES),
+        language=language,
         late_check_out_time=read.clock_time("stay", "late_check_out_time"),
         early_check_in_free_minutes=read.number("stay", "early_check_in_free_minutes", 0, 720),
         registration_country=read.choice("registration", "country", REGISTRATION_COUNTRIES),
@@ -258,6 +271,10 @@ def load_profile(path: Path) -> HotelProfile:
         audit_days=read.number("retention", "audit_days", 1, 3650),
         help_days=read.number("retention", "help_days", 1, 3650),
     )
+
+
+def _house_text(read: _Reader, key: str, language: str) -> Localized:
+    return _localized(read, "house", key, language, read.raw("house", key))
 
 
 def _printer_name(read: _Reader) -> str:
@@ -269,7 +286,7 @@ def _printer_name(read: _Reader) -> str:
     return name
 
 
-def _offers(read: _Reader, entries: Any) -> tuple[Offer, ...]:
+def _offers(read: _Reader, entries: Any, language: str) -> tuple[Offer, ...]:
     """The [[offers]] tables; a bad one is named by its place in the file."""
     if not isinstance(entries, list):
         raise read.fail("offers", "code", "[[offers]] must be tables, one per offer")
@@ -290,8 +307,10 @@ def _offers(read: _Reader, entries: Any) -> tuple[Offer, ...]:
         offers[kind] = Offer(
             kind,
             _price(read, where, entry.get("price")),
-            _texts(read, where, entry, "name"),
-            _texts(read, where, entry, "description"),
+            _localized(read, "offers", "name", language, entry.get("name", {}), where),
+            _localized(
+                read, "offers", "description", language, entry.get("description", {}), where
+            ),
         )
     return tuple(offers.values())
 
@@ -310,16 +329,19 @@ def _price(read: _Reader, where: str, value: Any) -> Decimal:
     return price
 
 
-def _texts(read: _Reader, where: str, entry: dict[str, Any], key: str) -> dict[str, str]:
-    """`name = "Frühstück"` for every language, or `name = {de = "Frühstück", en = ...}`."""
-    value = entry.get(key, {})
+def _localized(
+    read: _Reader, section: str, key: str, house_language: str, value: Any, where: str = ""
+) -> Localized:
+    """`breakfast = "..."` for every language, or one per language: `breakfast.de = "..."`
+    or `breakfast = {de = "...", en = "..."}`. `where` names an [[offers]] table."""
     if isinstance(value, str):
-        return dict.fromkeys(LANGUAGES, value)
+        return Localized(house_language, {house_language: value})
     if not isinstance(value, dict) or not all(
         language in LANGUAGES and isinstance(text, str) for language, text in value.items()
     ):
+        prefix = f"{where}: " if where else ""
         languages = ", ".join(LANGUAGES)
         raise read.fail(
-            "offers", key, f"{where}: {key} must be a text or a table of {languages} texts"
+            section, key, f"{prefix}{key} must be a text or a table of {languages} texts"
         )
-    return dict(value)
+    return Localized(house_language, dict(value))

@@ -114,6 +114,7 @@ def _moment_field(name: str, *, required: bool = False, null: bool = False) -> _
 FIELDS: dict[str, tuple[_Field, ...]] = {
     "bookings": (
         _text("code", required=True),
+        _text("code_as_imported"),
         _text("last_name", required=True),
         _day_field("arrival", required=True),
         _day_field("departure", required=True),

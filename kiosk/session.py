@@ -598,7 +598,7 @@ class CheckInSession:
                 id=secrets.token_hex(8),
                 booking=self.booking.code,
                 kind=quote.kind,
-                description=offers.name(quote.offer, profile.language, profile.language),
+                description=offers.name(quote.offer, profile.language),
                 amount=quote.amount,
                 currency=profile.currency,
                 charged_at=now,

@@ -24,6 +24,7 @@ from kiosk import error_report, money
 from kiosk.assets import asset_path
 from kiosk.check_out import CheckOutSession
 from kiosk.hotel import Hotel
+from kiosk.house_setup import template_warning
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from kiosk.session import CheckInSession, Outcome
 from kiosk.storage import StorageError
@@ -101,6 +102,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             on_leave=self._back_from_staff,
             on_enter=self._staff_entered,
             clock=self.clock,
+            # The demo is the template's house on purpose.
+            setup_warning=None if demo else template_warning(hotel.profile, hotel.data_dir.profile),
         )
         self._last_error: tuple[str, float] | None = None
         """The last unexpected error's summary and when it was reported."""

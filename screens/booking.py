@@ -131,6 +131,7 @@ class ConfirmPage(GuestPage):
         yield plain(self.t("confirm.title"), classes="title")
         yield Facts(
             [
+                (self.t("find.code"), booking.code_as_imported),
                 (self.t("confirm.guest"), booking.guest_name),
                 (self.t("confirm.stay"), stay),
                 (self.catalog.plural("confirm.rooms", booking.rooms), rooms),

@@ -41,9 +41,9 @@ class DonePage(GoodbyePage):
         wifi = self.t("done.wifi_value", name=profile.wifi_name, password=profile.wifi_password)
         yield Facts(
             [
-                (self.t("done.directions"), profile.directions),
+                (self.t("done.directions"), profile.directions.in_(self.kiosk_app.language)),
                 (self.t("done.wifi"), wifi),
-                (self.t("done.breakfast"), profile.breakfast),
+                (self.t("done.breakfast"), profile.breakfast.in_(self.kiosk_app.language)),
                 (self.t("done.check_out"), check_out),
             ],
             id="house-facts",

@@ -71,12 +71,11 @@ class OffersPage(GuestPage):
         return money.shown(amount, self._currency, self.kiosk_app.language)
 
     def _offer_name(self, quote: Quote) -> str:
-        profile = self.kiosk_app.hotel.profile
-        return offers.name(quote.offer, self.kiosk_app.language, profile.language)
+        return offers.name(quote.offer, self.kiosk_app.language)
 
     def _details(self, quote: Quote) -> str:
         profile, language = self.kiosk_app.hotel.profile, self.kiosk_app.language
-        parts = [offers.description(quote.offer, language, profile.language)]
+        parts = [offers.description(quote.offer, language)]
         if quote.room_type:
             parts.append(
                 self.t("offers.upgrade_to", room_type=self.catalog.room_type(quote.room_type))

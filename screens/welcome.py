@@ -9,14 +9,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button
 
 from kiosk import demo
+from kiosk.i18n import Catalog
 from screens.base import GuestPage, PageButton, is_typed, plain
 
 
-def demo_hints() -> list[demo.DemoHint]:
-    """One guest for each thing the demo data shows."""
+def demo_hints(catalog: Catalog) -> list[demo.DemoHint]:
+    """One guest for each thing the demo data shows, in the catalog's language."""
     first: dict[str, demo.DemoHint] = {}
-    for hint in demo.try_list():
-        first.setdefault(hint.what_it_shows, hint)
+    for hint in demo.try_list(catalog):
+        first.setdefault(hint.shows, hint)
     return list(first.values())
 
 
@@ -48,7 +49,7 @@ class WelcomePage(GuestPage):
             if self.kiosk_app.demo:
                 with VerticalScroll(id="demo-panel", can_focus=False):
                     yield plain(self.t("demo.title"), classes="panel-title")
-                    for hint in demo_hints():
+                    for hint in demo_hints(self.catalog):
                         yield plain(hint_line(hint), classes="demo-code")
                     yield plain(self.t("demo.identity_hint"), classes="panel-hint")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import demo
 from kiosk.i18n import LANGUAGES, Catalog, MissingMessage, plural_categories
 from kiosk.identity import IdentityProblem
 from kiosk.session import Failure
@@ -114,6 +115,7 @@ def test_every_failure_and_computed_key_has_a_text(catalog: Catalog) -> None:
     keys += [f"step.{step}" for step in range(1, 5)] + [
         f"no_room.next.{item}" for item in (1, 2, 3)
     ]
+    keys += [f"demo.shows.{guest.shows}" for guest in demo.GUESTS]
     for key in keys:
         assert catalog.has(key), key
 

@@ -8,6 +8,7 @@ every page and tab, and each text must be on screen as it was written, the app s
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,14 +42,14 @@ def marked(guest_hotel: Hotel) -> Hotel:
     staff member with such a name."""
     profile = guest_hotel.data_dir.profile
     text = profile.read_text(encoding="utf-8")
-    for line, value in (
-        ('name = "Hotel Lindenhof"', HOTEL_NAME),
-        ('directions = "Lifts are to the right of the reception desk."', DIRECTIONS),
-        ('breakfast = "07:00–10:30, ground floor, garden room"', BREAKFAST),
-        ('wifi_name = "Lindenhof-Guest"', WIFI),
+    for key, value in (
+        ("name", HOTEL_NAME),
+        ("directions.en", DIRECTIONS),
+        ("breakfast.en", BREAKFAST),
+        ("wifi_name", WIFI),
     ):
-        assert line in text
-        text = text.replace(line, f'{line.split(" = ")[0]} = "{value}"')
+        text, count = re.subn(rf"(?m)^{re.escape(key)} = .*$", f'{key} = "{value}"', text)
+        assert count == 1, key
     profile.write_text(text, encoding="utf-8")
     marked = open_hotel(guest_hotel.data_dir, clock=guest_hotel.clock, kiosk_id="test-kiosk")
     today = marked.today()

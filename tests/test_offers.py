@@ -248,14 +248,14 @@ def test_a_profile_from_before_offers_had_names_still_loads(root: Path, clock) -
         (LATE, Decimal("25")),
     ]
     # No name in hotel.toml: the kiosk's own, in the guest's language.
-    assert offers.name(profile.offers[1], "de", profile.language) == "Später Check-out"
-    assert offers.name(profile.offers[1], "en", profile.language) == "Late check-out"
+    assert offers.name(profile.offers[1], "de") == "Später Check-out"
+    assert offers.name(profile.offers[1], "en") == "Late check-out"
 
 
 def test_a_name_in_one_language_serves_the_other(root: Path, clock) -> None:
     with_offers(root, '[[offers]]\ncode = "breakfast"\nprice = "9.50"\nname.de = "Frühstück"\n')
     profile = open_hotel(DataDir(root), clock=clock).profile
-    assert offers.name(profile.offers[0], "en", profile.language) == "Frühstück"
+    assert offers.name(profile.offers[0], "en") == "Frühstück"
 
 
 @pytest.mark.parametrize(

@@ -87,8 +87,12 @@ class StaffScreen(TroubleGuard, Screen[None]):
         *,
         log_out: Callable[[], None],
         quit_kiosk: Callable[[], None],
+        setup_warning: str | None = None,
     ) -> None:
+        """`setup_warning`: shown under the bar for as long as staff are in (hotel.toml
+        still holds the template's details)."""
         super().__init__()
+        self.setup_warning = setup_warning
         self.hotel = hotel
         self.member = member
         self.session = session
@@ -104,6 +108,9 @@ class StaffScreen(TroubleGuard, Screen[None]):
             id="staff-bar",
             markup=False,
         )
+        if self.setup_warning:
+            # Names a file: plain text.
+            yield Static(f"⚠ {self.setup_warning}", id="staff-setup-warning", markup=False)
         with TabbedContent(initial="session"):
             with TabPane(TABS["session"], id="session"):
                 yield SessionPanel(self.hotel, self.member, self.session)

@@ -139,7 +139,7 @@ class ArrivalsPanel(LobbyPanel):
         booking = departure.booking
         status = "PAST CHECK-OUT, keys ended" if departure.overdue else "due out"
         return booking.code, (
-            booking.code,
+            booking.code_as_imported,
             booking.guest_name,
             ", ".join(booking.assigned_rooms),
             f"{departure.ends_at:%a %d %b %H:%M}",
@@ -150,7 +150,7 @@ class ArrivalsPanel(LobbyPanel):
     def _row(arrival: lobby.Arrival) -> tuple[str, Sequence[Any]]:
         booking = arrival.booking
         return booking.code, (
-            booking.code,
+            booking.code_as_imported,
             booking.guest_name,
             words(booking.room_type),
             booking.rooms,
@@ -188,7 +188,7 @@ class HelpPanel(LobbyPanel):
             f"{request.age_minutes} min",
             request.kiosk,
             HELP_REASON_TEXT.get(request.reason, request.reason),
-            request.booking or "",
+            request.booking_shown,
             request.status,
             request.taken_by or "",
         )
@@ -241,7 +241,7 @@ class RoomBoard(LobbyPanel):
             return room.number, (room.number, room.floor, words(room.type), words(line.status), "")
         # Housekeeping goes on in an occupied room too: show both.
         status = f"{line.status} ({words(room.status)})"
-        guest_text = f"{guest.code}  {guest.guest_name}"
+        guest_text = f"{guest.code_as_imported}  {guest.guest_name}"
         return room.number, (room.number, room.floor, words(room.type), status, guest_text)
 
     @on(Button.Pressed, ".room-status")
@@ -314,7 +314,7 @@ class SalesPanel(LobbyPanel):
                 (
                     f"{charge.booking}/{charge.id}",
                     (
-                        charge.booking,
+                        lobby.shown_code(self.hotel, charge.booking),
                         words(charge.kind),
                         money.shown(charge.amount, charge.currency, "en"),
                         f"{charge.charged_at:%d %b %H:%M}",
@@ -342,11 +342,12 @@ class SalesPanel(LobbyPanel):
         charge = next(
             (c for c in self.hotel.gateway.charges_of_booking(booking) if c.id == charge_id), None
         )
+        shown = lobby.shown_code(self.hotel, booking)
         if charge is None:
-            self._say(f"Booking {booking} has no such offer any more.", refused=True)
+            self._say(f"Booking {shown} has no such offer any more.", refused=True)
             self.show_latest()
             return
-        what = f"{words(charge.kind)} of booking {booking} ({self._amount(charge.amount)})"
+        what = f"{words(charge.kind)} of booking {shown} ({self._amount(charge.amount)})"
         reason = await self.app.push_screen_wait(
             ReasonDialog(f"Void {what}", reasons.VOID_OFFER.effect, reasons.VOID_OFFER.reasons)
         )
@@ -394,15 +395,14 @@ class AuditPanel(LobbyPanel):
         )
         refill(self.query_one(DataTable), (self._row(event) for event in reversed(events)))
 
-    @staticmethod
-    def _row(event: dict[str, Any]) -> tuple[str, Sequence[Any]]:
+    def _row(self, event: dict[str, Any]) -> tuple[str, Sequence[Any]]:
         details = "; ".join(f"{name}: {value}" for name, value in event.get("detail", {}).items())
         return event["id"], (
             f"{datetime.fromisoformat(event['at']):%d %b %H:%M}",
             event["actor"],
             words(event["action"]),
             words(event["outcome"]),
-            event.get("booking") or "",
+            lobby.shown_code(self.hotel, event.get("booking")),
             event.get("room") or "",
             details,
             event["kiosk"],

@@ -51,17 +51,20 @@ class StaffMode:
         on_leave: Callable[[bool], None],
         on_enter: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        setup_warning: str | None = None,
     ) -> None:
         """`current_session` gives the guest session staff step into. `on_leave` runs once
         the guest's screens are back, told whether staff changed what the guest sees of the
         session (its step or its keys), so the app can follow. `on_enter` runs once the
-        dashboard is up. `clock` measures idle time in seconds; tests move it."""
+        dashboard is up. `clock` measures idle time in seconds; tests move it.
+        `setup_warning`: what the dashboard tells staff while hotel.toml is the template's."""
         self.app = app
         self.hotel = hotel
         self._current_session = current_session
         self._on_leave = on_leave
         self._on_enter = on_enter
         self._clock = clock
+        self._setup_warning = setup_warning
         self._staff_screen: StaffScreen | None = None  # None: guest mode
         self._guest_view_at_login: GuestView | None = None
         self._last_input = 0.0
@@ -159,7 +162,12 @@ class StaffMode:
         session = self._current_session()
         self._guest_view_at_login = guest_view(session)
         self._staff_screen = StaffScreen(
-            self.hotel, member, session, log_out=self.log_out, quit_kiosk=self.quit
+            self.hotel,
+            member,
+            session,
+            log_out=self.log_out,
+            quit_kiosk=self.quit,
+            setup_warning=self._setup_warning,
         )
         self.app.push_screen(self._staff_screen)
         self.note_input()

@@ -65,7 +65,7 @@ def session_facts(session: CheckInSession) -> list[tuple[str, str]]:
         proven = f"checked ({identity.method})"
     return [
         *facts,
-        ("Booking", f"{booking.code}  {booking.guest_name}  ({words(booking.status)})"),
+        ("Booking", f"{booking.code_as_imported}  {booking.guest_name}  ({words(booking.status)})"),
         (
             "Stay",
             f"{booking.arrival:%a %d %b} to {booking.departure:%a %d %b}, {booking.nights} nights",
@@ -181,7 +181,7 @@ class SessionPanel(TroubleGuard, Vertical):
         # Every free room is offered; those of the booked type come first.
         free = sorted(self.session.free_rooms(), key=lambda room: room.type != booking.room_type)
         if booking.status is not BookingStatus.CHECKED_IN:
-            chosen = await self._pick(f"Rooms for {booking.code}", free, booking.rooms)
+            chosen = await self._pick(f"Rooms for {booking.code_as_imported}", free, booking.rooms)
             if not chosen:
                 return
             if reason := await self._ask_reason(
@@ -243,7 +243,9 @@ class SessionPanel(TroubleGuard, Vertical):
 
     async def _ask_reason(self, override: Override, subject: str = "") -> str | None:
         booking = self.session.booking
-        about = "  ".join(part for part in (booking.code if booking else "", subject) if part)
+        about = "  ".join(
+            part for part in (booking.code_as_imported if booking else "", subject) if part
+        )
         return await self.app.push_screen_wait(
             ReasonDialog(override.title, override.effect, override.reasons, subject=about)
         )
@@ -256,7 +258,9 @@ class SessionPanel(TroubleGuard, Vertical):
         booking = self.session.booking
         if booking is None or not booking.assigned_rooms:
             self._show(
-                NO_BOOKING if booking is None else f"Booking {booking.code} holds no room.",
+                NO_BOOKING
+                if booking is None
+                else f"Booking {booking.code_as_imported} holds no room.",
                 refused=True,
             )
             return None
