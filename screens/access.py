@@ -61,6 +61,8 @@ class AccessPanel(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._show_more_time()
+        if self.kiosk_app.read_aloud:
+            self.kiosk_app.speak(f"{self.t('access.title')}\n{self.t('access.hint')}")
 
     def _toggle_label(self, button_id: str) -> str:
         """The state in words and by a mark, not by colour alone."""

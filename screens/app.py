@@ -244,7 +244,12 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
 
     def open_access_panel(self) -> None:
         if not isinstance(self.screen, AccessPanel):
-            self.push_screen(AccessPanel())
+            self.push_screen(AccessPanel(), self._access_panel_closed)
+
+    def _access_panel_closed(self, _: None) -> None:
+        # Read aloud, just turned on or not: the guest is back on the page, and hears it.
+        if self.read_aloud:
+            self.speak(self.guest_screen.page.spoken_text())
 
     def watch_large_text(self, large: bool) -> None:
         # On the app, so that every screen (the pages, the panel, the idle warning) has it.
@@ -252,10 +257,6 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
 
     def watch_high_contrast(self, contrast: bool) -> None:
         self.theme = (CONTRAST_THEME if contrast else LOBBY_THEME).name
-
-    def watch_read_aloud(self, reading: bool) -> None:
-        if reading and self.is_running:
-            self.speak(self.guest_screen.page.spoken_text())
 
     @property
     def can_speak(self) -> bool:

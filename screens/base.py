@@ -231,6 +231,8 @@ class GuestPage(TroubleGuard, Vertical):
         line = self.query_one("#problem", Static)
         line.update(self.describe(rejected))
         line.display = True
+        if self.kiosk_app.read_aloud:
+            self.kiosk_app.speak(self.describe(rejected))
 
     def attempts_note(self, key: str, rejected: Rejected) -> str:
         if rejected.attempts_left is None or rejected.attempts_left > FEW_ATTEMPTS:
@@ -501,7 +503,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
             self.call_after_refresh(self._read_aloud, page)
 
     def _read_aloud(self, page: GuestPage) -> None:
-        # After the page is laid out: what the guest sees is what is read.
+        # After the page is drawn: starting a reading costs a process, the page comes first.
         if page is self.page:
             self.kiosk_app.speak(page.spoken_text())
 
