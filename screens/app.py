@@ -247,6 +247,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self.push_screen(AccessPanel(), self._access_panel_closed)
 
     def _access_panel_closed(self, _: None) -> None:
+        # As after a language choice: typing goes on to the page, not to "Aa Display".
+        self.guest_screen.page.take_focus()
         # Read aloud, just turned on or not: the guest is back on the page, and hears it.
         if self.read_aloud:
             self.speak(self.guest_screen.page.spoken_text())

@@ -338,3 +338,58 @@ async def test_read_my_pin_reads_it_digit_by_digit_and_nothing_else_does(
         assert speaker.heard("Room 104") and not any(
             key.pin in text or ", ".join(key.pin) in text for text, _ in speaker.said[1:]
         )
+
+
+# -- keyboard and touch -----------------------------------------------------------------------
+
+
+def controls(app) -> list:
+    """Every button and field the guest sees now."""
+    return [
+        widget
+        for widget in app.screen.query("Button, Input, TextArea")
+        if widget.display and all(node.display for node in widget.ancestors if node is not app)
+    ]
+
+
+def reachable_by_tab_and_touch(app) -> None:
+    chain = app.screen.focus_chain
+    for control in controls(app):
+        assert control in chain, f"{control} cannot be reached by Tab"
+        control.scroll_visible(animate=False, immediate=True)
+        assert control.region.area, f"{control} cannot be tapped"
+
+
+async def test_every_control_is_reached_by_tab_and_by_touch(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        steps = [
+            pilot.pause,
+            lambda: guest.find("LH7388"),
+            lambda: guest.click("#yes"),
+            lambda: guest.click("#by-hand"),
+        ]
+        for step in steps:
+            await step()
+            await pilot.pause()
+            reachable_by_tab_and_touch(app)
+        await open_panel(guest)
+        reachable_by_tab_and_touch(app)
+        await close_panel(guest)
+        await guest.by_hand("17.05.1980")
+        await guest.no_thanks()
+        for page in ("RoomPage", "DoorCodePage"):
+            if page == "DoorCodePage":
+                await guest.click("#show-key")
+            assert guest.on(page)
+            reachable_by_tab_and_touch(app)
+
+
+async def test_after_the_panel_typing_goes_to_the_page(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-in")
+        await open_panel(guest)
+        await close_panel(guest)
+        await guest.type("LH7388")
+        assert app.screen.query_one("#find-text").value == "LH7388"
