@@ -40,6 +40,9 @@ class Speaker(Protocol):
     def say(self, text: str, language: str) -> None:
         """Start reading `text` (interrupting whatever is being read) and return at once."""
 
+    def stop(self) -> None:
+        """Stop reading: the guest has gone, what they asked to hear is not the next one's."""
+
 
 class Espeak:
     """espeak-ng as a child process per text. Never through a shell, and the text goes on
@@ -55,12 +58,15 @@ class Espeak:
 
     def say(self, text: str, language: str) -> None:
         self.stop()
-        reading = subprocess.Popen(
-            self.command(language),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        try:
+            reading = subprocess.Popen(
+                self.command(language),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:  # uninstalled since the start: the check-in goes on without speech
+            return
         assert reading.stdin is not None
         # A page's text is far below a pipe's buffer: this write does not wait for the reading.
         try:

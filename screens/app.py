@@ -236,6 +236,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self.language = DEFAULT_LANGUAGE
         self.large_text = self.high_contrast = self.read_aloud = False
         self.idle_limit.reset()
+        if self.speaker is not None:
+            self.speaker.stop()
         # Textual keeps what up to 1,024 removed widgets drew, some 50 a guest; between
         # guests it goes.
         clear_style_caches()

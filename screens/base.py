@@ -504,7 +504,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
 
     def _read_aloud(self, page: GuestPage) -> None:
         # After the page is drawn: starting a reading costs a process, the page comes first.
-        if page is self.page:
+        if page is self.page and self.kiosk_app.read_aloud:  # still: not after the guest left
             self.kiosk_app.speak(page.spoken_text())
 
     def _hold_frames(self) -> None:
@@ -570,7 +570,8 @@ class GuestScreen(TroubleGuard, Screen[None]):
     # -- language and help ------------------------------------------------------------------
 
     async def _relabel(self, language: str) -> None:
-        if language != self._composed_in:
+        changed = language != self._composed_in
+        if changed:
             self._composed_in = language
             self.query_one(TopBar).progress = self._progress()
             self.query_one("#help-banner", Static).update(self.t("help.on_the_way"))
@@ -579,6 +580,8 @@ class GuestScreen(TroubleGuard, Screen[None]):
             self._label_access()
             self._label_languages()
         await self.page.relabel()
+        if changed and self.kiosk_app.read_aloud:  # the page again, in the guest's language
+            self.kiosk_app.speak(self.page.spoken_text())
         focused = self.focused
         if isinstance(focused, Button) and focused.has_class("language"):
             # The guest chose a language and goes on: typing goes to the page, not to the

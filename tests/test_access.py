@@ -20,9 +20,14 @@ class FakeSpeaker:
 
     def __init__(self) -> None:
         self.said: list[tuple[str, str]] = []
+        self.reading = False
 
     def say(self, text: str, language: str) -> None:
         self.said.append((text, language))
+        self.reading = True
+
+    def stop(self) -> None:
+        self.reading = False
 
     def heard(self, words: str) -> bool:
         return any(words in text for text, _ in self.said)
@@ -311,6 +316,7 @@ async def test_read_aloud_reads_each_page_in_the_guests_language(speaking_app, s
         welcome = app.catalog.t("welcome.title", hotel="Hotel Lindenhof")
         assert speaker.said[-1] == (f"{welcome}\n{app.catalog.t('welcome.subtitle')}", "en")
         await guest.click("#language-de")
+        assert speaker.said[-1][0].startswith("Willkommen im Hotel Lindenhof")
         await guest.click("#check-in")
         text, language = speaker.said[-1]
         assert language == "de" and text.startswith("Ihre Buchung finden")
@@ -338,6 +344,9 @@ async def test_read_my_pin_reads_it_digit_by_digit_and_nothing_else_does(
         assert speaker.heard("Room 104") and not any(
             key.pin in text or ", ".join(key.pin) in text for text, _ in speaker.said[1:]
         )
+        await guest.click("#next")
+        await guest.click("#finish")
+        assert not speaker.reading  # the next guest hears nothing of this one's
 
 
 # -- keyboard and touch -----------------------------------------------------------------------
