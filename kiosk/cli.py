@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from kiosk import datadir, door, error_report, lobby, sales
+from kiosk import datadir, door, error_report, lobby, sales, speech
 from kiosk import displays as displays_rules
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.audit import Actor
@@ -115,7 +115,7 @@ def _start_app(hotel: Hotel, *, demo: bool) -> None:
         raise click.ClickException(str(error)) from None
     from screens.app import start  # the only place the core reaches the UI
 
-    status = start(hotel, demo=demo)
+    status = start(hotel, demo=demo, speaker=speech.find_speaker())
     if status:
         sys.exit(status)  # the service manager restarts a kiosk that failed
 

@@ -27,6 +27,8 @@ BALANCE_CHOICES = ("desk", "card_on_file")
 it holds (the kiosk takes no card data)."""
 REGISTRATION_COUNTRIES = ("DE", "AT", "none")
 """Whose registration law the kiosk follows (kiosk/registration.py)."""
+SHORTEST_IDLE_WARNING = 20
+"""Seconds of warning before an idle guest's session ends, at the least (WCAG 2.2.1)."""
 
 
 class ProfileError(Exception):
@@ -223,7 +225,8 @@ def read_profile(path: Path, text: str) -> HotelProfile:
     ladder = data.get("upgrades", {}).get("ladder", [])
     if not isinstance(ladder, list) or not all(isinstance(step, str) for step in ladder):
         raise read.fail("upgrades", "ladder", "must be a list of room types")
-    idle_timeout = read.number("security", "idle_timeout", 10, 3600)
+    # Room for the shortest warning and a few seconds before it.
+    idle_timeout = read.number("security", "idle_timeout", SHORTEST_IDLE_WARNING + 10, 3600)
     door_lockout_minutes = read.number("security", "door_lockout_minutes", 1, 1440)
 
     return HotelProfile(
@@ -241,7 +244,7 @@ def read_profile(path: Path, text: str) -> HotelProfile:
         breakfast=_house_text(read, "breakfast", language),
         directions=_house_text(read, "directions", language),
         idle_timeout=idle_timeout,
-        idle_warning=read.number("security", "idle_warning", 1, idle_timeout - 1),
+        idle_warning=_idle_warning(read, idle_timeout),
         lookup_attempts=read.number("security", "lookup_attempts", 1, 100),
         identity_attempts=read.number("security", "identity_attempts", 1, 100),
         staff_pin_attempts=read.number("security", "staff_pin_attempts", 1, 100),
@@ -275,6 +278,20 @@ def read_profile(path: Path, text: str) -> HotelProfile:
 
 def _house_text(read: _Reader, key: str, language: str) -> Localized:
     return _localized(read, "house", key, language, read.raw("house", key))
+
+
+def _idle_warning(read: _Reader, idle_timeout: int) -> int:
+    """WCAG 2.2.1 gives a guest at least 20 seconds to ask for more time before a session
+    ends: a shorter warning is refused, not raised to 20 behind the operator's back."""
+    warning = read.get("security", "idle_warning", int)
+    if warning < SHORTEST_IDLE_WARNING:
+        raise read.fail(
+            "security",
+            "idle_warning",
+            f"must be at least {SHORTEST_IDLE_WARNING} seconds, so that a guest has time to "
+            f"ask for more (WCAG 2.2.1), not {warning}",
+        )
+    return read.number("security", "idle_warning", SHORTEST_IDLE_WARNING, idle_timeout - 1)
 
 
 def _printer_name(read: _Reader) -> str:

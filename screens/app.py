@@ -26,15 +26,18 @@ from kiosk.check_out import CheckOutSession
 from kiosk.hotel import Hotel
 from kiosk.house_setup import template_warning
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
+from kiosk.idle_limit import IdleLimit
 from kiosk.session import CheckInSession, Outcome
+from kiosk.speech import Speaker
 from kiosk.storage import StorageError
 from screens import routes
+from screens.access import AccessPanel
 from screens.base import GuestPage, GuestScreen
 from screens.idle import IdleTimer, IdleWarning
 from screens.recovery import StorageTroublePage, UnexpectedErrorPage
 from screens.staff import StaffMode
 from screens.textual_seams import CatchBackgroundErrors, clear_style_caches
-from screens.theme import LOBBY_THEME
+from screens.theme import CONTRAST_THEME, LOBBY_THEME
 from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
@@ -72,6 +75,11 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     """The guest's language; the guest screen watches it and relabels."""
     help_pending: reactive[bool] = reactive(False)
     """Staff have been called for this guest; screens show that they are on their way."""
+    # What the guest chose in the "Aa Display" panel (screens/access.py); like the language,
+    # theirs until the next guest.
+    large_text: reactive[bool] = reactive(False)
+    high_contrast: reactive[bool] = reactive(False)
+    read_aloud: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -80,8 +88,10 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         demo: bool,
         clock: Callable[[], float] | None = None,
         freeze_when_ready: bool = False,
+        speaker: Speaker | None = None,
     ) -> None:
         """`clock` is the idle watch's time in seconds (default `time.monotonic`); tests move it.
+        `speaker` reads aloud (kiosk/speech.py); None: this kiosk has no speech.
         `freeze_when_ready`: see `on_ready`; for a kiosk process, not for tests that make
         many apps in one process (what is frozen is never collected)."""
         super().__init__()
@@ -93,6 +103,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         """The guest's check-out, while one is under way (a check-in's session is None)."""
         self.clock = clock or time.monotonic
         self.idle = IdleTimer(self.clock)
+        self.idle_limit = IdleLimit(hotel.profile.idle_timeout)
+        self.speaker = speaker
         self.staff_mode = StaffMode(
             self,
             hotel,
@@ -112,6 +124,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         """The last daily archive's failure, shown to staff until one succeeds."""
         self._housekeeping_offered_at = self.clock()
         self.register_theme(LOBBY_THEME)
+        self.register_theme(CONTRAST_THEME)
         self.theme = LOBBY_THEME.name
 
     @property
@@ -224,9 +237,60 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self.guest_screen.close_pages()
         self.help_pending = False
         self.language = DEFAULT_LANGUAGE
+        self.large_text = self.high_contrast = self.read_aloud = False
+        self.idle_limit.reset()
+        if self.speaker is not None:
+            self.speaker.stop()
         # Textual keeps what up to 1,024 removed widgets drew, some 50 a guest; between
         # guests it goes.
         clear_style_caches()
+
+    # -- display, speech and time ----------------------------------------------------------
+
+    def open_access_panel(self) -> None:
+        if not isinstance(self.screen, AccessPanel):
+            self.push_screen(AccessPanel(), self._access_panel_closed)
+
+    def _access_panel_closed(self, _: None) -> None:
+        # As after a language choice: typing goes on to the page, not to "Aa Display".
+        self.guest_screen.page.take_focus()
+        # Read aloud, just turned on or not: the guest is back on the page, and hears it.
+        if self.read_aloud:
+            self.speak(self.guest_screen.page.spoken_text())
+
+    def watch_large_text(self, large: bool) -> None:
+        # On the app, so that every screen (the pages, the panel, the idle warning) has it.
+        self.set_class(large, "-large-text")
+
+    def watch_high_contrast(self, contrast: bool) -> None:
+        self.theme = (CONTRAST_THEME if contrast else LOBBY_THEME).name
+
+    @property
+    def can_speak(self) -> bool:
+        # In a browser (`kiosk serve`) the speech would come from the server, not the screen.
+        return self.speaker is not None and not self.is_web
+
+    def speak(self, text: str) -> None:
+        """Read `text` aloud in the guest's language, now, where this kiosk has speech."""
+        if self.speaker is not None and self.can_speak and text:
+            self.speaker.say(text, self.language)
+
+    def more_time(self) -> bool:
+        """The guest asked for more time: the idle limit grows (kiosk/idle_limit.py), counted
+        from now. False when they have had all there is."""
+        self.idle.touch()
+        return self.idle_limit.extend()
+
+    @property
+    def guest_settings_changed(self) -> bool:
+        """The guest left something of theirs on Welcome: a language, a display setting."""
+        return (
+            self.language != DEFAULT_LANGUAGE
+            or self.large_text
+            or self.high_contrast
+            or self.read_aloud
+            or self.idle_limit.extended
+        )
 
     # -- help and idle ----------------------------------------------------------------------
 
@@ -260,16 +324,17 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         if not self.guest_mode_active:
             return
         profile = self.hotel.profile
-        left = profile.idle_timeout - self.idle.idle_for()
+        timeout = self.idle_limit.seconds
+        left = timeout - self.idle.idle_for()
         if not self.in_check_in:
-            # Nothing private on Welcome: a language choice or help call left behind resets
-            # quietly, so that the next guest finds the kiosk as new.
-            if left <= 0 and (self.help_pending or self.language != DEFAULT_LANGUAGE):
+            # Nothing private on Welcome: a language, display setting or help call left
+            # behind resets quietly, so that the next guest finds the kiosk as new.
+            if left <= 0 and (self.help_pending or self.guest_settings_changed):
                 self.welcome_next_guest()
             return
         closes_after = self.guest_screen.page.CLOSES_AFTER
         if closes_after is not None:
-            if self.idle.idle_for() >= min(closes_after, profile.idle_timeout):
+            if self.idle.idle_for() >= min(closes_after, timeout):
                 self.welcome_next_guest()
             return
         warning = self.screen if isinstance(self.screen, IdleWarning) else None
@@ -277,7 +342,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self.welcome_next_guest()
         elif left <= profile.idle_warning:
             if warning is None:
-                self.push_screen(IdleWarning(ceil(left)))
+                self.push_screen(IdleWarning(ceil(left), can_extend=self.idle_limit.can_extend))
             else:
                 warning.seconds_left = ceil(left)
         elif warning is not None:
@@ -368,9 +433,10 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self.staff_mode.tell(f"{summary} (see errors.log)", title="Unexpected error")
             return
         try:
-            language = self.language
+            # The calm page is for the same guest: in their language and display.
+            settings = (self.language, self.large_text, self.high_contrast, self.read_aloud)
             self.welcome_next_guest()
-            self.language = language
+            self.language, self.large_text, self.high_contrast, self.read_aloud = settings
             self.guest_screen.push_page(UnexpectedErrorPage())
         except Exception:  # noqa: BLE001  (the screens are beyond repair: restart the kiosk)
             self.exit(return_code=1)
@@ -421,12 +487,15 @@ def make_app(
     demo: bool,
     clock: Callable[[], float] | None = None,
     freeze_when_ready: bool = False,
+    speaker: Speaker | None = None,
 ) -> KioskApp:
-    return KioskApp(hotel, demo=demo, clock=clock, freeze_when_ready=freeze_when_ready)
+    return KioskApp(
+        hotel, demo=demo, clock=clock, freeze_when_ready=freeze_when_ready, speaker=speaker
+    )
 
 
-def start(hotel: Hotel, *, demo: bool) -> int:
+def start(hotel: Hotel, *, demo: bool, speaker: Speaker | None = None) -> int:
     """Run the kiosk until it exits; returns the exit status (see KioskApp.exit_status)."""
-    app = make_app(hotel, demo=demo, freeze_when_ready=True)
+    app = make_app(hotel, demo=demo, freeze_when_ready=True, speaker=speaker)
     app.run()
     return app.exit_status

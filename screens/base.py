@@ -38,6 +38,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from kiosk.hotel import Hotel
 from kiosk.i18n import Catalog
+from kiosk.idle_limit import IdleLimit
 from kiosk.session import Outcome, Rejected
 from screens.languages import LanguageList, language_name
 from screens.textual_seams import lay_out_now
@@ -58,6 +59,10 @@ class GuestApp(Protocol):
     demo: bool
     language: str
     help_pending: bool
+    large_text: bool
+    high_contrast: bool
+    read_aloud: bool
+    idle_limit: IdleLimit
 
     @property
     def catalog(self) -> Catalog: ...
@@ -80,6 +85,19 @@ class GuestApp(Protocol):
         """The guest is done, or leaves: the kiosk forgets them and shows Welcome."""
 
     def call_staff(self) -> None: ...
+
+    def open_access_panel(self) -> None:
+        """The "Aa Display" panel (screens/access.py) over the page shown."""
+
+    @property
+    def can_speak(self) -> bool:
+        """This kiosk can read aloud (espeak-ng is installed, and it is not in a browser)."""
+
+    def speak(self, text: str) -> None:
+        """Read `text` aloud now, where this kiosk can."""
+
+    def more_time(self) -> bool:
+        """The guest asked for more time before the kiosk forgets them; False: no more."""
 
 
 def is_typed(event: events.Key) -> bool:
@@ -196,6 +214,15 @@ class GuestPage(TroubleGuard, Vertical):
         line.display = self.rejected is not None
         return line
 
+    def spoken_text(self) -> str:
+        """What "Read aloud" reads when the page is shown: its title, its main text and what
+        went wrong, as shown; never a PIN (DoorCodePage reads it only when asked)."""
+        return "\n".join(
+            str(line.render())
+            for line in self.query(".title, .hint, #problem").results(Static)
+            if line.display
+        )
+
     def describe(self, rejected: Rejected) -> str:
         """The guest's words for a rejection; pages that show rejections say them."""
         raise NotImplementedError
@@ -205,6 +232,8 @@ class GuestPage(TroubleGuard, Vertical):
         line = self.query_one("#problem", Static)
         line.update(self.describe(rejected))
         line.display = True
+        if self.kiosk_app.read_aloud:
+            self.kiosk_app.speak(self.describe(rejected))
 
     def attempts_note(self, key: str, rejected: Rejected) -> str:
         if rejected.attempts_left is None or rejected.attempts_left > FEW_ATTEMPTS:
@@ -335,6 +364,7 @@ class GuestScreen(TroubleGuard, Screen[None]):
             back = Button(self.t("action.back"), id="back")
             back.display = self.page.CAN_GO_BACK
             yield back
+            yield Button(self.t("action.access"), id="access")
             yield Button(self._language_label(), id="language", classes="language")
 
     def _progress(self) -> str:
@@ -454,6 +484,13 @@ class GuestScreen(TroubleGuard, Screen[None]):
         self.query_one("#back").display = page.CAN_GO_BACK
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         page.take_focus()
+        if self.kiosk_app.read_aloud:
+            self.call_after_refresh(self._read_aloud, page)
+
+    def _read_aloud(self, page: GuestPage) -> None:
+        # After the page is drawn: starting a reading costs a process, the page comes first.
+        if page is self.page and self.kiosk_app.read_aloud:  # still: not after the guest left
+            self.kiosk_app.speak(page.spoken_text())
 
     def _hold_frames(self) -> None:
         if self._held is None:
@@ -518,19 +555,32 @@ class GuestScreen(TroubleGuard, Screen[None]):
     # -- language and help ------------------------------------------------------------------
 
     async def _relabel(self, language: str) -> None:
-        if language != self._composed_in:
+        changed = language != self._composed_in
+        if changed:
             self._composed_in = language
             self.query_one(TopBar).progress = self._progress()
             self.query_one("#help-banner", Static).update(self.t("help.on_the_way"))
             self.query_one("#help", Button).label = self.t("action.help")
             self.query_one("#back", Button).label = self.t("action.back")
+            self._label_access()
             self.query_one("#language", Button).label = self._language_label()
         await self.page.relabel()
+        if changed and self.kiosk_app.read_aloud:  # the page again, in the guest's language
+            self.kiosk_app.speak(self.page.spoken_text())
         focused = self.focused
         if isinstance(focused, Button) and focused.has_class("language"):
             # The guest chose a language and goes on: typing goes to the page, not to the
             # language button they pressed.
             self.page.take_focus()
+
+    def _label_access(self) -> None:
+        # A phone's row has room only for the short label beside Help and Back.
+        short = self.has_class("-narrow")
+        label = self.t("action.access_short" if short else "action.access")
+        self.query_one("#access", Button).label = label
+
+    def on_resize(self) -> None:
+        self._label_access()
 
     def _show_help_banner(self, pending: bool) -> None:
         self.set_class(pending, "-help-pending")
@@ -548,6 +598,10 @@ class GuestScreen(TroubleGuard, Screen[None]):
     @on(Button.Pressed, "#help")
     def action_help(self) -> None:
         self.kiosk_app.call_staff()
+
+    @on(Button.Pressed, "#access")
+    def open_access_panel(self) -> None:
+        self.kiosk_app.open_access_panel()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Digits
 
 from kiosk.session import CheckInSession, RoomKey
+from kiosk.speech import digit_by_digit
 from screens.base import GuestPage, PageButton, plain
 from screens.widgets.qr import Matrix, QRCode, png_picture, qr_matrix
 
@@ -59,6 +60,8 @@ class DoorCodePage(GuestPage):
                 )
                 yield plain(self.t("key.pin_label"), classes="field-label")
                 yield Digits(key.pin, id="pin")
+                if self.kiosk_app.can_speak:
+                    yield PageButton(self.t("key.read_pin"), id="read-pin")
                 valid = self.t(
                     "key.valid_until",
                     date=catalog.date(valid_until.date()),
@@ -104,6 +107,12 @@ class DoorCodePage(GuestPage):
             self.shown -= 1
             await self.recompose()
             self.query_one("#next").focus()
+
+    @on(Button.Pressed, "#read-pin")
+    def read_pin(self) -> None:
+        """Only when asked, whether or not the guest has "Read aloud" on: whoever stands near
+        hears it too."""
+        self.kiosk_app.speak(digit_by_digit(self.keys[self.shown].pin))
 
     @on(Button.Pressed, "#save-key")
     def save_key(self) -> None:

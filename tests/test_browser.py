@@ -194,6 +194,37 @@ def _qr_token(png: bytes) -> str | None:
     return found[0].text if found else None
 
 
+async def _into_sight(browser: Browser, twin: Guest, selector: str) -> None:
+    """A button below the fold (a phone's page scrolls) is brought into sight as a guest
+    with a keyboard would: Tab in both until it has the focus, which scrolls both alike."""
+    await until(twin.pilot, lambda: bool(twin.app.screen.query(selector)), selector)
+    await twin.pilot.pause()
+    for _ in range(40):
+        if under_the_pointer(twin.app, selector):
+            return
+        await browser.page.keyboard.press("Tab")
+        await browser.settled()
+        await twin.pilot.press("tab")
+        await twin.pilot.pause()
+    raise AssertionError(f"{selector} never came into sight")
+
+
+async def _tap(
+    browser: Browser, twin: Guest, selector: str, then: Callable[[], object] | None = None
+) -> None:
+    """Tap in the browser where the twin has `selector`, then in the twin: the screen
+    changes (or `then` comes true)."""
+    await _into_sight(browser, twin, selector)
+    region = twin.app.screen.query_one(selector).region
+    before = await browser.screenshot()
+    await browser.tap(region)
+    if then is None:
+        await browser.changed_from(before)
+    else:
+        await _until(then, f"what {selector} does")
+    await twin.click(selector)
+
+
 async def _check_in_by_taps(browser: Browser, twin: Guest, house: Path) -> tuple[str, str]:
     """Eriksson's whole check-in in the browser, each button tapped where the twin has it.
     Returns the room and the QR code's token read from the browser's screen."""
@@ -205,30 +236,8 @@ async def _check_in_by_taps(browser: Browser, twin: Guest, house: Path) -> tuple
             await twin.reader(line + "\n")
             await twin.pilot.pause()
 
-    async def into_sight(selector: str) -> None:
-        """A button below the fold (a phone's page scrolls) is brought into sight as a guest
-        with a keyboard would: Tab in both until it has the focus, which scrolls both alike."""
-        await until(twin.pilot, lambda: bool(twin.app.screen.query(selector)), selector)
-        await twin.pilot.pause()
-        for _ in range(40):
-            if under_the_pointer(twin.app, selector):
-                return
-            await browser.page.keyboard.press("Tab")
-            await browser.settled()
-            await twin.pilot.press("tab")
-            await twin.pilot.pause()
-        raise AssertionError(f"{selector} never came into sight")
-
     async def tap(selector: str, then: Callable[[], object] | None = None) -> None:
-        await into_sight(selector)
-        region = twin.app.screen.query_one(selector).region
-        before = await browser.screenshot()
-        await browser.tap(region)
-        if then is None:
-            await browser.changed_from(before)
-        else:
-            await _until(then, f"what {selector} does")
-        await twin.click(selector)
+        await _tap(browser, twin, selector, then)
 
     def audited(action: str, count: int = 1) -> Callable[[], bool]:
         return lambda: _events(house).count(action) >= count
@@ -289,3 +298,51 @@ async def test_a_check_in_by_taps_in_chromium_gives_a_key_that_opens_the_door(
     trail = open_hotel(DataDir(house), create=False).audit_trail.events(limit=200)
     checked_in = [e for e in trail if e["action"] == "checked_in" and e["booking"] == ERIKSSON[0]]
     assert [event["kiosk"] for event in checked_in] == ["tablet"]
+
+
+def _pixel(png: bytes, point: tuple[float, float]) -> tuple[int, int, int]:
+    """The colour of a screenshot at a point of the page."""
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("RGB").getpixel((int(point[0]), int(point[1])))
+
+
+async def test_large_text_by_taps_in_chromium(server, twin_house, idle_clock) -> None:
+    """Large text is the app's own style, so a browser shows it as a terminal does: the
+    title gets a band of its own, on the row above its text (right of where the text ends,
+    so that no letter is mistaken for the band)."""
+    playwright_api = pytest.importorskip("playwright.async_api")
+    from screens.app import make_app
+
+    async with playwright_api.async_playwright() as playwright:
+        browser = await Browser.open(playwright, server, TABLET)
+        box = await browser.page.locator(".xterm-screen").bounding_box()
+        cell = (box["width"] / browser.columns, box["height"] / browser.rows)
+
+        def at(column: int, row: int) -> tuple[float, float]:
+            return box["x"] + (column + 0.5) * cell[0], box["y"] + (row + 0.5) * cell[1]
+
+        twin_app = make_app(
+            open_hotel(DataDir(twin_house), kiosk_id="twin"), demo=True, clock=idle_clock
+        )
+        async with twin_app.run_test(size=(browser.columns, browser.rows)) as pilot:
+            twin = Guest(pilot, idle_clock)
+            await browser.settled()
+            for selector in ("#access", "#large-text", "#close-access"):
+                await _tap(browser, twin, selector)
+            assert twin.app.large_text
+            title = twin.app.guest_screen.page.query_one(".title").region
+            page = await browser.screenshot()
+            band = _pixel(page, at(title.right - 2, title.y))
+            background = _pixel(page, at(title.right - 2, title.y - 1))
+            assert band != background
+
+
+async def test_a_display_address_with_a_font_size_has_bigger_cells(server) -> None:
+    """For a screen whose guests need bigger letters all the time (README, "Accessibility"):
+    textual-serve's `fontsize` in the display's address, and fewer, bigger cells."""
+    playwright_api = pytest.importorskip("playwright.async_api")
+    async with playwright_api.async_playwright() as playwright:
+        bigger = await Browser.open(playwright, f"{server}&fontsize=24", TABLET)
+        # 16 px, the default, gives the tablet some 110 columns; 24 px two thirds of that.
+        assert bigger.columns <= 80, bigger.columns

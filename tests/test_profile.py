@@ -47,7 +47,7 @@ def test_the_template_loads() -> None:
     assert isinstance(profile.check_in_time, time) and isinstance(profile.check_out_time, time)
     assert 4 <= profile.pin_length <= 8
     assert profile.identity_attempts == 3  # three wrong dates of birth: staff
-    assert profile.idle_timeout == 60 and profile.idle_warning < profile.idle_timeout
+    assert profile.idle_timeout == 60 and profile.idle_warning == 20
     assert profile.upgrade_ladder and all(isinstance(step, str) for step in profile.upgrade_ladder)
     assert profile.offers and all(offer.price > 0 for offer in profile.offers)
 
@@ -84,6 +84,12 @@ BAD = [
     ("bad time", "check_out_time", lambda t: replaced("check_out_time", '"11am"', t), ["11am"]),
     ("bool as text", "allowed", lambda t: replaced("allowed", '"yes"', t), ["bool"]),
     ("warning after timeout", "idle_warning", lambda t: replaced("idle_warning", "90", t), ["90"]),
+    (
+        "warning under 20 s (WCAG 2.2.1)",
+        "idle_warning",
+        lambda t: replaced("idle_warning", "15", t),
+        ["at least 20 seconds", "15"],
+    ),
     (
         "zero attempts",
         "lookup_attempts",
