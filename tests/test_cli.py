@@ -484,7 +484,7 @@ def test_demo_says_where_its_folder_is_before_the_app_starts(tmp_path: Path, mon
     """So that `kiosk --data-dir ... staff add` and `key verify` can find the demo."""
     import screens.app
 
-    monkeypatch.setattr(screens.app, "start", lambda hotel, *, demo: 0)
+    monkeypatch.setattr(screens.app, "start", lambda hotel, *, demo, speaker: 0)
     monkeypatch.delenv(datadir.ENV_VAR, raising=False)
     folder = tmp_path / "demo-house"
     outcome = invoke("demo", "--data-dir", str(folder))

@@ -186,7 +186,7 @@ def test_a_small_step_back_of_the_clock_is_no_jump(demo_hotel: Hotel, clock: Fix
 def test_kiosk_run_starts_though_the_archive_is_paused(demo_hotel: Hotel, monkeypatch) -> None:
     # The demo was written on 14 March 2026; `kiosk run` reads the real clock, months later.
     started = []
-    monkeypatch.setattr("screens.app.start", lambda hotel, demo: started.append(hotel))
+    monkeypatch.setattr("screens.app.start", lambda hotel, demo, speaker: started.append(hotel))
     done = CliRunner().invoke(cli, ["--data-dir", str(demo_hotel.data_dir.root), "run"])
     assert done.exit_code == 0, done.output
     assert len(started) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import itertools
 import os
 import weakref
 from datetime import date
@@ -14,6 +15,7 @@ from textual import events
 
 from helpers import Guest, screen_text, shown, until
 from kiosk import demo
+from kiosk.i18n import LANGUAGES
 from kiosk.models import BookingStatus
 from kiosk.session import CheckInSession, Failure, Step
 
@@ -653,6 +655,21 @@ async def test_the_language_list_names_each_language_in_its_own_words(app) -> No
         assert app.screen.query_one("#find-text").value == "LH48"
         await guest.click("#language")
         assert str(app.screen.query_one("#language-pl").label) == "✓ Polski"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_buttons_at_the_bottom_fit_a_phone_in_every_language(app, language) -> None:
+    """Help, Back, "Aa" and the language side by side, each whole, none over another."""
+    async with app.run_test(size=(43, 46)) as pilot:
+        guest = Guest(pilot)
+        await guest.find("LH4821")  # a page with Back
+        await guest.choose_language(language)
+        buttons = [app.screen.query_one(f"#{name}") for name in ("help", "back", "access")]
+        buttons.append(app.screen.query_one("#language"))
+        regions = [button.region for button in buttons]
+        assert all(region.width > 0 and region.right <= 43 for region in regions), regions
+        for left, right in itertools.pairwise(regions):
+            assert left.right <= right.x, (language, regions)
 
 
 async def test_language_switched_on_the_room_page_reaches_the_door_code(app) -> None:

@@ -127,7 +127,7 @@ def run_kiosk(folder: Path, monkeypatch, *command: str):
     """`kiosk run` (or the default command) up to where the app would take the screen."""
     import screens.app
 
-    monkeypatch.setattr(screens.app, "start", lambda hotel, *, demo: 0)
+    monkeypatch.setattr(screens.app, "start", lambda hotel, *, demo, speaker: 0)
     return CliRunner().invoke(cli, ["--data-dir", str(folder), *command])
 
 
