@@ -16,8 +16,7 @@ in-memory dict; this module owns the files:
   under the lock;
 * a compaction writes the whole data as a new snapshot when the journal would pass
   ``journal_limit`` or the snapshot's own size, and a house smaller than ``rewrite_below``
-  is rewritten whole on every commit, as a file that small costs little more to rewrite
-  than to append to, and stays one complete TinyDB file;
+  is rewritten whole on every commit (REWRITE_BELOW says why);
 * reads come from memory. Every commit bumps a change counter, kept in the data and in a
   small sidecar (``kiosk.json.changes``) that is read under the lock before every
   read-modify-write, so another writer is seen whatever the timestamps say. A process that
@@ -63,8 +62,11 @@ CHANGES_FIELD = "changes"
 # new snapshot: a start or a full re-read then parses at most twice the snapshot, and a
 # compaction rewrites no more than the journal has grown since the last one.
 JOURNAL_LIMIT = 4 * 1024 * 1024
-# A snapshot smaller than this is rewritten whole by every commit instead of journalled.
-REWRITE_BELOW = 64 * 1024
+# A snapshot smaller than this (some 2,500 open bookings) is rewritten whole by every commit
+# instead of journalled: it stays one plain TinyDB file, and a commit costs a few
+# milliseconds more (README, Performance). The kill tests of issue 2 (tests/test_pressure.py)
+# stop a writer at its os.replace, which only a whole rewrite makes.
+REWRITE_BELOW = 2 * 1024 * 1024
 # Each journal record: the payload's length and CRC32, then the payload (JSON).
 _FRAME = struct.Struct("<II")
 
