@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.storage import CorruptDataError, Store, journal_path
+from kiosk.storage import CorruptDataError, Store, journal_path, read_data
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked writers")
 
@@ -263,3 +263,24 @@ def test_a_kill_at_any_instant_of_a_compaction_loses_no_commit_and_applies_none_
         assert_consistent(reopened, committed | set(reported), {40, 41})
         commit(reopened, 42)  # the next writer carries on from whatever the kill left
         assert_consistent(journalled(path), committed | set(reported) | {42}, {40, 41})
+
+
+def test_a_door_reading_without_the_lock_sees_the_journalled_commits(path: Path) -> None:
+    store = journalled(path)
+    for n in range(3):
+        commit(store, n)
+    assert journal_path(path).stat().st_size > 0  # the snapshot alone lacks them
+    assert sorted(doc["n"] for doc in read_data(path)["records"].values()) == [0, 1, 2]
+
+
+def test_a_compaction_leaves_the_data_in_the_snapshot_and_an_empty_journal(path: Path) -> None:
+    """What erasure and the purge call: what they deleted leaves the journal too."""
+    store = journalled(path)
+    for n in range(3):
+        commit(store, n)
+    with store.transaction() as db:
+        db.table("records").remove(lambda doc: doc["n"] == 1)
+    store.compact()
+    assert journal_path(path).stat().st_size == 0
+    assert b'"n":1,' not in path.read_bytes()
+    assert numbers(Store(path)) == [0, 2]
