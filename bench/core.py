@@ -38,6 +38,7 @@ from kiosk.datadir import DataDir
 from kiosk.hotel import Hotel, open_hotel
 from kiosk.models import Booking
 from kiosk.session import CheckedIn, CheckInSession, Failure, Verified
+from kiosk.storage import journal_path
 
 clock = time.perf_counter
 
@@ -102,12 +103,30 @@ def kiosk_ops(house: dataset.House, samples: int, rng: random.Random) -> dict[st
         out["lookup"].append(clock() - start)
         assert found is not None
 
-    # Another kiosk writes; this one's next lookup re-reads the whole file.
+    # Another kiosk writes; this one's next lookup reads what it appended to the journal.
     other = dataset.open_house(house, kiosk_id="other")
     for code in codes[: max(3, samples // 3)]:
         other.help.request(SYSTEM, "bench")
         out["reload"].append(timed(lambda code=code: hotel.gateway.booking(code)))
+    # The journal all of the above left (none below storage.REWRITE_BELOW), then its
+    # compaction into a new snapshot.
+    journal = journal_path(house.root / "kiosk.json")
+    out["journal_bytes"] = [journal.stat().st_size if journal.exists() else 0]
+    out["compact"] = [timed(hotel.gateway.store.compact)]
     return out
+
+
+def rss(side: str, root: str, n: str) -> dict:
+    """(The child) the resident memory of a process that opened the house (`kiosk`) or its
+    sqlite3 twin (`sqlite`) and looked one booking up."""
+    code = dataset.code_of(int(n))
+    if side == "kiosk":
+        hotel = dataset.open_house(dataset.describe(Path(root), int(n)))
+        assert hotel.gateway.booking(code) is not None
+    else:
+        db = dataset.connect(Path(root).parent / "reference.sqlite3")
+        assert sqlite_lookup(db, code) is not None
+    return {"rss_mb": rss_mb()}
 
 
 # ---------------------------------------------------------------- the sqlite3 reference
@@ -254,16 +273,18 @@ def sqlite_ops(
 # ---------------------------------------------------------------- commands
 
 
-def build_in_child(root: Path, open_bookings: int, departed: int = 0, extra: str = "") -> dict:
+def child_json(*args: object) -> dict:
+    """Run a command of this script in a fresh interpreter; what it printed."""
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, __file__, "build", str(root), str(open_bookings), str(departed), extra],
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, __file__, *map(str, args)], check=True, capture_output=True, text=True
     )
     return json.loads(done.stdout)
+
+
+def build_in_child(root: Path, open_bookings: int, departed: int = 0, extra: str = "") -> dict:
+    return child_json("build", root, open_bookings, departed, extra)
 
 
 def scale(n: int, samples: int) -> dict:
@@ -278,7 +299,8 @@ def scale(n: int, samples: int) -> dict:
             root.parent / "reference.sqlite3", house, secret, samples, random.Random(n)
         )
         size = (house.root / "kiosk.json").stat().st_size
-    return {"n": n, "kiosk": kiosk, "sqlite": reference, "file_mb": size / 1e6}
+        memory = {side: child_json("rss", side, root, n)["rss_mb"] for side in ("kiosk", "sqlite")}
+    return {"n": n, "kiosk": kiosk, "sqlite": reference, "file_mb": size / 1e6, "rss_mb": memory}
 
 
 def budget(open_bookings: int, departed: int, samples: int) -> dict:
@@ -360,6 +382,8 @@ def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "build":
         result = build(*args)
+    elif command == "rss":
+        result = rss(*args)
     else:
         result = {"scale": scale, "budget": budget, "lookups": lookups}[command](*map(int, args))
     json.dump(result, sys.stdout)

@@ -40,7 +40,7 @@ from kiosk.audit import SYSTEM, Actor
 from kiosk.gateway import Writer
 from kiosk.grants import with_pin
 from kiosk.models import AttemptCounter, Grant
-from kiosk.storage import StorageError
+from kiosk.storage import StorageError, read_data
 
 PENDING_FOLDER = "door-events"
 # A door answers within a second whatever the data lock does: it waits this long for the
@@ -284,14 +284,10 @@ class PendingEvents:
 
 
 def file_reader(database: Path) -> DoorRead:
-    """A door's `read` over kiosk.json parsed once without the data lock, for a door that
-    could not open the store: writers replace the file whole, so it is one committed state."""
-    try:
-        data = orjson.loads(database.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as error:
-        raise StorageError(
-            f"{database}: cannot read the key data: {getattr(error, 'strerror', None) or error}"
-        ) from None
+    """A door's `read` over kiosk.json and its journal, read once without the data lock,
+    for a door that could not open the store: whole journal records only, so it is one
+    committed state. Raises StorageError naming the file that cannot be read."""
+    data = read_data(database)
 
     def read(room: str) -> tuple[list[Grant], AttemptCounter | None]:
         grants = [

@@ -101,6 +101,8 @@ def erase_guest(hotel: Hotel, code: str, actor: Actor, reason: str) -> Erased:
             help_notes=help_notes,
             card_kept=card is not None,
         )
+    # The journal still holds the guest's documents as they were: a new snapshot drops them.
+    hotel.gateway.store.compact()
     departure = (booking or in_history[-1]).departure
     return Erased(
         code=code,

@@ -179,6 +179,9 @@ class Retention:
                     db.audit(SYSTEM, "records_purged", **gone.counts())
         except _NothingDue:
             pass
+        if gone:
+            # The journal still holds what was deleted as it was: a new snapshot drops it.
+            self.hotel.gateway.store.compact()
         if paused is not None:
             raise ArchivePaused(paused)
         self._purged_on = today

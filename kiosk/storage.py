@@ -1,22 +1,35 @@
-"""TinyDB behind our own durable, multi-process-safe store.
+"""TinyDB behind our own durable, multi-process-safe store: a snapshot and a journal.
 
 TinyDB's JSONStorage rewrites the file in place (a kill mid-write breaks it), has no
 locking, and parses the whole file on every operation. Here TinyDB only ever sees an
-in-memory dict; this module owns the file:
+in-memory dict; this module owns the files:
 
-* reads come from memory and the file is re-parsed only when another process committed:
-  every commit bumps a change counter, kept in the file and in a small sidecar
-  (``kiosk.json.changes``), and the sidecar is read under the lock before every
-  read-modify-write, so another writer is seen whatever the timestamps say; a changed
-  (size, mtime, inode) also triggers a re-read, but is never relied on;
+* ``kiosk.json`` is the snapshot, plain TinyDB JSON, replaced whole (temp file, fsync,
+  rename, fsync of the folder) and never edited in place;
+* ``kiosk.json.journal`` holds, after it, one record per transaction: the documents the
+  transaction changed and the ids it deleted, framed by a length and a CRC32 and written
+  with one fsync. Each record names the snapshot it follows by that snapshot's change
+  counter (its generation), so a journal left behind by a kill during a compaction, or a
+  record of another generation, is never applied to a snapshot that already holds it;
+* the data is the snapshot plus every whole record of its generation; a torn or corrupt
+  tail (a writer killed mid-append) ends the journal there, and the next writer cuts it off
+  under the lock;
+* a compaction writes the whole data as a new snapshot when the journal would pass
+  ``journal_limit`` or the snapshot's own size, and a house smaller than ``rewrite_below``
+  is rewritten whole on every commit (REWRITE_BELOW says why);
+* reads come from memory. Every commit bumps a change counter, kept in the data and in a
+  small sidecar (``kiosk.json.changes``) that is read under the lock before every
+  read-modify-write, so another writer is seen whatever the timestamps say. A process that
+  sees it move reads only the journal's new tail from the offset it had reached; a new
+  snapshot (a changed size, mtime or inode of kiosk.json, or a record of another
+  generation) makes it read everything again;
 * the counter is safe against a kill at any instant: the sidecar is bumped (to an odd
-  number) before the file is replaced and again (to the even number the file holds)
+  number) before the files are written and again (to the even number the data holds)
   after, so a writer killed in between costs the others a re-read, never a missed write;
-* every read-modify-write runs in ``transaction()`` under an inter-process file lock and
-  ends in one atomic, durable replace of the whole file;
+* every read-modify-write runs in ``transaction()`` under an inter-process file lock;
 * a file we cannot understand stops us with CorruptDataError and is never touched.
 
-The file stays plain TinyDB JSON, the counter beside the schema version:
+The snapshot stays plain TinyDB JSON, the counter beside the schema version:
 {"table": {"1": {...}}, "meta": {"1": {"schema": 1, "changes": 42}}}.
 """
 
@@ -27,10 +40,12 @@ import gc
 import os
 import re
 import secrets
+import struct
 import weakref
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import filelock
 import orjson
@@ -43,6 +58,17 @@ META_TABLE = "meta"
 DEFAULT_LOCK_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
 # In the document that holds the schema: the change counter of the commit that wrote it.
 CHANGES_FIELD = "changes"
+# A journal that would grow past this (or past the snapshot's own size) is compacted into a
+# new snapshot: a start or a full re-read then parses at most twice the snapshot, and a
+# compaction rewrites no more than the journal has grown since the last one.
+JOURNAL_LIMIT = 4 * 1024 * 1024
+# A snapshot smaller than this (some 2,500 open bookings) is rewritten whole by every commit
+# instead of journalled: it stays one plain TinyDB file, and a commit costs a few
+# milliseconds more (README, Performance). The kill tests of issue 2 (tests/test_pressure.py)
+# stop a writer at its os.replace, which only a whole rewrite makes.
+REWRITE_BELOW = 2 * 1024 * 1024
+# Each journal record: the payload's length and CRC32, then the payload (JSON).
+_FRAME = struct.Struct("<II")
 
 # datetime/dataclass would silently become strings on disk but stay objects in memory,
 # so this process and the next reload would disagree; reject them instead.
@@ -55,6 +81,7 @@ TableUpdater = Callable[[dict[int, Mapping[str, Any]]], None]
 KeyFunc = Callable[[Doc], "str | Iterable[str] | None"]
 # value -> ids of the documents holding it (a dict as an ordered set)
 Index = dict[str, dict[str, None]]
+Record = dict[str, Any]  # one journal record, as parsed and checked by _parse_journal
 
 
 def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
@@ -109,6 +136,167 @@ class StorageError(Exception):
 
 class CorruptDataError(StorageError):
     """The data file is unreadable, not our JSON shape, or from a newer schema."""
+
+
+def journal_path(path: Path) -> Path:
+    """The journal beside the snapshot at `path`."""
+    return Path(f"{path}.journal")
+
+
+def _frame(payload: bytes) -> bytes:
+    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], int]:
+    """The whole records of generation `base` at the start of `raw`, and the offset where
+    they end. The first frame cut short, failing its CRC or of another generation ends the
+    journal (a writer killed mid-append, or a journal a new snapshot has made stale); a
+    whole record that is not ours raises CorruptDataError."""
+    records: list[Record] = []
+    offset, view = 0, memoryview(raw)
+    while len(raw) - offset >= _FRAME.size:
+        length, crc = _FRAME.unpack_from(raw, offset)
+        start = offset + _FRAME.size
+        payload = view[start : start + length]
+        if len(payload) < length or zlib.crc32(payload) != crc:
+            break
+        try:
+            record = orjson.loads(payload)
+        except orjson.JSONDecodeError as e:
+            raise CorruptDataError(f"{journal}: record at byte {offset} is not JSON: {e}") from e
+        if not isinstance(record, dict) or record.get("base") != base:
+            break
+        _check_record(journal, offset, record)
+        records.append(record)
+        offset = start + length
+    return records, offset
+
+
+def _check_record(journal: Path, offset: int, record: Record) -> None:
+    def bad(why: str) -> CorruptDataError:
+        return CorruptDataError(f"{journal}: record at byte {offset} is not ours: {why}")
+
+    if not isinstance(record.get("changes"), int):
+        raise bad("no change counter")
+    put, gone = record.get("put"), record.get("gone")
+    if not isinstance(put, dict) or not isinstance(gone, dict):
+        raise bad("no documents")
+    for name, docs in put.items():
+        if not isinstance(docs, dict):
+            raise bad(f"table {name!r} is not an object")
+        for doc_id, doc in docs.items():
+            if not (doc_id.isascii() and doc_id.isdigit()) or not isinstance(doc, dict):
+                raise bad(f"table {name!r} document {doc_id!r} is not a numbered object")
+    for name, ids in gone.items():
+        if not isinstance(ids, list) or not all(isinstance(doc_id, str) for doc_id in ids):
+            raise bad(f"table {name!r} has no list of deleted ids")
+
+
+def _apply(data: Tables, record: Record) -> None:
+    for name, docs in record["put"].items():
+        data.setdefault(name, {}).update(docs)
+    for name, ids in record["gone"].items():
+        table = data.get(name, {})
+        for doc_id in ids:
+            table.pop(doc_id, None)
+    _schema_doc(data)[CHANGES_FIELD] = record["changes"]
+
+
+def _schema_doc(data: Tables) -> Doc:
+    """The meta document holding the schema version, or {} when there is none."""
+    for doc in data.get(META_TABLE, {}).values():
+        schema = doc.get("schema")
+        if isinstance(schema, int) and not isinstance(schema, bool):
+            return doc
+    return {}
+
+
+def _check_shape(path: Path, data: Any) -> None:
+    def bad(why: str) -> CorruptDataError:
+        return CorruptDataError(f"{path}: not a kiosk data file: {why}")
+
+    if not isinstance(data, dict):
+        raise bad(f"top level is a JSON {type(data).__name__}, expected an object of tables")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise bad(f"table {name!r} is not an object")
+        for doc_id, doc in table.items():
+            if not (doc_id.isascii() and doc_id.isdigit()):
+                raise bad(f"table {name!r} has document id {doc_id!r}, expected a number")
+            if not isinstance(doc, dict):
+                raise bad(f"table {name!r} document {doc_id} is not an object")
+    schema = _schema_doc(data).get("schema")
+    if schema is None:
+        raise bad(f"no schema version in table {META_TABLE!r}")
+    if schema > SCHEMA_VERSION:
+        raise CorruptDataError(
+            f"{path}: schema version {schema} is newer than this program knows "
+            f"({SCHEMA_VERSION}); upgrade the kiosk software"
+        )
+
+
+def _read_all(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class _Files(NamedTuple):
+    """The snapshot and its journal as read together."""
+
+    data: Tables
+    stat: os.stat_result  # of the snapshot read
+    size: int  # the snapshot's
+    base: int  # the snapshot's change counter: the generation its journal records name
+    journal_end: int  # where the last whole record of that generation ends
+    changes: int  # the change counter of the data: of the last record, else the snapshot's
+
+
+def _read_files(path: Path) -> _Files:
+    """The snapshot at `path` and every whole record of its journal; CorruptDataError for
+    anything that is not ours."""
+    try:
+        # Read and stat the same open file: writers only ever replace the snapshot, so this
+        # inode's content is final and the recorded stat matches what we parsed.
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            raw = f.read()
+    except OSError as e:
+        raise CorruptDataError(f"{path}: cannot read data file: {e.strerror}") from e
+    journal = journal_path(path)
+    try:
+        # After the snapshot: a compaction in between leaves a journal of a newer
+        # generation, which is not applied (and the change counter says to read again).
+        logged = _read_all(journal)
+    except FileNotFoundError:
+        logged = b""
+    except OSError as e:
+        raise CorruptDataError(f"{journal}: cannot read the journal: {e.strerror}") from e
+    # A parse makes objects by the hundred thousand and no garbage; the cyclic collector
+    # would walk the growing heap again and again meanwhile (2-3x the parse time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as e:
+            raise CorruptDataError(f"{path}: not valid JSON: {e}") from e
+        _check_shape(path, data)
+        base = _schema_doc(data).get(CHANGES_FIELD, 0)
+        base = base if isinstance(base, int) else -1
+        records, end = _parse_journal(journal, logged, base)
+    finally:
+        if collecting:
+            gc.enable()
+    for record in records:
+        _apply(data, record)
+    changes = records[-1]["changes"] if records else base
+    return _Files(data, st, len(raw), base, end, changes)
+
+
+def read_data(path: Path) -> Tables:
+    """The data as last committed, read once without the lock (a door that could not open
+    the store); CorruptDataError (a StorageError) says why it cannot be read."""
+    return _read_files(path).data
 
 
 class _MemoryStorage(Storage):
@@ -206,12 +394,24 @@ class Store:
         *,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         check: Callable[[Path, Tables, Tables | None], None] | None = None,
+        journal_limit: int = JOURNAL_LIMIT,
+        rewrite_below: int = REWRITE_BELOW,
     ) -> None:
-        """`check` sees every parsed file before it is used (at start and after another
-        process wrote), with the data it last passed (or None), and raises
-        CorruptDataError for records it refuses."""
+        """`check` sees all data read before it is used, with the data it last passed (or
+        None), and raises CorruptDataError for records it refuses: the whole data at start
+        and after a new snapshot, the documents a journal tail changed after another
+        process appended it. `journal_limit` and `rewrite_below`: see the module."""
         self.path = Path(path)
         self._check = check
+        self._journal_path = journal_path(self.path)
+        self._journal_limit = journal_limit
+        self._rewrite_below = rewrite_below
+        self._snapshot_size = 0  # of the snapshot memory is built on
+        self._base = 0  # that snapshot's change counter: its generation
+        self._journal_end = 0  # where the last journal record in memory ends
+        # What the transaction under way changed: table -> ids of documents it touched, or
+        # None once it replaced whole tables (a clear, a drop), which only a snapshot says.
+        self._touched: dict[str, set[str]] | None = {}
         self._tmp_pattern = re.compile(r"\." + re.escape(self.path.name) + r"\.[0-9a-f]{16}\.tmp")
         self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._storage: _MemoryStorage | None = None  # None: must (re)load before use
@@ -324,7 +524,19 @@ class Store:
             or changes < 0
             or changes not in trusted
         ):
-            self._load()
+            if (
+                self._storage is None
+                or _fingerprint(st) != self._stat
+                or changes < 0
+                # Rewritten whole by every commit (see the module): no tail to read.
+                or self._snapshot_size < self._rewrite_below
+                # Another process committed and kiosk.json is the same: it appended. Read
+                # that, unless it cannot be all (a compaction after our stat above, or a
+                # counter moved by a commit the journal does not hold).
+                or not self._read_tail()
+                or (changes % 2 == 0 and self._changes < changes)
+            ):
+                self._load()
             self._confirmed = None
             self._in_flight = changes if not locked and changes % 2 else None
         if locked:
@@ -359,64 +571,98 @@ class Store:
             return -1
 
     def _load(self) -> None:
-        try:
-            # Read and stat the same open file: writers only ever replace the file, so
-            # this inode's content is final and the recorded stat matches what we parsed.
-            with open(self.path, "rb") as f:
-                st = os.fstat(f.fileno())
-                raw = f.read()
-        except OSError as e:
-            raise CorruptDataError(f"{self.path}: cannot read data file: {e.strerror}") from e
-        # A parse makes objects by the hundred thousand and no garbage; the cyclic collector
-        # would walk the growing heap again and again meanwhile (2-3x the parse time).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
-            raise CorruptDataError(f"{self.path}: not valid JSON: {e}") from e
-        finally:
-            if collecting:
-                gc.enable()
-        self._check_shape(data)
+        """Everything again: the snapshot and its journal."""
+        files = _read_files(self.path)
         if self._check is not None:
-            self._check(self.path, data, self._storage.data if self._storage else None)
-        self._set_data(data)
-        self._stat = _fingerprint(st)
-        changes = self._schema_doc(data).get(CHANGES_FIELD, 0)
-        self._changes = changes if isinstance(changes, int) else -1
+            self._check(self.path, files.data, self._storage.data if self._storage else None)
+        self._set_data(files.data)
+        self._stat = _fingerprint(files.stat)
+        self._snapshot_size, self._base = files.size, files.base
+        self._journal_end, self._changes = files.journal_end, files.changes
 
-    def _check_shape(self, data: Any) -> None:
-        def bad(why: str) -> CorruptDataError:
-            return CorruptDataError(f"{self.path}: not a kiosk data file: {why}")
+    def _read_tail(self) -> bool:
+        """Apply the records appended to the journal since memory was read; False when the
+        journal is not the one memory follows any more (then only a full read will do)."""
+        try:
+            fd = os.open(self._journal_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return self._journal_end == 0
+        except OSError as e:
+            raise StorageError(f"{self._journal_path}: cannot read: {e.strerror}") from e
+        try:
+            size = os.fstat(fd).st_size
+            raw = os.pread(fd, max(size - self._journal_end, 0), self._journal_end)
+        except OSError as e:
+            raise StorageError(f"{self._journal_path}: cannot read: {e.strerror}") from e
+        finally:
+            os.close(fd)
+        if size < self._journal_end:
+            return False  # emptied by a compaction
+        records, used = _parse_journal(self._journal_path, raw, self._base)
+        if not records:
+            return True
+        assert self._storage is not None
+        data = self._storage.data
+        changed: Tables = {}
+        for record in records:
+            for name, docs in record["put"].items():
+                changed.setdefault(name, {}).update(docs)
+        if self._check is not None:
+            self._check(self.path, changed, data)
+        for record in records:
+            for name, docs in record["put"].items():
+                self._replace_docs(data, name, docs)
+            for name, ids in record["gone"].items():
+                self._replace_docs(data, name, dict.fromkeys(ids))
+            _schema_doc(data)[CHANGES_FIELD] = record["changes"]
+        # A new TinyDB, as after a full read: the old one caches next ids and query results.
+        storage = _MemoryStorage(self, data)
+        self._storage, self._db = storage, _TinyDB(storage=lambda: storage)
+        self._journal_end += used
+        self._changes = records[-1]["changes"]
+        return True
 
-        if not isinstance(data, dict):
-            raise bad(f"top level is a JSON {type(data).__name__}, expected an object of tables")
-        for name, table in data.items():
-            if not isinstance(table, dict):
-                raise bad(f"table {name!r} is not an object")
-            for doc_id, doc in table.items():
-                if not (doc_id.isascii() and doc_id.isdigit()):
-                    raise bad(f"table {name!r} has document id {doc_id!r}, expected a number")
-                if not isinstance(doc, dict):
-                    raise bad(f"table {name!r} document {doc_id} is not an object")
-        schema = self._schema_doc(data).get("schema")
-        if schema is None:
-            raise bad(f"no schema version in table {META_TABLE!r}")
-        if schema > SCHEMA_VERSION:
-            raise CorruptDataError(
-                f"{self.path}: schema version {schema} is newer than this program knows "
-                f"({SCHEMA_VERSION}); upgrade the kiosk software"
-            )
+    def _replace_docs(self, data: Tables, name: str, docs: Mapping[str, Doc | None]) -> None:
+        """Put these documents into table `name` (None: delete it), indexes kept up to date."""
+        table = data.setdefault(name, {})
+        built = self._built_indexes(name)
+        for doc_id, doc in docs.items():
+            old = table.get(doc_id)
+            old_values = [() if old is None else tuple(self._values(key, old)) for key, _ in built]
+            if doc is None:
+                table.pop(doc_id, None)
+            else:
+                table[doc_id] = doc
+            self._reindex(built, doc_id, old_values, doc)
 
-    @staticmethod
-    def _schema_doc(data: Tables) -> Doc:
-        """The meta document holding the schema version, or {} when there is none."""
-        for doc in data.get(META_TABLE, {}).values():
-            schema = doc.get("schema")
-            if isinstance(schema, int) and not isinstance(schema, bool):
-                return doc
-        return {}
+    def _built_indexes(self, name: str) -> list[tuple[KeyFunc, Index]]:
+        """The indexes of table `name` built so far (the others are built on first use)."""
+        return [
+            (self._index_keys[(table, index)], idx)
+            for (table, index), idx in self._indexes.items()
+            if table == name
+        ]
+
+    @classmethod
+    def _reindex(
+        cls,
+        built: list[tuple[KeyFunc, Index]],
+        doc_id: str,
+        old_values: list[tuple[str, ...]],
+        doc: Doc | None,
+    ) -> None:
+        """Move document `doc_id` in each index from its old values to those of `doc` (None:
+        out of them)."""
+        for (key, idx), values in zip(built, old_values, strict=True):
+            for v in values:
+                bucket = idx.get(v)
+                if bucket is not None:
+                    bucket.pop(doc_id, None)
+                    if not bucket:
+                        del idx[v]
+            if doc is not None:
+                for v in cls._values(key, doc):
+                    idx.setdefault(v, {})[doc_id] = None
 
     def _set_data(self, data: Tables) -> None:
         # A fresh TinyDB per load: its tables cache the next document id and query
@@ -440,7 +686,7 @@ class Store:
             raise StorageError(f"{self.path}: nested transaction")
         with self._locked():
             self._refresh()
-            self._in_transaction, self._dirty = True, False
+            self._in_transaction, self._dirty, self._touched = True, False, {}
             try:
                 yield self._db  # type: ignore[misc]
                 if self._dirty:
@@ -463,15 +709,11 @@ class Store:
         raw = data.get(name)
         if raw is None:
             raw = data[name] = {}
-        built = [
-            (index, self._index_keys[(table, index)], idx)
-            for (table, index), idx in self._indexes.items()
-            if table == name
-        ]
+        built = self._built_indexes(name)
 
         def before_change(doc_id: str) -> list[tuple[str, ...]]:
             doc = raw.get(doc_id)
-            return [() if doc is None else tuple(self._values(key, doc)) for _, key, _ in built]
+            return [() if doc is None else tuple(self._values(key, doc)) for key, _ in built]
 
         rows = _Rows(raw, id_class, before_change)
         # From here on memory may differ from the file: a failure drops it at the
@@ -483,21 +725,15 @@ class Store:
             updater(cast("dict[int, Mapping[str, Any]]", rows))
         finally:
             if rows.cleared:
-                for index, _, _ in built:
-                    self._indexes.pop((name, index), None)
+                self._touched = None
+                for table, index in list(self._indexes):
+                    if table == name:
+                        del self._indexes[(table, index)]
             else:
+                if self._touched is not None:
+                    self._touched.setdefault(name, set()).update(rows.touched)
                 for doc_id, old in rows.touched.items():
-                    doc = raw.get(doc_id)
-                    for (_, key, idx), old_values in zip(built, old, strict=True):
-                        for v in old_values:
-                            bucket = idx.get(v)
-                            if bucket is not None:
-                                bucket.pop(doc_id, None)
-                                if not bucket:
-                                    del idx[v]
-                        if doc is not None:
-                            for v in self._values(key, doc):
-                                idx.setdefault(v, {})[doc_id] = None
+                    self._reindex(built, doc_id, old, raw.get(doc_id))
 
     def _on_tinydb_write(self, storage: _MemoryStorage, data: Tables) -> None:
         # Whole-database writes only (drop_table, drop_tables); table writes go through
@@ -509,23 +745,60 @@ class Store:
             raise StorageError(f"{self.path}: writes must happen inside Store.transaction()")
         storage.data = data
         self._dirty = True
+        self._touched = None
         self._indexes.clear()
 
     def _commit(self, data: Tables) -> None:
-        if not self._schema_doc(data):
+        if not _schema_doc(data):
             # Every later start would refuse the file, so refuse to write it.
             raise StorageError(f"{self.path}: refusing to write data without a schema version")
         assert self._confirmed is not None  # read under the lock as the transaction began
-        self._write_file(data, self._confirmed)
+        if self._touched is None or self._snapshot_size < self._rewrite_below:
+            self._write_file(data, self._confirmed)
+            return
+        under_way = self._under_way(self._confirmed)
+        put: Tables = {}
+        gone: dict[str, list[str]] = {}
+        for name, ids in self._touched.items():
+            table = data.get(name, {})
+            for doc_id in sorted(ids, key=int):
+                doc = table.get(doc_id)
+                if doc is None:
+                    gone.setdefault(name, []).append(doc_id)
+                else:
+                    put.setdefault(name, {})[doc_id] = doc
+        record = {"base": self._base, "changes": under_way + 1, "put": put, "gone": gone}
+        try:
+            framed = _frame(orjson.dumps(record, option=_DUMP_OPTIONS))
+        except TypeError as e:
+            raise StorageError(f"{self.path}: data cannot be stored as JSON: {e}") from e
+        if self._journal_end + len(framed) > min(self._journal_limit, self._snapshot_size):
+            self._write_file(data, self._confirmed)  # the compaction, with this change in it
+        else:
+            self._append(framed, under_way)
+            _schema_doc(data)[CHANGES_FIELD] = under_way + 1
+
+    def compact(self) -> None:
+        """Write the data as a new snapshot now, with an empty journal after it (commits
+        compact by themselves; bench/run.py times this)."""
+        with self._locked():
+            self._refresh()
+            assert self._storage is not None and self._confirmed is not None
+            self._write_file(self._storage.data, self._confirmed)
+
+    def _under_way(self, seen: int) -> int:
+        """The odd change counter of the commit about to be written (it ends one above).
+        Above both the sidecar's `seen` and the data's: after a power cut the sidecar, never
+        fsynced, may be behind the file, and a value used twice would hide a write."""
+        highest = max(seen, self._changes)
+        return highest + 1 if highest % 2 == 0 else highest + 2
 
     def _write_file(self, data: Tables, seen: int) -> None:
-        """Atomically and durably replace the file. Caller holds the lock and has read the
-        change counter `seen` under it."""
-        # Above both the sidecar and the file: after a power cut the sidecar, never
-        # fsynced, may be behind the file, and a value used twice would hide a write.
-        highest = max(seen, self._changes)
-        under_way = highest + 1 if highest % 2 == 0 else highest + 2
-        self._schema_doc(data)[CHANGES_FIELD] = under_way + 1
+        """Atomically and durably replace the snapshot with all of `data`, then empty the
+        journal it holds. Caller holds the lock and has read the change counter `seen`
+        under it."""
+        under_way = self._under_way(seen)
+        _schema_doc(data)[CHANGES_FIELD] = under_way + 1
         try:
             payload = orjson.dumps(data, option=_DUMP_OPTIONS)
         except TypeError as e:
@@ -549,6 +822,48 @@ class Store:
                 f"{self.path}: written but not confirmed on disk: {e.strerror}"
             ) from e
         self._stat = _fingerprint(st)
+        self._changes = self._confirmed = self._base = under_way + 1
+        self._snapshot_size, self._journal_end = len(payload), 0
+        self._in_flight = None
+        # Only now that the new snapshot is durable: the old journal's records are in it.
+        # Left behind (a kill, a power cut undoing this), it names the old generation and
+        # is never applied; the next append cuts it off.
+        with contextlib.suppress(OSError):
+            os.truncate(self._journal_path, 0)
+
+    def _append(self, framed: bytes, under_way: int) -> None:
+        """Append one record to the journal, durably: one fsync. Caller holds the lock."""
+        # Under the lock nobody else creates it: a new journal's folder entry is fsynced too.
+        created = not self._journal_path.exists()
+        try:
+            fd = os.open(self._journal_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StorageError(f"{self._journal_path}: cannot open: {e.strerror}") from e
+        end = self._journal_end
+        try:
+            self._write_changes(under_way)
+            if os.fstat(fd).st_size != end:
+                # A torn tail of a writer killed mid-append, or a stale generation.
+                os.ftruncate(fd, end)
+            view = memoryview(framed)
+            while view:
+                view = view[os.pwrite(fd, view, end + len(framed) - len(view)) :]
+            os.fsync(fd)
+            if created:
+                fsync_folder(self.path.parent)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, end)  # what may have reached the file is no commit
+            raise StorageError(f"{self._journal_path}: cannot write: {e.strerror or e}") from e
+        finally:
+            os.close(fd)
+        try:
+            self._write_changes(under_way + 1)
+        except OSError as e:
+            raise StorageError(
+                f"{self.path}: written but not confirmed on disk: {e.strerror}"
+            ) from e
+        self._journal_end = end + len(framed)
         self._changes = self._confirmed = under_way + 1
         self._in_flight = None
 
