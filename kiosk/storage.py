@@ -151,7 +151,9 @@ def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], 
     """The whole records of generation `base` at the start of `raw`, and the offset where
     they end. The first frame cut short, failing its CRC or of another generation ends the
     journal (a writer killed mid-append, or a journal a new snapshot has made stale); a
-    whole record that is not ours raises CorruptDataError."""
+    whole record that is not ours raises CorruptDataError, and so does a damaged record with
+    whole records after it: a kill leaves only its last append torn, so that is a damaged
+    disk, and ignoring what follows would lose commits."""
     records: list[Record] = []
     offset, view = 0, memoryview(raw)
     while len(raw) - offset >= _FRAME.size:
@@ -159,6 +161,11 @@ def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], 
         start = offset + _FRAME.size
         payload = view[start : start + length]
         if len(payload) < length or zlib.crc32(payload) != crc:
+            if len(payload) == length and _whole_frame_at(raw, start + length):
+                raise CorruptDataError(
+                    f"{journal}: record at byte {offset} is damaged and commits follow it: "
+                    "restore the data folder from a backup"
+                )
             break
         try:
             record = orjson.loads(payload)
@@ -170,6 +177,15 @@ def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], 
         records.append(record)
         offset = start + length
     return records, offset
+
+
+def _whole_frame_at(raw: bytes, offset: int) -> bool:
+    if len(raw) - offset < _FRAME.size:
+        return False
+    length, crc = _FRAME.unpack_from(raw, offset)
+    start = offset + _FRAME.size
+    payload = raw[start : start + length]
+    return bool(len(payload) == length and zlib.crc32(payload) == crc)
 
 
 def _check_record(journal: Path, offset: int, record: Record) -> None:

@@ -103,6 +103,21 @@ def test_a_torn_or_corrupt_tail_is_ignored_and_cut_off_by_the_next_writer(path: 
     assert_consistent(store, {0, 1, 2}, set())
 
 
+def test_a_damaged_record_with_commits_after_it_is_refused_not_cut_off(path: Path) -> None:
+    """Only a kill's last append can be torn: a damaged record with whole ones after it is
+    a damaged disk, and reading on as if the journal ended there would lose commits."""
+    store = journalled(path)
+    for n in range(3):
+        commit(store, n)
+    journal = journal_path(path)
+    raw = bytearray(journal.read_bytes())
+    raw[20] ^= 0xFF  # inside the first record's payload
+    journal.write_bytes(bytes(raw))
+    with pytest.raises(CorruptDataError, match="damaged and commits follow it"):
+        journalled(path).snapshot()
+    assert journal.read_bytes() == bytes(raw)  # nothing cut off
+
+
 def test_another_kiosk_reads_only_the_new_tail(path: Path, monkeypatch) -> None:
     a = journalled(path)
     for n in range(20):
