@@ -64,12 +64,14 @@ class Kiosk:
 
 
 def run_kiosks(kiosks: list[Kiosk], rng: random.Random) -> int:
-    """Lives until KILLS kills were sent to working lives; returns how many landed."""
+    """Lives until KILLS kills landed in working lives; returns how many landed. A kill can
+    come after its life ended of itself (sooner on a quiet machine): another is sent then,
+    so the count does not hang on the machine's speed."""
     selector = selectors.DefaultSelector()
     for kiosk in kiosks:
         selector.register(kiosk.process.stdout, selectors.EVENT_READ, kiosk)
         kiosk.start_life(rng.randrange(10**9))
-    sent = landed = 0
+    in_flight = landed = 0
     while any(kiosk.running for kiosk in kiosks):
         ready = selector.select(timeout=HANG_SECONDS)
         assert ready, f"no kiosk said anything for {HANG_SECONDS} s: {errors(kiosks)}"
@@ -86,8 +88,9 @@ def run_kiosks(kiosks: list[Kiosk], rng: random.Random) -> int:
                     else:
                         assert os.WTERMSIG(status) == signal.SIGKILL, status
                         landed += kiosk.counts
-                    kiosk.running = False
-                    if not kiosk.exhausted and sent < KILLS:
+                    in_flight -= kiosk.counts
+                    kiosk.running, kiosk.counts = False, False
+                    if not kiosk.exhausted and landed + in_flight < KILLS:
                         kiosk.start_life(rng.randrange(10**9))
                 elif words[0] == "exhausted":
                     kiosk.exhausted = True
@@ -95,11 +98,12 @@ def run_kiosks(kiosks: list[Kiosk], rng: random.Random) -> int:
                         kiosk.kill(counts=False)  # only reaps it
                 else:
                     kiosk.actions.append(words)
-                    if not kiosk.killed and sent < KILLS and rng.random() < KILL_CHANCE:
+                    waiting = landed + in_flight < KILLS
+                    if not kiosk.killed and waiting and rng.random() < KILL_CHANCE:
                         time.sleep(rng.uniform(0, 0.01))  # anywhere in its next step
                         kiosk.kill(counts=True)
-                        sent += 1
-        if sent >= KILLS:
+                        in_flight += 1
+        if landed >= KILLS:
             for kiosk in kiosks:
                 if kiosk.running and not kiosk.killed:
                     kiosk.kill(counts=False)
