@@ -657,6 +657,21 @@ async def test_the_language_list_names_each_language_in_its_own_words(app) -> No
         assert str(app.screen.query_one("#language-pl").label) == "✓ Polski"
 
 
+async def test_a_guest_who_leaves_the_language_list_open_is_forgotten(
+    app, guest_hotel, idle_clock
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot, idle_clock)
+        await guest.find("LH7388")
+        await guest.click("#language")
+        profile = guest_hotel.profile
+        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        assert guest.on("IdleWarning")  # over the list: the booking stays hidden
+        await guest.walk_away(profile.idle_warning)
+        await until(pilot, lambda: app.screen is app.guest_screen, "the guest screen alone")
+        assert guest.on("WelcomePage") and app.session is None and app.language == "en"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_the_buttons_at_the_bottom_fit_a_phone_in_every_language(app, language) -> None:
     """Help, Back, "Aa" and the language side by side, each whole, none over another."""
