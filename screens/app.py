@@ -7,10 +7,11 @@ shows which step in screens/routes.py; what is allowed lives in `kiosk.session`.
 from __future__ import annotations
 
 import gc
+import importlib
 import time
 from collections.abc import Callable, Mapping
 from math import ceil
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import App
@@ -22,7 +23,6 @@ from textual.worker import WorkerFailed
 
 from kiosk import error_report, money
 from kiosk.assets import asset_path
-from kiosk.check_out import CheckOutSession
 from kiosk.hotel import Hotel
 from kiosk.house_setup import template_warning
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
@@ -30,7 +30,6 @@ from kiosk.idle_limit import IdleLimit
 from kiosk.session import CheckInSession, Outcome
 from kiosk.speech import Speaker
 from kiosk.storage import StorageError
-from screens import routes
 from screens.access import AccessPanel
 from screens.base import GuestPage, GuestScreen
 from screens.idle import IdleTimer, IdleWarning
@@ -41,11 +40,17 @@ from screens.theme import CONTRAST_THEME, LOBBY_THEME
 from screens.trouble import TroubleGuard
 from screens.welcome import WelcomePage
 
+if TYPE_CHECKING:
+    from kiosk.check_out import CheckOutSession
+
 # How often the app offers the hotel its daily housekeeping (moving departed stays to
 # history, then deleting what is past its retention period); Hotel.retention.housekeeping(
 # once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
+# Imported where first used, not before the Welcome is drawn (ARCHITECTURE.md, the start
+# budget); _freeze_heap loads them once the kiosk has started.
+DEFERRED_MODULES = ("screens.routes", "screens.staff.pin_prompt")
 # The same unexpected error (type and place) is logged, audited and sent to staff at most
 # once in this many seconds.
 ERROR_REPORTED_ONCE_IN = 60.0
@@ -161,8 +166,12 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         collector's sight, a full collection stays short; it would otherwise walk all of
         it, 50-150 ms, in the middle of a guest's step. (What of it later becomes garbage
         in a cycle stays: a one-off, no more than exists now.) Prices are written once in
-        every language first, so that their data is in memory and frozen with the rest."""
+        every language first, so that their data is in memory and frozen with the rest; so
+        are the modules left out of the start (DEFERRED_MODULES), which also spares the
+        guest's first step their import."""
         money.load_formats(self.hotel.profile.currency, LANGUAGES)
+        for module in DEFERRED_MODULES:
+            importlib.import_module(module)
         gc.collect()
         gc.freeze()
 
@@ -175,6 +184,10 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     # -- navigation -------------------------------------------------------------------------
 
     def start_check_in(self) -> None:
+        # The flow's pages (screens/routes.py, every step's module) load at the guest's first
+        # step, or with the heap's freeze (_freeze_heap), not before the Welcome is drawn.
+        from screens import routes
+
         self._leave_welcome()
         self.session = CheckInSession(self.hotel)
         self.idle.touch()
@@ -184,6 +197,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         """After the guest's step (`outcome`: what the session answered): what follows by
         itself follows (the rooms after a proven identity), and the page for where the
         session stands now takes over, unless the page shown shows it (a rejection)."""
+        from screens import routes
+
         session = self.session
         if session is None:  # forgotten meanwhile
             return
@@ -192,6 +207,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             self._open(routes.page_for(session, outcome))
 
     def start_check_out(self) -> None:
+        from kiosk.check_out import CheckOutSession
+        from screens import routes
+
         self._leave_welcome()
         self.check_out = CheckOutSession(self.hotel)
         self.idle.touch()
@@ -200,6 +218,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
     def show_check_out_step(self) -> None:
         """After the guest's step of the check-out: the page for where it stands now,
         unless the page shown shows it (a refusal)."""
+        from screens import routes
+
         session = self.check_out
         if session is not None and not routes.shows_check_out_step(self.guest_screen.page, session):
             self._open(routes.check_out_page_for(session))
@@ -476,6 +496,8 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         session = self.session
         if not session_changed or session is None:
             return
+        from screens import routes
+
         self.help_pending = False  # staff have been
         session.proceed()  # a refusal here is for the staff who just left, not the guest
         self._open(routes.page_for(session, None))

@@ -21,7 +21,6 @@ from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
 from kiosk.storage import StorageError
-from screens.staff.pin_prompt import StaffPinPrompt
 
 if TYPE_CHECKING:
     from screens.staff.dashboard import StaffScreen
@@ -88,6 +87,10 @@ class StaffMode:
     @property
     def present(self) -> bool:
         """Staff are at the kiosk: logged in, or typing their PIN."""
+        # The prompt's module (with the staff dialogs' it is styled by) loads when it is
+        # first needed, not before the guest's Welcome is drawn.
+        from screens.staff.pin_prompt import StaffPinPrompt
+
         return self.active or isinstance(self.app.screen, StaffPinPrompt)
 
     def tell(self, problem: str, *, title: str = "Data not saved") -> None:
@@ -105,6 +108,8 @@ class StaffMode:
 
     def staff_key(self) -> None:
         """The staff key: a PIN prompt over the guest's screen, or, in staff mode, log out."""
+        from screens.staff.pin_prompt import StaffPinPrompt
+
         if self.active:
             self.log_out()
         elif not isinstance(self.app.screen, StaffPinPrompt):
