@@ -17,22 +17,14 @@ from typing import Any
 
 import click
 
-from kiosk import datadir, door, error_report, lobby, sales, speech
+from kiosk import datadir, door, error_report, speech
 from kiosk import displays as displays_rules
 from kiosk.archiving import ArchivePaused, RestoreError
 from kiosk.audit import Actor
 from kiosk.clock import SystemClock
 from kiosk.displays import DisplayError, Displays
 from kiosk.door import DoorVerdict
-from kiosk.erasure import ErasureError, erase_guest
 from kiosk.hotel import Hotel, open_door, open_hotel
-from kiosk.house_setup import (
-    QUESTIONS,
-    SetupError,
-    refuse_existing,
-    template_warning,
-    write_profile,
-)
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalog
 from kiosk.keys import SecretError
 from kiosk.models import BookingStatus, RoomStatus
@@ -40,6 +32,9 @@ from kiosk.profile import ProfileError
 from kiosk.registrations import CardNotFound, RegistrationKeyError
 from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
+
+# The modules only some commands need are imported in those commands, so that `kiosk demo`
+# and `kiosk run` reach the guest's Welcome sooner (ARCHITECTURE.md, the start budget).
 
 # Who a housekeeping tool's `kiosk rooms set` is in the audit trail, unless --by names someone.
 HOUSEKEEPING = Actor("system", "housekeeping")
@@ -123,6 +118,8 @@ def _start_app(hotel: Hotel, *, demo: bool) -> None:
 def _warn_if_template(hotel: Hotel) -> None:
     """Staff starting a real kiosk on the template's details hear so (the demo is the
     template's house on purpose)."""
+    from kiosk.house_setup import template_warning
+
     if warning := template_warning(hotel.profile, hotel.data_dir.profile):
         click.echo(f"Warning: {warning}", err=True)
 
@@ -162,6 +159,8 @@ def setup(context: Context, setup_dir: str | None, force: bool) -> None:
     Wi-Fi name and password and its language, and write hotel.toml from the template (its
     other settings and comments as they are). Refuses an existing hotel.toml without
     --force; end the input (Ctrl+D) to stop, writing nothing."""
+    from kiosk.house_setup import QUESTIONS, SetupError, refuse_existing, write_profile
+
     path = datadir.DataDir(datadir.resolve(setup_dir or context.data_dir_option)).profile
     with _reported(SetupError):
         refuse_existing(path, force=force)
@@ -546,6 +545,8 @@ def rooms_set(context: Context, number: str, status: str, reason: str, by_name: 
     by = " ".join(by_name.split())
     if not by.isprintable() or len(by) > 80:
         raise click.ClickException("--by takes a name of printable characters, up to 80.")
+    from kiosk import lobby
+
     room = number.strip().upper()  # as the import writes room numbers
     hotel = context.hotel(create=False)
     actor = Actor("staff", by) if by else HOUSEKEEPING
@@ -610,6 +611,8 @@ def report() -> None:
 @pass_context
 def report_sales(context: Context, day: Any, as_json: bool) -> None:
     """The offers shown, taken and voided at a day's check-ins, and what they bring."""
+    from kiosk import sales
+
     hotel = context.hotel(create=False)
     try:
         figures = sales.day_figures(hotel, day.date() if day else hotel.today())
@@ -705,6 +708,8 @@ def purge_command(context: Context, dry_run: bool, as_json: bool) -> None:
 @pass_context
 def erase_command(context: Context, code: str, reason: str, by_name: str) -> None:
     """Erase the guest of booking CODE now (GDPR Art. 17), except what the law keeps."""
+    from kiosk.erasure import ErasureError, erase_guest
+
     hotel = context.hotel()
     try:
         done = erase_guest(hotel, code, Actor("staff", by_name), reason)

@@ -24,7 +24,6 @@ from textual.worker import WorkerFailed
 from kiosk import error_report, money
 from kiosk.assets import asset_path
 from kiosk.hotel import Hotel
-from kiosk.house_setup import template_warning
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from kiosk.idle_limit import IdleLimit
 from kiosk.session import CheckInSession, Outcome
@@ -120,7 +119,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             on_enter=self._staff_entered,
             clock=self.clock,
             # The demo is the template's house on purpose.
-            setup_warning=None if demo else template_warning(hotel.profile, hotel.data_dir.profile),
+            setup_warning=None if demo else _setup_warning(hotel),
         )
         self._last_error: tuple[str, float] | None = None
         """The last unexpected error's summary and when it was reported."""
@@ -501,6 +500,13 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self.help_pending = False  # staff have been
         session.proceed()  # a refusal here is for the staff who just left, not the guest
         self._open(routes.page_for(session, None))
+
+
+def _setup_warning(hotel: Hotel) -> str | None:
+    # kiosk.house_setup is `kiosk setup`'s; the demo, which needs no warning, starts without it.
+    from kiosk.house_setup import template_warning
+
+    return template_warning(hotel.profile, hotel.data_dir.profile)
 
 
 def make_app(

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.timer import Timer
 
-from kiosk import lobby
 from kiosk.hotel import Hotel
 from kiosk.session import CheckInSession, RoomKey, Step
 from kiosk.staff import StaffError, StaffMember
@@ -146,6 +145,8 @@ class StaffMode:
         (guests without a word, staff with the core's reason)."""
         if self._staff_screen is None:
             return
+        from kiosk import lobby  # the lobby's rules, for staff only
+
         member = self._staff_screen.member
         try:
             lobby.quit_kiosk(self.hotel, member)
