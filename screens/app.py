@@ -98,6 +98,11 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         `speaker` reads aloud (kiosk/speech.py); None: this kiosk has no speech.
         `freeze_when_ready`: see `on_ready`; for a kiosk process, not for tests that make
         many apps in one process (what is frozen is never collected)."""
+        if freeze_when_ready:
+            # What the start makes lives as long as the kiosk, and each collection until the
+            # freeze walks it all again (some 20 ms before the Welcome is drawn): the
+            # collector waits for _freeze_heap, which collects once.
+            gc.disable()
         super().__init__()
         self.hotel = hotel
         self.demo = demo
@@ -173,6 +178,7 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
             importlib.import_module(module)
         gc.collect()
         gc.freeze()
+        gc.enable()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
