@@ -34,7 +34,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, Static
 
 from kiosk.hotel import Hotel
 from kiosk.i18n import Catalog
@@ -244,6 +244,9 @@ class GuestPage(TroubleGuard, Vertical):
         """Compose again in the guest's language, keeping what they typed and the focus."""
         if self._composed_in == self.kiosk_app.language:
             return
+        # Only the scan page has text areas: their module loads with it, not at the start.
+        from textual.widgets import TextArea
+
         typed = {field.id: field.value for field in self.query(Input) if field.id}
         zones = {area.id: area.text for area in self.query(TextArea) if area.id}
         focused = self.screen.focused
