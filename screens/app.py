@@ -17,7 +17,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -75,6 +75,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         Binding("f2", "staff", "Staff", show=False, priority=True, id="staff.enter"),
     ]
 
+    # The kiosk's theme from the start: set in __init__ instead, the change would have
+    # Textual parse the whole stylesheet again before the first frame (some 10 ms).
+    theme: Reactive[str] = Reactive(LOBBY_THEME.name)
     language: reactive[str] = reactive(DEFAULT_LANGUAGE)
     """The guest's language; the guest screen watches it and relabels."""
     help_pending: reactive[bool] = reactive(False)
@@ -134,7 +137,9 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         self._housekeeping_offered_at = self.clock()
         self.register_theme(LOBBY_THEME)
         self.register_theme(CONTRAST_THEME)
-        self.theme = LOBBY_THEME.name
+        # Textual made the stylesheet's variables before the theme was registered; nothing
+        # is parsed yet, so the first parse at the start has the theme's colours.
+        self.stylesheet.set_variables(self.get_css_variables())
 
     @property
     def catalog(self) -> Catalog:

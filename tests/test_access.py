@@ -10,7 +10,7 @@ from textual.color import Color
 from helpers import Guest, shown
 from kiosk.idle_limit import MORE_TIME_SECONDS, MOST_EXTENSIONS
 from screens.app import make_app
-from screens.theme import CONTRAST_THEME
+from screens.theme import CONTRAST_THEME, LOBBY_THEME
 
 SIZE = (100, 30)
 
@@ -157,6 +157,21 @@ async def test_high_contrast_turns_the_kiosk_black_white_and_yellow(app) -> None
         await close_panel(guest)
         assert app.screen.styles.background != background
         assert app.screen.styles.background == Color.parse("#000000")
+
+
+async def test_the_kiosk_starts_in_its_own_theme_and_comes_back_to_it(app) -> None:
+    # The start theme is the class's default (screens/app.py), not set after Textual's own
+    # start: the first frame, its dark mode too, must still be the kiosk's.
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        assert app.theme == "lobby" and app.has_class("-dark-mode") == LOBBY_THEME.dark
+        assert app.screen.styles.background == Color.parse(LOBBY_THEME.background)
+        await open_panel(guest)
+        await guest.click("#high-contrast")
+        await guest.click("#high-contrast")
+        await close_panel(guest)
+        assert app.theme == "lobby"
+        assert app.screen.styles.background == Color.parse(LOBBY_THEME.background)
 
 
 # -- more time --------------------------------------------------------------------------------
