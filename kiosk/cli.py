@@ -34,7 +34,7 @@ from kiosk.staff import Role, StaffError
 from kiosk.storage import StorageError
 
 # The modules only some commands need are imported in those commands, so that `kiosk demo`
-# and `kiosk run` reach the guest's Welcome sooner (ARCHITECTURE.md, the start budget).
+# and `kiosk run` reach the guest's Welcome sooner (ARCHITECTURE.md, Performance budgets).
 
 # Who a housekeeping tool's `kiosk rooms set` is in the audit trail, unless --by names someone.
 HOUSEKEEPING = Actor("system", "housekeeping")

@@ -47,8 +47,8 @@ if TYPE_CHECKING:
 # once_a_day=True) does the work once a day.
 HOUSEKEEPING_SECONDS = 600.0
 FREEZE_AFTER_SECONDS = 1.0
-# Imported where first used, not before the Welcome is drawn (ARCHITECTURE.md, the start
-# budget); _freeze_heap loads them once the kiosk has started.
+# Imported where first used, not before the Welcome is drawn (ARCHITECTURE.md, Performance
+# budgets); _freeze_heap loads them once the kiosk has started.
 DEFERRED_MODULES = ("screens.routes", "screens.staff.pin_prompt")
 # The same unexpected error (type and place) is logged, audited and sent to staff at most
 # once in this many seconds.
