@@ -178,12 +178,14 @@ class KioskApp(TroubleGuard, CatchBackgroundErrors, App[None]):
         every language first, so that their data is in memory and frozen with the rest; so
         are the modules left out of the start (DEFERRED_MODULES), which also spares the
         guest's first step their import."""
-        money.load_formats(self.hotel.profile.currency, LANGUAGES)
-        for module in DEFERRED_MODULES:
-            importlib.import_module(module)
-        gc.collect()
-        gc.freeze()
-        gc.enable()
+        try:
+            money.load_formats(self.hotel.profile.currency, LANGUAGES)
+            for module in DEFERRED_MODULES:
+                importlib.import_module(module)
+            gc.collect()
+            gc.freeze()
+        finally:
+            gc.enable()  # whatever failed here, the kiosk does not run without a collector
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
