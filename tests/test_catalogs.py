@@ -102,7 +102,9 @@ def test_every_key_the_screens_name_exists(catalog: Catalog) -> None:
     )
     binding_ids = set(re.findall(r'id="([\w.]+)"', source))
     named = set(re.findall(r'"([a-z_]+(?:\.[a-z_0-9]+)+)"', source)) - binding_ids
+    # File names and the project's own modules (imported by name) are not texts.
     named = {key for key in named if not key.endswith(".tcss")}
+    named = {key for key in named if not key.startswith(("screens.", "kiosk."))}
     assert len(named) > 50
     for key in named:
         assert catalog.has(key) or catalog.has(f"{key}.other"), key
