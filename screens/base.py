@@ -230,10 +230,11 @@ class GuestPage(TroubleGuard, Vertical):
     def show_rejection(self, rejected: Rejected) -> None:
         self.rejected = rejected
         line = self.query_one("#problem", Static)
-        line.update(self.describe(rejected))
+        said = self.describe(rejected)
+        line.update(said)
         line.display = True
         if self.kiosk_app.read_aloud:
-            self.kiosk_app.speak(self.describe(rejected))
+            self.kiosk_app.speak(said)
 
     def attempts_note(self, key: str, rejected: Rejected) -> str:
         if rejected.attempts_left is None or rejected.attempts_left > FEW_ATTEMPTS:

@@ -366,6 +366,11 @@ async def click(pilot, target) -> None:
     assert await pilot.click(target), f"nothing clickable at {target}"
 
 
+def seconds_to_warning(profile) -> int:
+    """Seconds left alone after which a guest past Welcome sees the idle warning."""
+    return profile.idle_timeout - profile.idle_warning + 1
+
+
 class Guest:
     """A guest at the kiosk: the steps as a person takes them, with keys and clicks."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.color import Color
 
-from helpers import Guest, shown
+from helpers import Guest, seconds_to_warning, shown
 from kiosk.idle_limit import MORE_TIME_SECONDS, MOST_EXTENSIONS
 from screens.app import make_app
 from screens.theme import CONTRAST_THEME, LOBBY_THEME
@@ -179,7 +179,7 @@ async def test_the_kiosk_starts_in_its_own_theme_and_comes_back_to_it(app) -> No
 
 async def test_more_time_from_the_panel_puts_the_warning_off(app, guest_hotel, idle_clock) -> None:
     profile = guest_hotel.profile
-    warned_after = profile.idle_timeout - profile.idle_warning + 1
+    warned_after = seconds_to_warning(profile)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.find("LH7388")
@@ -199,7 +199,7 @@ async def test_the_idle_warning_says_how_to_get_more_time_and_gives_it(
     app, guest_hotel, idle_clock
 ) -> None:
     profile = guest_hotel.profile
-    warned_after = profile.idle_timeout - profile.idle_warning + 1
+    warned_after = seconds_to_warning(profile)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.find("LH7388")
@@ -221,7 +221,7 @@ async def test_any_other_key_in_the_warning_gives_no_more_time(
     app, guest_hotel, idle_clock
 ) -> None:
     profile = guest_hotel.profile
-    warned_after = profile.idle_timeout - profile.idle_warning + 1
+    warned_after = seconds_to_warning(profile)
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot, idle_clock)
         await guest.find("LH7388")

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from textual import events
 
-from helpers import Guest, screen_text, shown, until
+from helpers import Guest, screen_text, seconds_to_warning, shown, until
 from kiosk import demo
 from kiosk.i18n import LANGUAGES
 from kiosk.models import BookingStatus
@@ -568,7 +568,7 @@ async def test_idle_guest_is_warned_then_forgotten(app, guest_hotel, idle_clock)
         session = app.session
         assert app.screen.query_one("#pin").value == session.keys[0].pin
 
-        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(seconds_to_warning(profile))
         assert guest.on("IdleWarning") and shown(
             app, f"closes in {profile.idle_warning - 1} seconds"
         )
@@ -577,7 +577,7 @@ async def test_idle_guest_is_warned_then_forgotten(app, guest_hotel, idle_clock)
         await pilot.press("space")  # any key: the guest is back, and the key does nothing else
         assert guest.on("DoorCodePage") and session.keys[0].pin
 
-        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(seconds_to_warning(profile))
         await guest.walk_away(profile.idle_warning)
         assert guest.on("WelcomePage") and len(app.screen_stack) == len(app.guest_screen.pages) == 1
         assert app.session is None and session.keys == () and session.booking is None
@@ -597,7 +597,7 @@ async def test_a_guest_who_leaves_on_the_room_page_leaves_no_pin_behind(
         (prepared,) = app.guest_screen.query("DoorCodePage")
         assert not prepared.display and prepared.query_one("#pin").value == session.keys[0].pin
 
-        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(seconds_to_warning(profile))
         await guest.walk_away(profile.idle_warning)
         assert guest.on("WelcomePage") and session.keys == ()
         assert not app.guest_screen.query("DoorCodePage") and not app.guest_screen.query("Digits")
@@ -665,7 +665,7 @@ async def test_a_guest_who_leaves_the_language_list_open_is_forgotten(
         await guest.find("LH7388")
         await guest.click("#language")
         profile = guest_hotel.profile
-        await guest.walk_away(profile.idle_timeout - profile.idle_warning + 1)
+        await guest.walk_away(seconds_to_warning(profile))
         assert guest.on("IdleWarning")  # over the list: the booking stays hidden
         await guest.walk_away(profile.idle_warning)
         await until(pilot, lambda: app.screen is app.guest_screen, "the guest screen alone")
