@@ -157,11 +157,10 @@ def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], 
     records: list[Record] = []
     offset, view = 0, memoryview(raw)
     while len(raw) - offset >= _FRAME.size:
-        length, crc = _FRAME.unpack_from(raw, offset)
-        start = offset + _FRAME.size
-        payload = view[start : start + length]
-        if len(payload) < length or zlib.crc32(payload) != crc:
-            if len(payload) == length and _whole_frame_at(raw, start + length):
+        payload, whole = _frame_at(view, offset)
+        end = offset + _FRAME.size + len(payload)
+        if not whole:
+            if end < len(raw) and _frame_at(view, end)[1]:
                 raise CorruptDataError(
                     f"{journal}: record at byte {offset} is damaged and commits follow it: "
                     "restore the data folder from a backup"
@@ -175,17 +174,19 @@ def _parse_journal(journal: Path, raw: bytes, base: int) -> tuple[list[Record], 
             break
         _check_record(journal, offset, record)
         records.append(record)
-        offset = start + length
+        offset = end
     return records, offset
 
 
-def _whole_frame_at(raw: bytes, offset: int) -> bool:
-    if len(raw) - offset < _FRAME.size:
-        return False
-    length, crc = _FRAME.unpack_from(raw, offset)
+def _frame_at(view: memoryview, offset: int) -> tuple[memoryview, bool]:
+    """The payload of the frame at `offset` (as much of it as there is), and whether it is
+    whole and its CRC holds."""
+    if len(view) - offset < _FRAME.size:
+        return view[offset:offset], False
+    length, crc = _FRAME.unpack_from(view, offset)
     start = offset + _FRAME.size
-    payload = raw[start : start + length]
-    return bool(len(payload) == length and zlib.crc32(payload) == crc)
+    payload = view[start : start + length]
+    return payload, len(payload) == length and zlib.crc32(payload) == crc
 
 
 def _check_record(journal: Path, offset: int, record: Record) -> None:
