@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import filelock
-
+from kiosk.file_lock import FileLock
 from kiosk.storage import replace_durably
 
 TOKEN_BYTES = 32
@@ -58,7 +57,7 @@ class Displays:
     def __init__(self, path: Path, now: Callable[[], datetime]) -> None:
         self.path = path
         self.now = now
-        self._lock = filelock.FileLock(str(path) + ".lock")
+        self._lock = FileLock(str(path) + ".lock")
 
     def _read(self) -> dict[str, dict[str, str]]:
         try:
@@ -91,7 +90,7 @@ class Displays:
         """Registers the display and returns its token, which is not kept anywhere."""
         check_name(name)
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        with self._lock:
+        with self._lock.held():
             content = self._read()
             if name in content:
                 raise DisplayError(
@@ -102,7 +101,7 @@ class Displays:
         return token
 
     def remove(self, name: str) -> None:
-        with self._lock:
+        with self._lock.held():
             content = self._read()
             if content.pop(name, None) is None:
                 raise DisplayError(f"There is no display {name!r}")

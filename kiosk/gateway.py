@@ -74,6 +74,14 @@ def _days_held(doc: Mapping[str, Any]) -> list[str] | None:
     return [date.fromordinal(day).isoformat() for day in range(first, end)]
 
 
+def _rooms_in_order(docs: Mapping[str, Doc]) -> tuple[Room, ...]:
+    """Every check-in reads all the rooms, and they seldom change: decoded once per change
+    (Store.derived), not at every step."""
+    return tuple(
+        sorted(map(Room.from_doc, docs.values()), key=lambda room: (room.floor, room.number))
+    )
+
+
 class Reads:
     """What any reader may ask of the records."""
 
@@ -118,11 +126,9 @@ class Reads:
             day += timedelta(days=1)
         return list(found.values())
 
-    def rooms(self) -> list[Room]:
-        """By floor and number."""
-        docs = self._db().table(ROOMS).all()
-        found = (Room.from_doc(doc) for doc in docs)
-        return sorted(found, key=lambda room: (room.floor, room.number))
+    def rooms(self) -> tuple[Room, ...]:
+        """By floor and number: the same tuple until a room changes."""
+        return self.store.derived(ROOMS, _rooms_in_order)
 
     def room(self, number: str) -> Room | None:
         found = self.store.find(ROOMS, "number", number)

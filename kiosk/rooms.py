@@ -17,11 +17,9 @@ class Assignment:
 
 def free_ready_rooms(rooms: Iterable[RoomState]) -> list[Room]:
     """Rooms the kiosk may give by itself: nobody holds them, and they are clean or
-    inspected (kiosk/turnover.py: a room a stay has just left is not)."""
-    return sorted(
-        (state.as_seen for state in rooms if state.ready),
-        key=lambda room: (room.floor, room.number),
-    )
+    inspected (kiosk/turnover.py: a room a stay has just left is not). In the order given:
+    `Turnover.rooms` gives them by floor and number."""
+    return [state.as_seen for state in rooms if state.ready]
 
 
 def ranks_above(given: str, booked: str, ladder: tuple[str, ...]) -> bool:

@@ -45,13 +45,14 @@ import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
-import filelock
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
+
+from kiosk.file_lock import FileLock, LockTimeout
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
@@ -82,6 +83,7 @@ KeyFunc = Callable[[Doc], "str | Iterable[str] | None"]
 # value -> ids of the documents holding it (a dict as an ordered set)
 Index = dict[str, dict[str, None]]
 Record = dict[str, Any]  # one journal record, as parsed and checked by _parse_journal
+T = TypeVar("T")
 
 
 def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
@@ -430,7 +432,7 @@ class Store:
         # None once it replaced whole tables (a clear, a drop), which only a snapshot says.
         self._touched: dict[str, set[str]] | None = {}
         self._tmp_pattern = re.compile(r"\." + re.escape(self.path.name) + r"\.[0-9a-f]{16}\.tmp")
-        self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
+        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._storage: _MemoryStorage | None = None  # None: must (re)load before use
         self._db: TinyDB | None = None
         self._changes_path = Path(str(self.path) + ".changes")
@@ -444,12 +446,13 @@ class Store:
         # An odd (write under way) sidecar value seen before a lock-free load: until it
         # moves on, that writer has not finished, or was killed, and memory stays good.
         self._in_flight: int | None = None
-        self._holding_lock = False  # filelock's own is_locked costs more than a pread
         self._in_transaction = False
         self._dirty = False
         self._index_keys: dict[tuple[str, str], KeyFunc] = {}
         # Built on first use after a load, then kept up to date by every write.
         self._indexes: dict[tuple[str, str], Index] = {}
+        # Values computed from a whole table (`derived`), kept until that table changes.
+        self._derived: dict[tuple[str, Callable[[Mapping[str, Doc]], Any]], Any] = {}
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -502,6 +505,22 @@ class Store:
         self.find(table, index, "")  # refresh, and build the index if needed
         return set(self._indexes[(table, index)])
 
+    def derived(self, table: str, compute: Callable[[Mapping[str, Doc]], T]) -> T:
+        """`compute` of the table's documents (by id), computed again only once the table
+        has changed: for a small table every step reads whole, the rooms at each check-in.
+        `compute` is a function defined once (it is the key), and its value is shared by
+        every caller: never change it."""
+        self._refresh()
+        assert self._storage is not None
+        key = (table, compute)
+        if key not in self._derived:
+            self._derived[key] = compute(self._storage.data.get(table, {}))
+        return cast(T, self._derived[key])
+
+    def _table_changed(self, name: str) -> None:
+        for key in [key for key in self._derived if key[0] == name]:
+            del self._derived[key]
+
     @staticmethod
     def _values(key: KeyFunc, doc: Doc) -> Iterable[str]:
         values = key(doc)
@@ -524,7 +543,7 @@ class Store:
         # uncommitted changes, so there is nothing to check.
         if self._in_transaction and self._storage is not None:
             return
-        locked = self._holding_lock
+        locked = self._lock.is_locked
         changes = self._read_changes(locked)  # before the file: a write after it is seen next time
         try:
             st = os.stat(self.path)
@@ -643,6 +662,7 @@ class Store:
         """Put these documents into table `name` (None: delete it), indexes kept up to date."""
         table = data.setdefault(name, {})
         built = self._built_indexes(name)
+        self._table_changed(name)
         for doc_id, doc in docs.items():
             old = table.get(doc_id)
             old_values = [() if old is None else tuple(self._values(key, old)) for key, _ in built]
@@ -688,12 +708,14 @@ class Store:
         self._storage = storage
         self._db = _TinyDB(storage=lambda: storage)
         self._indexes.clear()
+        self._derived.clear()
 
     def _drop_cache(self) -> None:
         # Memory may hold changes that never reached the file; forget it all so the
         # next access re-reads the file, which is the truth.
         self._storage = self._db = self._stat = None
         self._indexes.clear()
+        self._derived.clear()
 
     # ----------------------------------------------------------------- writing
 
@@ -736,6 +758,7 @@ class Store:
         # From here on memory may differ from the file: a failure drops it at the
         # transaction's end, so the file stays the truth.
         self._dirty = True
+        self._table_changed(name)
         try:
             # TinyDB declares a dict; its updaters only get, set and delete documents by id,
             # which the view does.
@@ -764,6 +787,7 @@ class Store:
         self._dirty = True
         self._touched = None
         self._indexes.clear()
+        self._derived.clear()
 
     def _commit(self, data: Tables) -> None:
         if not _schema_doc(data):
@@ -900,23 +924,17 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
-            # filelock polls; its default 50 ms between polls would be most of a flow
-            # step's budget whenever another kiosk holds the lock for a few milliseconds.
-            self._lock.acquire(poll_interval=0.002)
-        except filelock.Timeout:
+            self._lock.acquire()
+        except LockTimeout:
             raise StorageError(
-                f"{self.path}: another process held the lock {self._lock.lock_file} "
+                f"{self.path}: another process held the lock {self._lock.path} "
                 f"for more than {self._lock.timeout} s"
             ) from None
         except OSError as e:
-            raise StorageError(
-                f"{self.path}: cannot lock {self._lock.lock_file}: {e.strerror}"
-            ) from e
-        self._holding_lock = True
+            raise StorageError(f"{self.path}: cannot lock {self._lock.path}: {e.strerror}") from e
         try:
             yield
         finally:
-            self._holding_lock = False
             self._lock.release()
 
     def _remove_stale_temp_files(self) -> None:

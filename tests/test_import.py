@@ -375,7 +375,7 @@ def test_a_file_larger_than_the_profile_allows_is_refused_by_its_size(
         import_rooms(hotel, path)
     message = str(raised.value)
     assert "larger than the 1,000 bytes" in message and "max_bytes" in message, message
-    assert hotel.gateway.bookings() == [] and hotel.gateway.rooms() == []
+    assert hotel.gateway.bookings() == [] and hotel.gateway.rooms() == ()
 
 
 @pytest.mark.parametrize(
@@ -449,7 +449,7 @@ def test_a_json_room_value_of_the_wrong_type_is_refused(
     assert f"item 2, column {column}: " in str(raised.value) and reason in str(raised.value), str(
         raised.value
     )
-    assert hotel.gateway.rooms() == []
+    assert hotel.gateway.rooms() == ()
 
 
 # (around a valid value, what the message names)
@@ -543,7 +543,7 @@ def test_control_characters_are_refused_in_every_room_field(
             spoilt,
             raised.value,
         )
-    assert hotel.gateway.rooms() == []
+    assert hotel.gateway.rooms() == ()
 
 
 def test_a_column_name_with_control_characters_is_refused(hotel: Hotel, tmp_path: Path) -> None:
@@ -633,10 +633,10 @@ def test_rooms_import_json(hotel: Hotel, tmp_path: Path) -> None:
         {"number": "302", "floor": "3", "type": "double", "status": "DIRTY"},
     ]
     assert import_rooms(hotel, write(tmp_path / "rooms.json", json.dumps(items))).added == 2
-    assert reopen(hotel).gateway.rooms() == [
+    assert reopen(hotel).gateway.rooms() == (
         Room("301", 3, "suite", RoomStatus.CLEAN, ["balcony", "bath"]),
         Room("302", 3, "double", RoomStatus.DIRTY, []),
-    ]
+    )
 
 
 BAD_ROOMS = [
