@@ -701,3 +701,35 @@ def test_index_is_rebuilt_after_a_rolled_back_transaction(path: Path) -> None:
         assert len(store.find("bookings", "code", "A1")) == 1
         raise RuntimeError
     assert store.find("bookings", "code", "A1") == []
+
+
+def _numbers_in_order(docs) -> list[str]:
+    return sorted(doc["number"] for doc in docs.values())
+
+
+@pytest.mark.parametrize("rewrite_below", [storage.REWRITE_BELOW, 0], ids=["rewritten", "journal"])
+def test_a_derived_value_follows_every_change_to_its_table(path: Path, rewrite_below: int) -> None:
+    store, other = (
+        Store(path, rewrite_below=rewrite_below),
+        Store(path, rewrite_below=rewrite_below),
+    )
+    with store.transaction() as db:
+        db.table("rooms").insert_multiple([{"number": "101"}, {"number": "102"}])
+    first = store.derived("rooms", _numbers_in_order)
+    assert first == ["101", "102"]
+    with store.transaction() as db:
+        db.table("other").insert({"number": "999"})  # another table: the value stays
+    assert store.derived("rooms", _numbers_in_order) is first
+
+    with store.transaction() as db:
+        db.table("rooms").update({"number": "103"}, doc_ids=[2])
+        # inside the transaction it already follows the write
+        assert store.derived("rooms", _numbers_in_order) == ["101", "103"]
+    with other.transaction() as db:  # another kiosk's write
+        db.table("rooms").remove(doc_ids=[1])
+    assert store.derived("rooms", _numbers_in_order) == ["103"]
+
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.table("rooms").insert({"number": "104"})
+        raise RuntimeError
+    assert store.derived("rooms", _numbers_in_order) == ["103"]  # rolled back
