@@ -254,9 +254,9 @@ def _check_shape(path: Path, data: Any) -> None:
         )
 
 
-def _read_all(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
+# A compaction lets a read without the lock begin again; a few in a row mean the snapshot is
+# being replaced by something other than a kiosk.
+READ_ATTEMPTS = 20
 
 
 class _Files(NamedTuple):
@@ -273,23 +273,16 @@ class _Files(NamedTuple):
 def _read_files(path: Path) -> _Files:
     """The snapshot at `path` and every whole record of its journal; CorruptDataError for
     anything that is not ours."""
-    try:
-        # Read and stat the same open file: writers only ever replace the snapshot, so this
-        # inode's content is final and the recorded stat matches what we parsed.
-        with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            raw = f.read()
-    except OSError as e:
-        raise CorruptDataError(f"{path}: cannot read data file: {e.strerror}") from e
+    for _ in range(READ_ATTEMPTS):
+        raw, st, logged = _read_snapshot_and_journal(path)
+        if raw is not None:
+            break
+    else:
+        raise CorruptDataError(
+            f"{path}: replaced {READ_ATTEMPTS} times while being read; is another program "
+            "writing it?"
+        )
     journal = journal_path(path)
-    try:
-        # After the snapshot: a compaction in between leaves a journal of a newer
-        # generation, which is not applied (and the change counter says to read again).
-        logged = _read_all(journal)
-    except FileNotFoundError:
-        logged = b""
-    except OSError as e:
-        raise CorruptDataError(f"{journal}: cannot read the journal: {e.strerror}") from e
     # A parse makes objects by the hundred thousand and no garbage; the cyclic collector
     # would walk the growing heap again and again meanwhile (2-3x the parse time).
     collecting = gc.isenabled()
@@ -310,6 +303,34 @@ def _read_files(path: Path) -> _Files:
         _apply(data, record)
     changes = records[-1]["changes"] if records else base
     return _Files(data, st, len(raw), base, end, changes)
+
+
+def _read_snapshot_and_journal(path: Path) -> tuple[bytes | None, os.stat_result, bytes]:
+    """The snapshot's bytes and stat, and its journal's bytes, as of one moment; None for
+    the snapshot when a compaction replaced it meanwhile (read again)."""
+    journal = journal_path(path)
+    try:
+        # Read and stat the same open file: writers only ever replace the snapshot, so this
+        # inode's content is final and the recorded stat matches what we parsed.
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            raw = f.read()
+            try:
+                with open(journal, "rb") as g:
+                    logged = g.read()
+            except FileNotFoundError:
+                logged = b""
+            except OSError as e:
+                raise CorruptDataError(f"{journal}: cannot read the journal: {e.strerror}") from e
+            # A compaction replaces the snapshot, then empties the journal. Read before the
+            # emptying, the journal is this snapshot's; read after it, it lacks commits the
+            # old snapshot lacks too, and the replacing shows here (our inode is still
+            # open, so its number cannot have been reused).
+            if os.stat(path).st_ino != st.st_ino:
+                return None, st, b""
+    except OSError as e:
+        raise CorruptDataError(f"{path}: cannot read data file: {e.strerror}") from e
+    return raw, st, logged
 
 
 def read_data(path: Path) -> Tables:

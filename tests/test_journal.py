@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import storage
 from kiosk.storage import CorruptDataError, Store, journal_path, read_data
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked writers")
@@ -299,3 +300,68 @@ def test_a_compaction_leaves_the_data_in_the_snapshot_and_an_empty_journal(path:
     assert journal_path(path).stat().st_size == 0
     assert b'"n":1,' not in path.read_bytes()
     assert numbers(Store(path)) == [0, 2]
+
+
+def test_a_read_without_the_lock_that_a_compaction_overtakes_misses_no_commit(
+    path: Path, monkeypatch
+) -> None:
+    """The reader has read the old snapshot; the compaction replaces it and empties the
+    journal before the reader gets to the journal."""
+    store = journalled(path)
+    for n in range(5):
+        commit(store, n)
+    compacting = journalled(path)
+    real_open = open
+    overtaken = []
+
+    def open_after_a_compaction(file, *args, **kwargs):
+        if Path(file) == journal_path(path) and not overtaken:
+            overtaken.append(True)
+            compacting.compact()
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(storage, "open", open_after_a_compaction, raising=False)
+    assert sorted(doc["n"] for doc in read_data(path)["records"].values()) == [0, 1, 2, 3, 4]
+    assert overtaken
+
+
+def test_doors_reading_without_the_lock_during_compactions_never_go_back_in_time(
+    path: Path,
+) -> None:
+    """A writer commits 300 times, compacting every few commits, while this process reads
+    as a door does: the file as a whole (read_data) and through its own store. Every read is
+    one committed state, and none lacks a commit an earlier read had."""
+    with journalled(path).transaction() as db:  # a snapshot that takes a while to read
+        db.table("padding").insert({"pad": "z" * 400_000})
+    ready, go = os.pipe()
+    writer = os.fork()
+    if writer == 0:  # pragma: no cover (the writer's own process)
+        try:
+            os.read(ready, 1)
+            store = journalled(path, journal_limit=4_000)  # some 12 commits a journal
+            for n in range(300):
+                commit(store, n)
+        finally:
+            os._exit(0)
+    door = journalled(path)
+    seen: set[int] = set()
+    snapshot, snapshots = None, 0  # the snapshot last met, and how many were
+    reads = 0
+    os.write(go, b"x")
+    while True:
+        done = os.waitpid(writer, os.WNOHANG)[0] == writer
+        for numbers_read in (
+            {doc["n"] for doc in read_data(path).get("records", {}).values()},
+            set(numbers(door)),
+        ):
+            assert seen <= numbers_read, f"a read lost commits {sorted(seen - numbers_read)}"
+            seen = numbers_read
+            reads += 1
+        st = path.stat()
+        if (st.st_ino, st.st_mtime_ns) != snapshot:
+            snapshot, snapshots = (st.st_ino, st.st_mtime_ns), snapshots + 1
+        if done:
+            break
+    assert_consistent(door, set(range(300)), set())
+    print(f"{reads} reads over {snapshots} snapshots")
+    assert snapshots > 5  # the reads did meet compactions
