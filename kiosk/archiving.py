@@ -119,13 +119,18 @@ class Archive:
         with self.hotel.transaction() as db:
             paused = self.paused(db)
             if paused is None:
-                moved = self._archive_over(db, today)
+                moved, closed = self._archive_over(db, today)
         if paused is not None:
             raise ArchivePaused(paused)
+        if moved or closed:
+            # A new snapshot of what is still open: the journal holds what moved out as it
+            # was, and every start would read it again until the next compaction.
+            self.hotel.gateway.store.compact()
         self._archived_on = today
         return moved
 
-    def _archive_over(self, db: Writer, today: date) -> int:
+    def _archive_over(self, db: Writer, today: date) -> tuple[int, int]:
+        """How many stays and closed help requests moved to history."""
         closed = self._archive_closed_help_requests(db)
         after_days = self.hotel.profile.archive_after_days
         over = [
@@ -155,7 +160,7 @@ class Archive:
                 charges=sum(len(stay.charges) for stay in stays),
                 help_requests=closed,
             )
-        return len(stays)
+        return len(stays), closed
 
     def _keep_rooms_to_clean(self, db: Writer, leaving: set[str]) -> None:
         """A stay that ended without a check-out is what makes its rooms due for cleaning

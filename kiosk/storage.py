@@ -15,8 +15,7 @@ in-memory dict; this module owns the files:
   tail (a writer killed mid-append) ends the journal there, and the next writer cuts it off
   under the lock;
 * a compaction writes the whole data as a new snapshot when the journal would pass
-  ``journal_limit`` or the snapshot's own size, and a house smaller than ``rewrite_below``
-  is rewritten whole on every commit (REWRITE_BELOW says why);
+  ``journal_limit`` or the snapshot's own size;
 * reads come from memory. Every commit bumps a change counter, kept in the data and in a
   small sidecar (``kiosk.json.changes``) that is read under the lock before every
   read-modify-write, so another writer is seen whatever the timestamps say. A process that
@@ -63,11 +62,6 @@ CHANGES_FIELD = "changes"
 # new snapshot: a start or a full re-read then parses at most twice the snapshot, and a
 # compaction rewrites no more than the journal has grown since the last one.
 JOURNAL_LIMIT = 4 * 1024 * 1024
-# A snapshot smaller than this (some 2,500 open bookings) is rewritten whole by every commit
-# instead of journalled: it stays one plain TinyDB file, and a commit costs a few
-# milliseconds more (README, Performance). The kill tests of issue 2 (tests/test_pressure.py)
-# stop a writer at its os.replace, which only a whole rewrite makes.
-REWRITE_BELOW = 2 * 1024 * 1024
 # Each journal record: the payload's length and CRC32, then the payload (JSON).
 _FRAME = struct.Struct("<II")
 
@@ -435,17 +429,15 @@ class Store:
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         check: Callable[[Path, Tables, Tables | None], None] | None = None,
         journal_limit: int = JOURNAL_LIMIT,
-        rewrite_below: int = REWRITE_BELOW,
     ) -> None:
         """`check` sees all data read before it is used, with the data it last passed (or
         None), and raises CorruptDataError for records it refuses: the whole data at start
         and after a new snapshot, the documents a journal tail changed after another
-        process appended it. `journal_limit` and `rewrite_below`: see the module."""
+        process appended it. `journal_limit`: see the module."""
         self.path = Path(path)
         self._check = check
         self._journal_path = journal_path(self.path)
         self._journal_limit = journal_limit
-        self._rewrite_below = rewrite_below
         self._snapshot_size = 0  # of the snapshot memory is built on
         self._base = 0  # that snapshot's change counter: its generation
         self._journal_end = 0  # where the last journal record in memory ends
@@ -585,8 +577,6 @@ class Store:
                 self._storage is None
                 or _fingerprint(st) != self._stat
                 or changes < 0
-                # Rewritten whole by every commit (see the module): no tail to read.
-                or self._snapshot_size < self._rewrite_below
                 # Another process committed and kiosk.json is the same: it appended. Read
                 # that, unless it cannot be all (a compaction after our stat above, or a
                 # counter moved by a commit the journal does not hold).
@@ -815,7 +805,7 @@ class Store:
             # Every later start would refuse the file, so refuse to write it.
             raise StorageError(f"{self.path}: refusing to write data without a schema version")
         assert self._confirmed is not None  # read under the lock as the transaction began
-        if self._touched is None or self._snapshot_size < self._rewrite_below:
+        if self._touched is None:
             self._write_file(data, self._confirmed)
             return
         under_way = self._under_way(self._confirmed)
@@ -900,7 +890,7 @@ class Store:
         try:
             fd = os.open(self._journal_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise StorageError(f"{self._journal_path}: cannot open: {e.strerror}") from e
+            raise StorageError(f"{self.path}: cannot write data file: {e.strerror}") from e
         end = self._journal_end
         try:
             self._write_changes(under_way)
@@ -916,7 +906,8 @@ class Store:
         except OSError as e:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, end)  # what may have reached the file is no commit
-            raise StorageError(f"{self._journal_path}: cannot write: {e.strerror or e}") from e
+            # Named as a failed snapshot is: to staff, the data file cannot be written.
+            raise StorageError(f"{self.path}: cannot write data file: {e.strerror or e}") from e
         finally:
             os.close(fd)
         try:

@@ -7,6 +7,8 @@ of it."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import stat
 import sys
@@ -620,3 +622,34 @@ def guest_snapshot(
         await pilot.hover(None, offset=(0, 0))
 
     return snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def full_disk(monkeypatch, data_file: Path | None = None) -> None:
+    """The disk is full: what is written no longer reaches it, which the fsync says (on a
+    full disk at the latest there). With `data_file`, only its own files fail, its journal
+    and its new snapshots, and the small files elsewhere still fit (the door's pending
+    folder); without, everything does."""
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if data_file is None or name.startswith((data_file.name, f".{data_file.name}.")):
+            no_space()
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def stored(data_file: Path) -> bytes:
+    """What the house holds on disk: the snapshot and its journal. A commit appends to the
+    journal and leaves kiosk.json as it was, so "nothing was written" compares both."""
+    journal = Path(f"{data_file}.journal")
+    return (
+        data_file.read_bytes()
+        + b"\0journal\0"
+        + (journal.read_bytes() if journal.exists() else b"")
+    )

@@ -9,7 +9,7 @@ from datetime import timedelta
 import orjson
 import pytest
 
-from helpers import AGENT, NOW, at_identify, reopen, zone
+from helpers import AGENT, NOW, at_identify, reopen, stored, zone
 from kiosk import audit
 from kiosk.audit import SYSTEM, Actor
 from kiosk.clock import FixedClock
@@ -63,14 +63,14 @@ def test_each_kiosk_records_its_own_id(demo_hotel: Hotel) -> None:
     "key", ["pin", "code", "token", "mrz", "zone", "document_number", "secret"]
 )
 def test_record_refuses_secret_detail_keys(hotel: Hotel, key: str) -> None:
-    before = hotel.data_dir.database.read_bytes()
+    before = stored(hotel.data_dir.database)
     with pytest.raises(ValueError, match=key), hotel.transaction() as db:
         db.audit(SYSTEM, "room_status", room="101", reason="fine")
         db.add_audit_event(
             audit.event(at=hotel.now(), kiosk="k1", actor=SYSTEM, action="oops", **{key: "123456"})
         )
     # Nothing of the failed write reached the file, not even the harmless event before it.
-    assert hotel.data_dir.database.read_bytes() == before
+    assert stored(hotel.data_dir.database) == before
     assert reopen(hotel).audit_trail.events() == []
 
 

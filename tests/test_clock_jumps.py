@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import AGENT, NOW, TODAY, booking, check_in, events, furnish, reopen, set_profile
+from helpers import (
+    AGENT,
+    NOW,
+    TODAY,
+    booking,
+    check_in,
+    events,
+    furnish,
+    reopen,
+    set_profile,
+    stored,
+)
 from kiosk import demo
 from kiosk.archiving import CLOCK_HELP_REASON, ArchivePaused, RestoreError
 from kiosk.cli import cli
@@ -264,12 +275,12 @@ def test_history_restore_refuses_an_unknown_or_open_stay(
     demo_hotel: Hotel, clock: FixedClock
 ) -> None:
     hotel, _ = archived_guest(demo_hotel, clock)
-    kiosk_json = hotel.data_dir.database.read_bytes()
+    kiosk_json = stored(hotel.data_dir.database)
     with pytest.raises(RestoreError, match=r"There is no stay NOSUCH in .*history\.jsonl"):
         hotel.archive.restore("NOSUCH")
     with pytest.raises(RestoreError, match="LH8719 is open, not in history"):
         hotel.archive.restore("LH8719")  # four nights: not over yet
-    assert hotel.data_dir.database.read_bytes() == kiosk_json
+    assert stored(hotel.data_dir.database) == kiosk_json
 
     hotel.archive.restore("LH6144")
     with pytest.raises(RestoreError, match="LH6144 is open"):

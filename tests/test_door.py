@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import check_in, events, reopen
+from helpers import check_in, events, full_disk, reopen, stored
 from kiosk import door
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
@@ -97,9 +97,9 @@ def test_a_full_disk_opens_the_door_and_the_events_are_written_once_it_can(
 ) -> None:
     key = guest_key(demo_hotel)
     room = key.room.number
-    kiosk_json = demo_hotel.data_dir.database.read_bytes()
+    kiosk_json = stored(demo_hotel.data_dir.database)
 
-    monkeypatch.setattr(os, "write", no_space)  # nothing at all can be written
+    full_disk(monkeypatch)  # nothing at all can be written
     opened = demo_hotel.door.verify(room, key.pin)
     wrong = demo_hotel.door.verify(room, guessed(key.pin)[0])
     by_qr = demo_hotel.door.verify(room, key.token)
@@ -107,7 +107,7 @@ def test_a_full_disk_opens_the_door_and_the_events_are_written_once_it_can(
     assert (
         "No space left on device" in opened.unrecorded and '"outcome":"open"' in opened.unrecorded
     )
-    assert demo_hotel.data_dir.database.read_bytes() == kiosk_json
+    assert stored(demo_hotel.data_dir.database) == kiosk_json
 
     monkeypatch.undo()  # space again: the next write of this kiosk folds what it kept
     assert demo_hotel.door.verify(room, key.pin).unrecorded is None
@@ -120,15 +120,8 @@ def test_a_store_that_cannot_be_written_keeps_the_events_in_the_pending_folder(
 ) -> None:
     key = guest_key(demo_hotel)
     room = key.room.number
-    database = demo_hotel.data_dir.database
-    replace = os.replace
-
-    def full_for_the_data_file(source, target, **kwargs):
-        if Path(target) == database:  # the big file does not fit any more; a small one does
-            no_space()
-        return replace(source, target, **kwargs)
-
-    monkeypatch.setattr(os, "replace", full_for_the_data_file)
+    # The big file does not fit any more; a small one does.
+    full_disk(monkeypatch, demo_hotel.data_dir.database)
     assert demo_hotel.door.verify(room, key.pin).opens
     limit = demo_hotel.profile.door_pin_attempts
     verdicts = []
@@ -158,7 +151,7 @@ def test_key_verify_on_a_full_disk_opens_without_a_traceback(
 ) -> None:
     root = demo_hotel.data_dir.root
     monkeypatch.setattr(door, "LOCK_WAIT_SECONDS", 0)
-    monkeypatch.setattr(os, "write", no_space)
+    full_disk(monkeypatch)
     done = verify(root, "104", "123456")
     assert done.exit_code == 1 and done.stdout == "SHUT: wrong code\n"
     assert "Traceback" not in done.output

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from textual import events
 
-from helpers import Guest, screen_text, seconds_to_warning, shown, until
+from helpers import Guest, full_disk, screen_text, seconds_to_warning, shown, stored, until
 from kiosk import demo
 from kiosk.i18n import LANGUAGES
 from kiosk.models import BookingStatus
@@ -737,10 +737,6 @@ async def test_small_terminal_still_shows_the_whole_qr_code(app) -> None:
 # -- disk trouble (issue 5 §5) -------------------------------------------------------------
 
 
-def no_space(*args, **kwargs) -> None:
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 def read_only(real):
     """os.open as on a read-only data folder: new files (the store's temporary) fail."""
 
@@ -759,9 +755,9 @@ def disk_fills_up_during(monkeypatch, owner, name: str, data_file) -> dict[str, 
     seen: dict[str, bytes] = {}
 
     def on_a_full_disk(*args, **kwargs):
-        seen["before"] = data_file.read_bytes()
+        seen["before"] = stored(data_file)
         with pytest.MonkeyPatch.context() as disk:
-            disk.setattr(os, "replace", no_space)
+            full_disk(disk, data_file)
             return real(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, on_a_full_disk)
@@ -785,7 +781,7 @@ async def test_a_full_disk_at_check_in_is_told_calmly_and_the_guest_finishes_lat
             assert shown(app, "Something went wrong on our side")
             assert shown(app, "Nothing was lost. Please ask at the front desk")
             assert str(data_file.parent) not in screen_text(app)  # file names are for staff
-            assert data_file.read_bytes() == seen["before"]
+            assert stored(data_file) == seen["before"]
             assert guest_hotel.gateway.booking("LH7388").status is BookingStatus.RESERVED
             assert guest_hotel.gateway.grants_of_booking("LH7388") == []
             await guest.choose_language("de")
@@ -811,7 +807,7 @@ async def test_a_disk_trouble_page_over_the_room_keeps_the_door_code_to_come(app
         await guest.to_room("LH7388", "17.05.1980")
         pin = app.session.keys[0].pin
         with pytest.MonkeyPatch.context() as disk:
-            disk.setattr(os, "replace", no_space)
+            full_disk(disk, app.hotel.data_dir.database)
             await guest.click("#help")
             assert guest.on("StorageTroublePage")
         await guest.click("#try-again")
@@ -825,7 +821,7 @@ async def test_a_full_disk_as_identity_is_written_is_tried_again_later(app, gues
         guest = Guest(pilot)
         await guest.confirm("LH7388")
         with pytest.MonkeyPatch.context() as disk:
-            disk.setattr(os, "replace", no_space)
+            full_disk(disk, app.hotel.data_dir.database)
             await guest.by_hand("17.05.1980", "4711")
             assert guest.on("StorageTroublePage")
         await guest.click("#try-again")
@@ -843,10 +839,10 @@ async def test_help_on_a_failing_disk_says_to_go_to_the_desk(
     async with app.run_test(size=SIZE) as pilot:
         guest = Guest(pilot)
         await guest.find("LH4821")
-        before = data_file.read_bytes()
+        before = stored(data_file)
         with pytest.MonkeyPatch.context() as disk:
             if trouble == "full disk":
-                disk.setattr(os, "replace", no_space)
+                full_disk(disk, app.hotel.data_dir.database)
             else:
                 disk.setattr(os, "open", read_only(os.open))
 
@@ -859,7 +855,7 @@ async def test_help_on_a_failing_disk_says_to_go_to_the_desk(
             assert shown(
                 app, "We could not call a colleague from here. Please go to the front desk."
             )
-            assert data_file.read_bytes() == before and guest_hotel.help.requests() == []
+            assert stored(data_file) == before and guest_hotel.help.requests() == []
 
         await guest.click("#help")
         assert shown(app, "Staff are on their way") and help_reasons(guest_hotel) == ["guest"]

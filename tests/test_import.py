@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import TODAY, check_in, events, furnish, ready, reopen, set_profile
+from helpers import TODAY, check_in, events, furnish, ready, reopen, set_profile, stored
 from kiosk.audit import SYSTEM
 from kiosk.cli import cli
 from kiosk.clock import FixedClock
@@ -122,7 +122,7 @@ def fields(booking: Booking) -> dict:
 
 
 def kiosk_json(hotel: Hotel) -> bytes:
-    return hotel.data_dir.database.read_bytes()
+    return stored(hotel.data_dir.database)
 
 
 # -- round trips ----------------------------------------------------------------------------
@@ -685,12 +685,12 @@ def test_cli_import_error_exits_non_zero_and_names_line_and_column(
     root: Path, tmp_path: Path
 ) -> None:
     run(root, "import", "bookings", str(bookings_csv(tmp_path, ROWS[:1], name="first.csv")))
-    before = (root / "kiosk.json").read_bytes()
+    before = stored(root / "kiosk.json")
     path = bookings_csv(tmp_path, [ROWS[0], edit(ROWS[1], "arrival", "2026-02-30"), *ROWS[2:]])
     outcome = run(root, "import", "bookings", str(path))
     assert outcome.exit_code != 0
     assert "line 3, column arrival" in outcome.output and "Nothing was imported." in outcome.output
-    assert (root / "kiosk.json").read_bytes() == before
+    assert stored(root / "kiosk.json") == before
 
     outcome = run(
         root, "import", "rooms", str(write(tmp_path / "r.csv", "number,floor,type\n101,1,Double\n"))

@@ -1,6 +1,6 @@
 """The journal beside kiosk.json (kiosk/storage.py): one record per transaction, a torn tail
 ignored, another kiosk reading only the tail, and compaction safe against a kill at any
-instant. These stores journal from the first commit (`rewrite_below=0`)."""
+instant."""
 
 from __future__ import annotations
 
@@ -15,10 +15,6 @@ from kiosk import storage
 from kiosk.storage import CorruptDataError, Store, journal_path, read_data
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked writers")
-
-
-def journalled(path: Path, **settings: int) -> Store:
-    return Store(path, rewrite_below=0, **settings)
 
 
 @pytest.fixture
@@ -66,7 +62,7 @@ def assert_consistent(store: Store, committed: set[int], attempted: set[int]) ->
 def test_a_commit_appends_one_record_with_one_fsync_and_leaves_kiosk_json_alone(
     path: Path, monkeypatch
 ) -> None:
-    store = journalled(path)
+    store = Store(path)
     commit(store, 0)  # creates the journal
     before = path.read_bytes()
     size = journal_path(path).stat().st_size
@@ -86,7 +82,7 @@ def test_a_commit_appends_one_record_with_one_fsync_and_leaves_kiosk_json_alone(
 
 
 def test_a_torn_or_corrupt_tail_is_ignored_and_cut_off_by_the_next_writer(path: Path) -> None:
-    store = journalled(path)
+    store = Store(path)
     for n in range(3):
         commit(store, n)
     journal = journal_path(path)
@@ -95,19 +91,19 @@ def test_a_torn_or_corrupt_tail_is_ignored_and_cut_off_by_the_next_writer(path: 
     fourth = journal.read_bytes()[len(whole) :]
     for tail in (fourth[: len(fourth) // 2], fourth[:5], fourth[:-1] + b"?"):
         journal.write_bytes(whole + tail)  # a writer killed mid-append, or a flipped byte
-        reopened = journalled(path)
+        reopened = Store(path)
         assert numbers(reopened) == [0, 1, 2]
         commit(reopened, 4)  # cuts the tail off under the lock, then appends
-        assert numbers(journalled(path)) == [0, 1, 2, 4]
+        assert numbers(Store(path)) == [0, 1, 2, 4]
         journal.write_bytes(whole)
-        store = journalled(path)
+        store = Store(path)
     assert_consistent(store, {0, 1, 2}, set())
 
 
 def test_a_damaged_record_with_commits_after_it_is_refused_not_cut_off(path: Path) -> None:
     """Only a kill's last append can be torn: a damaged record with whole ones after it is
     a damaged disk, and reading on as if the journal ended there would lose commits."""
-    store = journalled(path)
+    store = Store(path)
     for n in range(3):
         commit(store, n)
     journal = journal_path(path)
@@ -115,15 +111,15 @@ def test_a_damaged_record_with_commits_after_it_is_refused_not_cut_off(path: Pat
     raw[20] ^= 0xFF  # inside the first record's payload
     journal.write_bytes(bytes(raw))
     with pytest.raises(CorruptDataError, match="damaged and commits follow it"):
-        journalled(path).snapshot()
+        Store(path).snapshot()
     assert journal.read_bytes() == bytes(raw)  # nothing cut off
 
 
 def test_another_kiosk_reads_only_the_new_tail(path: Path, monkeypatch) -> None:
-    a = journalled(path)
+    a = Store(path)
     for n in range(20):
         commit(a, n)
-    b = journalled(path)
+    b = Store(path)
     b.register_index("records", "n", lambda doc: str(doc["n"]))
     assert b.find("records", "n", "19")  # index built
     end = journal_path(path).stat().st_size
@@ -156,9 +152,9 @@ def test_a_bad_record_in_the_tail_is_refused_like_a_bad_file(path: Path) -> None
             if not isinstance(doc.get("n"), int):
                 raise CorruptDataError(f"{_path}: a record without a number")
 
-    a = journalled(path)
+    a = Store(path)
     commit(a, 0)
-    b = Store(path, rewrite_below=0, check=check)
+    b = Store(path, check=check)
     with a.transaction() as db:
         db.table("records").insert({"n": "one"})
     with pytest.raises(CorruptDataError, match="without a number"):
@@ -166,11 +162,11 @@ def test_a_bad_record_in_the_tail_is_refused_like_a_bad_file(path: Path) -> None
 
 
 def test_a_kiosk_json_without_a_journal_opens_and_starts_one(path: Path) -> None:
-    old = Store(path)  # rewrites whole, as every kiosk before the journal did
+    old = Store(path, journal_limit=0)  # rewrites whole, as every kiosk before the journal did
     for n in range(3):
         commit(old, n)
     assert not journal_path(path).exists()
-    store = journalled(path)
+    store = Store(path)
     commit(store, 3)
     assert journal_path(path).exists()
     assert_consistent(Store(path), {0, 1, 2, 3}, set())
@@ -220,7 +216,7 @@ def run_writer(
         code = 1  # anything raised
         try:
             os.close(read)
-            store = journalled(path, journal_limit=limit)
+            store = Store(path, journal_limit=limit)
             steps = arm(kill_at, chunk)
             for n in (first, first + 1):
                 commit(store, n)
@@ -244,7 +240,7 @@ def test_a_kill_at_any_instant_of_a_compaction_loses_no_commit_and_applies_none_
     path: Path,
 ) -> None:
     tmp_path = path.parent
-    store = journalled(path)
+    store = Store(path)
     for n in range(40):  # a snapshot of the first 30 and a journal of 10 more
         commit(store, n)
         if n == 29:
@@ -267,22 +263,22 @@ def test_a_kill_at_any_instant_of_a_compaction_loses_no_commit_and_applies_none_
     assert reported == [40, 41]
     assert total >= 200, f"only {total} instants to kill at"
     print(f"{total} instants to kill at")
-    after = journalled(path)
+    after = Store(path)
     assert_consistent(after, committed | {40, 41}, set())
     assert journal.stat().st_size < limit  # compacted: the new journal holds one record
 
     for kill_at in range(total):
         restore()
         reported, _ = run_writer(path, limit, 40, kill_at, chunk)
-        reopened = journalled(path)  # must open: old snapshot and journal, or the new ones
+        reopened = Store(path)  # must open: old snapshot and journal, or the new ones
         assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
         assert_consistent(reopened, committed | set(reported), {40, 41})
         commit(reopened, 42)  # the next writer carries on from whatever the kill left
-        assert_consistent(journalled(path), committed | set(reported) | {42}, {40, 41})
+        assert_consistent(Store(path), committed | set(reported) | {42}, {40, 41})
 
 
 def test_a_door_reading_without_the_lock_sees_the_journalled_commits(path: Path) -> None:
-    store = journalled(path)
+    store = Store(path)
     for n in range(3):
         commit(store, n)
     assert journal_path(path).stat().st_size > 0  # the snapshot alone lacks them
@@ -291,7 +287,7 @@ def test_a_door_reading_without_the_lock_sees_the_journalled_commits(path: Path)
 
 def test_a_compaction_leaves_the_data_in_the_snapshot_and_an_empty_journal(path: Path) -> None:
     """What erasure and the purge call: what they deleted leaves the journal too."""
-    store = journalled(path)
+    store = Store(path)
     for n in range(3):
         commit(store, n)
     with store.transaction() as db:
@@ -307,10 +303,10 @@ def test_a_read_without_the_lock_that_a_compaction_overtakes_misses_no_commit(
 ) -> None:
     """The reader has read the old snapshot; the compaction replaces it and empties the
     journal before the reader gets to the journal."""
-    store = journalled(path)
+    store = Store(path)
     for n in range(5):
         commit(store, n)
-    compacting = journalled(path)
+    compacting = Store(path)
     real_open = open
     overtaken = []
 
@@ -331,19 +327,19 @@ def test_doors_reading_without_the_lock_during_compactions_never_go_back_in_time
     """A writer commits 300 times, compacting every few commits, while this process reads
     as a door does: the file as a whole (read_data) and through its own store. Every read is
     one committed state, and none lacks a commit an earlier read had."""
-    with journalled(path).transaction() as db:  # a snapshot that takes a while to read
+    with Store(path).transaction() as db:  # a snapshot that takes a while to read
         db.table("padding").insert({"pad": "z" * 400_000})
     ready, go = os.pipe()
     writer = os.fork()
     if writer == 0:  # pragma: no cover (the writer's own process)
         try:
             os.read(ready, 1)
-            store = journalled(path, journal_limit=4_000)  # some 12 commits a journal
+            store = Store(path, journal_limit=4_000)  # some 12 commits a journal
             for n in range(300):
                 commit(store, n)
         finally:
             os._exit(0)
-    door = journalled(path)
+    door = Store(path)
     seen: set[int] = set()
     snapshot, snapshots = None, 0  # the snapshot last met, and how many were
     reads = 0

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from helpers import AGENT, NOW, TODAY, events, ready
+from helpers import AGENT, NOW, TODAY, events, ready, stored
 from kiosk import sales
 from kiosk.cli import cli
 from kiosk.hotel import Hotel
@@ -93,10 +93,10 @@ def test_a_bad_void_is_refused_and_changes_nothing(
     sold: Hotel, code: str, charge_id: str | None, reason: str, refusal: str
 ) -> None:
     charge = late_check_out_of(sold, "LH4821")
-    before = sold.data_dir.database.read_bytes()
+    before = stored(sold.data_dir.database)
     with pytest.raises(StaffError, match=refusal):
         sales.void(sold, AGENT, code, charge_id or charge.id, reason)
-    assert sold.data_dir.database.read_bytes() == before
+    assert stored(sold.data_dir.database) == before
 
 
 def test_a_charge_is_voided_once(sold: Hotel) -> None:

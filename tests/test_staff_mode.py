@@ -36,6 +36,7 @@ from helpers import (
     checked_in,
     click,
     events,
+    full_disk,
     give_reason,
     identifying,
     kiosk_app,
@@ -44,6 +45,7 @@ from helpers import (
     no_room,
     override,
     pick_rooms,
+    stored,
     type_pin,
     until,
 )
@@ -690,10 +692,6 @@ async def test_audit_trail_filters_by_booking_and_by_staff_member(
 # -- disk trouble and the daily archive (issue 5 §5) -----------------------------------------
 
 
-def no_space(*args, **kwargs) -> None:
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 def notices(app) -> list[str]:  # type: ignore[no-untyped-def]
     return [notification.message for notification in app._notifications]
 
@@ -706,16 +704,16 @@ async def test_a_full_disk_during_an_override_shows_staff_the_file_and_the_reaso
     app = kiosk_app(desk_hotel, idle_clock, session)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, AGENT)
-        before = data_file.read_bytes()
+        before = stored(data_file)
         with pytest.MonkeyPatch.context() as disk:
-            disk.setattr(os, "replace", no_space)
+            full_disk(disk, data_file)
             await override(pilot, "unlock")
             await give_reason(pilot, choice=0)
 
             assert app.is_running and isinstance(app.screen, StaffScreen)
             problem = f"{data_file}: cannot write data file: {os.strerror(errno.ENOSPC)}"
             assert notices(app) == [problem]  # (run_test draws no toasts: checked here)
-            assert data_file.read_bytes() == before
+            assert stored(data_file) == before
             assert desk_hotel.gateway.booking("LH6144").locked and session.step is Step.LOCKED
 
         # The disk works again: the same override goes through.
@@ -734,7 +732,7 @@ async def test_choose_room_goes_through_once_the_disk_works_again(
         await log_in(pilot, AGENT)
         await override(pilot, "choose-room")
         await pick_rooms(pilot, "409")
-        monkeypatch.setattr(os, "replace", no_space)
+        full_disk(monkeypatch, desk_hotel.data_dir.database)
         await give_reason(pilot, choice=0)
         assert len(notices(app)) == 1 and isinstance(app.screen, StaffScreen)
 
@@ -755,7 +753,7 @@ async def test_staff_mode_is_left_even_on_a_full_disk(
     async with app.run_test(size=SIZE) as pilot:
         guest_screen = app.screen
         await log_in(pilot, AGENT)
-        monkeypatch.setattr(os, "replace", no_space)
+        full_disk(monkeypatch, desk_hotel.data_dir.database)
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen is guest_screen and not app.staff_mode.active
@@ -775,7 +773,7 @@ async def test_the_daily_archive_runs_on_a_timer_and_staff_see_when_it_fails(
     for _ in range(5):  # some stays are over; the desk wrote something every day
         desk_hotel.clock.advance(days=1)
         desk_hotel.staff.logout(AGENT, "end of shift")
-    monkeypatch.setattr(os, "replace", no_space)
+    full_disk(monkeypatch, desk_hotel.data_dir.database)
     app = kiosk_app(desk_hotel, idle_clock)
     async with app.run_test(size=SIZE) as pilot:
         app.tick()

@@ -4,8 +4,9 @@ Each line of LOG is written (with one os.write) only after the call it reports r
     checked_in CODE ROOM[,ROOM]
     reissued CODE ROOM
 A kill can land anywhere: in the lookup, the identity step, the check-in write, a staff
-re-issue, or an audit rotation. With STALL_AT = n > 0 the loop stops for good inside its
-n-th write, just before the new file replaces the old one, after writing
+re-issue, or an audit rotation (or, after CHECK_INS_PER_LIFE check-ins, in the wait for
+it). With STALL_AT = n > 0 the loop stops for good inside its n-th write, just before it
+lands in the journal or a new snapshot replaces the old one, after writing
     stalled SEED
 so that the test can kill it there for certain.
 """
@@ -28,20 +29,33 @@ from kiosk.session import CheckedIn, CheckInSession, Found, Verified
 from kiosk.staff import Role, StaffMember
 
 DESK = StaffMember("Night Desk", Role.MANAGER)
+# A life checks in at most this many guests, then waits for its kill: how many a life gets
+# through before the kill depends on the machine, and the house must last 200 kills.
+CHECK_INS_PER_LIFE = 3
 
 
 def stall_inside_write(nth: int, say: Callable[[], object]) -> None:
-    """The store's nth os.replace (a fork child's own os module) never happens: the
-    temporary file is complete and fsynced, the kill comes before it is put in place."""
-    real_replace, calls = os.replace, itertools.count(1)
+    """The store's nth write (a fork child's own os module) never lands: the kill comes just
+    before its record is appended to the journal (the change counter already odd), or
+    before a new snapshot, written whole and fsynced, replaces the old one."""
+    real_replace, real_pwrite, calls = os.replace, os.pwrite, itertools.count(1)
 
-    def replace(*args: object, **kwargs: object) -> None:
+    def stall_at_the_nth() -> None:
         if next(calls) == nth:
             say()
             time.sleep(3600)
+
+    def replace(*args: object, **kwargs: object) -> None:
+        stall_at_the_nth()
         real_replace(*args, **kwargs)  # type: ignore[arg-type]
 
+    def pwrite(fd: int, data: bytes, offset: int) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".journal"):
+            stall_at_the_nth()
+        return real_pwrite(fd, data, offset)
+
     os.replace = replace  # type: ignore[assignment]
+    os.pwrite = pwrite  # type: ignore[assignment]
 
 
 def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None:
@@ -53,7 +67,10 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
     if stall_at:
         stall_inside_write(stall_at, lambda: os.write(out, f"stalled {seed}\n".encode()))
     codes = [b.code for b in hotel.gateway.bookings(status="reserved")]
+    done = 0
     for number, code in enumerate(codes):
+        if done == CHECK_INS_PER_LIFE:
+            time.sleep(3600)
         if hotel.gateway.booking(code).status is not BookingStatus.RESERVED:
             continue  # checked in by an earlier life (whose line may never have been written)
         session = CheckInSession(hotel)
@@ -71,6 +88,7 @@ def run(data_dir: str, now: str, log: str, seed: int, stall_at: int = 0) -> None
             return
         rooms = ",".join(key.room.number for key in result.keys)
         os.write(out, f"checked_in {code} {rooms}\n".encode())
+        done += 1
         if rng.random() < 0.2:
             room = result.keys[0].room.number
             session.reissue_key(DESK, room, "guest lost the code")
