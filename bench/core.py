@@ -108,8 +108,7 @@ def kiosk_ops(house: dataset.House, samples: int, rng: random.Random) -> dict[st
     for code in codes[: max(3, samples // 3)]:
         other.help.request(SYSTEM, "bench")
         out["reload"].append(timed(lambda code=code: hotel.gateway.booking(code)))
-    # The journal all of the above left (none below storage.REWRITE_BELOW), then its
-    # compaction into a new snapshot.
+    # The journal all of the above left, then its compaction into a new snapshot.
     journal = journal_path(house.root / "kiosk.json")
     out["journal_bytes"] = [journal.stat().st_size if journal.exists() else 0]
     out["compact"] = [timed(hotel.gateway.store.compact)]

@@ -39,7 +39,13 @@ from importlib import metadata
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ENV = {**os.environ, "TEXTUAL_ANIMATION": "none", "PYTHONHASHSEED": "0"}
+# Bytecode is written and used, as `pip install .` leaves a kiosk: an environment that turns
+# it off would have every start compile the kiosk's own modules again (some 60 ms).
+ENV = {
+    **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
+    "TEXTUAL_ANIMATION": "none",
+    "PYTHONHASHSEED": "0",
+}
 
 
 def log(text: str) -> None:
@@ -150,6 +156,8 @@ def main() -> None:
     log("cold start of `kiosk demo` ...")
     cold = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        # A first start, not counted, compiles what a checkout has not compiled yet.
+        child("ui.py", "cold", time.monotonic(), Path(tmp) / "first")
         for n in range(cold_runs):
             cold.append(child("ui.py", "cold", time.monotonic(), Path(tmp) / f"demo{n}"))
     raw["cold"] = cold
@@ -260,13 +268,15 @@ def main() -> None:
     if flow.get("error") and timings:
         notes.append(f"flow stopped early: {flow['error']}")
 
-    ops = [
-        ("lookup", "booking lookup (read, indexed)", 1e-3, 100_000),
-        ("check_in", "durable check-in write", None, None),
-        ("verify", "key verification (PIN; audited, durable)", None, None),
-        ("reload", "re-read after another kiosk wrote (budget 5 / 20 ms)", None, None),
+    # (operation, title, budget by size in seconds, most kiosk/sqlite3 may be): issue 16's
+    # targets beside ARCHITECTURE.md's budgets.
+    ops: list[tuple[str, str, dict[int, float], float | None]] = [
+        ("lookup", "booking lookup (read, indexed)", {100_000: 1e-3}, None),
+        ("check_in", "durable check-in write", {}, 2.0),
+        ("verify", "key verification (PIN; audited, durable)", {}, 2.0),
+        ("reload", "re-read after another kiosk wrote", {10_000: 5e-3, 100_000: 20e-3}, None),
     ]
-    for op, title, budget_s, budget_n in ops:
+    for op, title, budgets, most in ops:
         section(f"{title}, all bookings in kiosk.json")
         medians = {}
         for n in sizes:
@@ -277,14 +287,19 @@ def main() -> None:
             k = median(pooled(results, "kiosk", op))
             s = median(pooled(results, "sqlite", op)) if op != "reload" else None
             medians[n] = (k, s)
-            ok = verdict(k, budget_s) if budget_s and n == budget_n else ""
+            if n in budgets:
+                budget, ok = f"< {fmt_time(budgets[n])}", verdict(k, budgets[n])
+            elif most is not None and k is not None and s:
+                budget, ok = f"< {most:g}x", verdict(k / s, most)
+            else:
+                budget = ok = ""
             row(
                 f"  {n:,} bookings",
                 f"{results[0]['file_mb']:.1f} MB",
                 fmt_time(k),
                 fmt_time(s) if op != "reload" else "(n/a)",
                 fmt_ratio(k, s),
-                f"< {fmt_time(budget_s)}" if ok else "",
+                budget,
                 ok,
             )
         if 1_000 in medians and sizes[-1] in medians and sizes[-1] > 1_000:
