@@ -288,18 +288,18 @@ def main() -> None:
             s = median(pooled(results, "sqlite", op)) if op != "reload" else None
             medians[n] = (k, s)
             if n in budgets:
-                budget, ok = f"< {fmt_time(budgets[n])}", verdict(k, budgets[n])
+                target, ok = f"< {fmt_time(budgets[n])}", verdict(k, budgets[n])
             elif most is not None and k is not None and s:
-                budget, ok = f"< {most:g}x", verdict(k / s, most)
+                target, ok = f"< {most:g}x", verdict(k / s, most)
             else:
-                budget = ok = ""
+                target = ok = ""
             row(
                 f"  {n:,} bookings",
                 f"{results[0]['file_mb']:.1f} MB",
                 fmt_time(k),
                 fmt_time(s) if op != "reload" else "(n/a)",
                 fmt_ratio(k, s),
-                budget,
+                target,
                 ok,
             )
         if 1_000 in medians and sizes[-1] in medians and sizes[-1] > 1_000:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -107,8 +107,11 @@ class Booking:
         return f"{self.first_name} {self.last_name}".strip()
 
     def to_doc(self) -> dict[str, Any]:
-        doc = asdict(self)
-        doc.pop("doc_id")
+        # Field by field rather than asdict's deep copy of every value (at each check-in):
+        # the list and the identity are the only values that are not immutable.
+        doc = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "doc_id"}
+        doc["assigned_rooms"] = list(self.assigned_rooms)
+        doc["identity"] = asdict(self.identity) if self.identity else None
         for key in ("arrival", "departure", "date_of_birth", "checked_in_at", "checked_out_at"):
             doc[key] = doc[key].isoformat() if doc[key] else None
         for key in ("balance_due", "paid"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kiosk.gateway import Reads
@@ -45,9 +46,10 @@ class RoomState:
         the record itself, unless a stay has just left it)."""
         return replace(self.room, status=RoomStatus.DIRTY) if self.vacated_by else self.room
 
-    @property
+    @cached_property
     def ready(self) -> bool:
-        """Whether the kiosk may give the room to a guest by itself."""
+        """Whether the kiosk may give the room to a guest by itself (asked of each room at
+        every check-in, of states Turnover keeps while the rooms are unchanged)."""
         return not self.held and self.status in READY_STATUSES
 
 
