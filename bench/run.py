@@ -40,7 +40,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 # Bytecode is written and used, as `pip install .` leaves a kiosk: an environment that turns
-# it off would have every start compile the kiosk's own modules again (some 60 ms).
+# it off would have every start compile the kiosk's own modules again (some 50 ms).
 ENV = {
     **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
     "TEXTUAL_ANIMATION": "none",
