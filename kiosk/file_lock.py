@@ -43,6 +43,9 @@ class FileLock:
 
     def acquire(self) -> None:
         """Raises LockTimeout, or OSError when the lock file cannot be opened."""
+        if self.is_locked:
+            # flock would grant it again at once, and the inner release would free the outer.
+            raise RuntimeError(f"{self.path}: already held here; the lock is not reentrant")
         deadline = time.monotonic() + self.timeout
         while True:
             fd = self._open()

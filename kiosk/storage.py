@@ -833,6 +833,8 @@ class Store:
     def compact(self) -> None:
         """Write the data as a new snapshot now, with an empty journal after it (commits
         compact by themselves; bench/run.py times this)."""
+        if self._in_transaction:
+            raise StorageError(f"{self.path}: compact() inside a transaction")
         with self._locked():
             self._refresh()
             assert self._storage is not None and self._confirmed is not None

@@ -60,3 +60,13 @@ def test_a_missing_folder_is_made(tmp_path: Path) -> None:
     with lock.held():
         assert lock.is_locked
     assert not lock.is_locked
+
+
+def test_taking_it_twice_is_refused_not_granted(tmp_path: Path) -> None:
+    """flock grants a lock its holder asks for again; the inner release would then free
+    the outer holder's too."""
+    lock = FileLock(tmp_path / "kiosk.json.lock")
+    with lock.held():
+        with pytest.raises(RuntimeError, match="not reentrant"):
+            lock.acquire()
+        assert lock.is_locked
