@@ -12,9 +12,12 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
 from kiosk.session import CheckInSession, Failure, Rejected
-from screens.base import GuestPage, PageButton, StaffCalledPage, is_typed, plain
+from screens.base import GuestPage, PageButton, StaffCalledPage, plain
 from screens.widgets.facts import Facts
 from screens.widgets.fields import GuestInput
+
+# Keys other than characters that a burst typed before the page was shown may hold.
+EARLY_KEYS = ("backspace", "enter", "tab", "shift+tab")
 
 
 class FindBookingPage(GuestPage):
@@ -28,33 +31,26 @@ class FindBookingPage(GuestPage):
     def __init__(self, session: CheckInSession) -> None:
         super().__init__()
         self.session = session
-        self._typed_early = ""  # typed before the field was there to take it
-        self._submitted_early = False
+        # Keys typed before the field was there to take them, to be typed into it in order.
+        self._typed_early: list[events.Key] = []
 
     def any_key(self, event: events.Key) -> None:
         if self.is_mounted:  # shown: keys go where the focus is
             return
-        # A scanner types faster than the page is built: keep its keys for the field.
-        if is_typed(event):
-            self._typed_early += event.character or ""
-        elif event.key == "backspace":  # a correction within the burst
-            self._typed_early = self._typed_early[:-1]
-        elif event.key == "enter":
-            self._submitted_early = True
-        else:
+        # A scanner types faster than the page is built: keep its keys for the field, the
+        # corrections, Tab to the name and Enter among them.
+        if not (event.is_printable or event.key in EARLY_KEYS):
             return
+        self._typed_early.append(events.Key(event.key, event.character))
         event.stop()
         event.prevent_default()
 
     def take_focus(self) -> None:
         super().take_focus()
-        typed, self._typed_early = self._typed_early, ""
-        if typed:
-            field = self.query_one("#find-text", Input)
-            field.insert_text_at_cursor(typed)
-        if self._submitted_early:
-            self._submitted_early = False
-            self.next_field()
+        typed, self._typed_early = self._typed_early, []
+        field = self.query_one("#find-text", Input)
+        for key in typed:  # in order: the field runs each as it comes (KeysInOrder)
+            field.post_message(key)
 
     def compose_body(self) -> ComposeResult:
         yield plain(self.t("find.title"), classes="title")

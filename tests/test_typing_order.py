@@ -69,3 +69,25 @@ async def test_a_code_corrected_at_speed_on_the_welcome_page_is_the_code_the_gue
         await burst(pilot, *"LH73889", "backspace", "backspace", "9")
         assert guest.on("FindBookingPage")
         assert app.screen.query_one("#find-text").value == "LH7389"
+
+
+async def test_a_code_tab_and_a_name_in_one_burst_find_the_booking(app) -> None:
+    """A scanner or a fast typist: the code, Tab to the next field, the name and Enter."""
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await guest.click("#check-in")
+        await burst(pilot, *"LH4821", "tab", *"Eriksson", "enter")
+        assert guest.on("ConfirmPage") and app.session.booking.code == "LH4821"
+        await guest.click("#no")
+        assert guest.on("FindBookingPage")
+        # Back to the code to finish it, then Enter there.
+        await burst(pilot, *"LH731", "tab", *"Weiss", "shift+tab", "end", "backspace", *"88")
+        await burst(pilot, "enter")
+        assert guest.on("ConfirmPage") and app.session.booking.code == "LH7388"
+
+
+async def test_a_code_tab_and_a_name_typed_on_the_welcome_page_find_the_booking(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        guest = Guest(pilot)
+        await burst(pilot, *"LH4821", "tab", *"Eriksson", "enter")
+        assert guest.on("ConfirmPage") and app.session.booking.code == "LH4821"

@@ -60,12 +60,34 @@ class KeysInOrder:
     time, while the characters after it go straight into the field: in a fast burst
     ("14", Backspace, Backspace, "56") the characters won and the field kept "14". A
     field of ours runs its own binding for a key as soon as the key reaches it, in the
-    order typed; a key bound elsewhere (F1, Escape) bubbles on as before."""
+    order typed; a key bound elsewhere (F1, Escape) bubbles on as before.
+
+    Tab and Shift+Tab move the focus in order too, and what of the burst follows them,
+    already queued here, goes on to the field they moved to ("LH4821", Tab, "Eriksson":
+    the name went into the code's field)."""
+
+    _handed_to: Widget | None = None  # where an in-order Tab moved the focus
 
     async def on_key(self, event: events.Key) -> None:
+        field = cast(Widget, self)
+        focused = field.screen.focused
+        if self._handed_to is not None and focused is self._handed_to and focused is not field:
+            focused.post_message(events.Key(event.key, event.character))
+            event.stop()
+            event.prevent_default()
+            return
+        self._handed_to = None
+        if event.key in ("tab", "shift+tab"):
+            if event.key == "tab":
+                field.screen.focus_next()
+            else:
+                field.screen.focus_previous()
+            self._handed_to = field.screen.focused
+            event.stop()
+            event.prevent_default()
+            return
         if event.is_printable:  # the field types it itself
             return
-        field = cast(Widget, self)
         bound = field.screen.active_bindings.get(event.key)
         # Not focused: the key was on its way here before the focus moved; it bubbles on.
         if bound is None or bound.node is not field or not bound.enabled:
