@@ -4,6 +4,7 @@ instant."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -328,22 +329,44 @@ def test_doors_reading_without_the_lock_during_compactions_never_go_back_in_time
     as a door does: the file as a whole (read_data) and through its own store. Every read is
     one committed state, and none lacks a commit an earlier read had."""
     with Store(path).transaction() as db:  # a snapshot that takes a while to read
-        db.table("padding").insert({"pad": "z" * 400_000})
-    ready, go = os.pipe()
+        db.table("padding").insert({"pad": "z" * 4_000_000})
+    # The writer goes on by ten commits for each round of reads at most, so that the reads
+    # meet its compactions on a loaded machine too; a faster reader runs ahead freely.
+    rounds, read_a_round = os.pipe()
+    os.set_blocking(read_a_round, False)
     writer = os.fork()
     if writer == 0:  # pragma: no cover (the writer's own process)
         try:
-            os.read(ready, 1)
+            os.close(read_a_round)  # so that the reader's end ends the wait
             store = Store(path, journal_limit=4_000)  # some 12 commits a journal
             for n in range(300):
+                if n % 10 == 0:
+                    os.read(rounds, 1)
                 commit(store, n)
         finally:
             os._exit(0)
+    os.close(rounds)
+    try:
+        reads, snapshots = read_while_it_writes(path, writer, read_a_round)
+    except BaseException:  # a read failed: the writer is not needed any more
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(writer, signal.SIGKILL)
+            os.waitpid(writer, 0)
+        raise
+    finally:
+        os.close(read_a_round)
+    assert_consistent(Store(path), set(range(300)), set())
+    print(f"{reads} reads over {snapshots} snapshots")
+    assert snapshots > 5  # the reads did meet compactions
+
+
+def read_while_it_writes(path: Path, writer: int, read_a_round: int) -> tuple[int, int]:
+    """Read as a door does until the writer has ended; how many reads, over how many
+    snapshots."""
     door = Store(path)
     seen: set[int] = set()
     snapshot, snapshots = None, 0  # the snapshot last met, and how many were
     reads = 0
-    os.write(go, b"x")
     while True:
         done = os.waitpid(writer, os.WNOHANG)[0] == writer
         for numbers_read in (
@@ -353,11 +376,11 @@ def test_doors_reading_without_the_lock_during_compactions_never_go_back_in_time
             assert seen <= numbers_read, f"a read lost commits {sorted(seen - numbers_read)}"
             seen = numbers_read
             reads += 1
+        # The writer has rounds enough in hand, or has ended.
+        with contextlib.suppress(BlockingIOError, BrokenPipeError):
+            os.write(read_a_round, b"x")
         st = path.stat()
         if (st.st_ino, st.st_mtime_ns) != snapshot:
             snapshot, snapshots = (st.st_ino, st.st_mtime_ns), snapshots + 1
         if done:
-            break
-    assert_consistent(door, set(range(300)), set())
-    print(f"{reads} reads over {snapshots} snapshots")
-    assert snapshots > 5  # the reads did meet compactions
+            return reads, snapshots
