@@ -718,13 +718,16 @@ class Store:
         storage = _MemoryStorage(self, data)
         self._storage = storage
         self._db = _TinyDB(storage=lambda: storage)
-        self._indexes.clear()
-        self._derived.clear()
+        self._forget_what_data_gave()
 
     def _drop_cache(self) -> None:
         # Memory may hold changes that never reached the file; forget it all so the
         # next access re-reads the file, which is the truth.
         self._storage = self._db = self._stat = None
+        self._forget_what_data_gave()
+
+    def _forget_what_data_gave(self) -> None:
+        """The indexes and derived values, once the data they came from is replaced whole."""
         self._indexes.clear()
         self._derived.clear()
 
@@ -797,8 +800,7 @@ class Store:
         storage.data = data
         self._dirty = True
         self._touched = None
-        self._indexes.clear()
-        self._derived.clear()
+        self._forget_what_data_gave()
 
     def _commit(self, data: Tables) -> None:
         if not _schema_doc(data):

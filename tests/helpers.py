@@ -628,6 +628,11 @@ def no_space(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
+def file_of(fd: int) -> str:
+    """The path of the file an open descriptor is on (Linux: /proc)."""
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
 def full_disk(monkeypatch, data_file: Path | None = None) -> None:
     """The disk is full: what is written no longer reaches it, which the fsync says (on a
     full disk at the latest there). With `data_file`, only its own files fail, its journal
@@ -636,7 +641,7 @@ def full_disk(monkeypatch, data_file: Path | None = None) -> None:
     real = os.fsync
 
     def fsync(fd: int) -> None:
-        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        name = os.path.basename(file_of(fd))
         if data_file is None or name.startswith((data_file.name, f".{data_file.name}.")):
             no_space()
         real(fd)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import file_of
 from kiosk import storage
 from kiosk.storage import CorruptDataError, Store, journal_path, read_data
 
@@ -72,7 +73,7 @@ def test_a_commit_appends_one_record_with_one_fsync_and_leaves_kiosk_json_alone(
     monkeypatch.setattr(
         os,
         "fsync",
-        lambda fd: (fsyncs.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd))[1],
+        lambda fd: (fsyncs.append(file_of(fd)), real_fsync(fd))[1],
     )
     commit(store, 1)
     assert fsyncs == [str(journal_path(path))]
@@ -134,7 +135,7 @@ def test_another_kiosk_reads_only_the_new_tail(path: Path, monkeypatch) -> None:
         os,
         "pread",
         lambda fd, n, offset: (
-            preads.append((os.readlink(f"/proc/self/fd/{fd}"), n, offset)),
+            preads.append((file_of(fd), n, offset)),
             real_pread(fd, n, offset),
         )[1],
     )

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import MANAGER, NOW, TODAY, booking, furnish, reopen, stored, zone
+from helpers import MANAGER, NOW, TODAY, booking, file_of, furnish, reopen, stored, zone
 from kiosk import importer, keys
 from kiosk.audit import Actor
 from kiosk.clock import FixedClock
@@ -848,11 +848,7 @@ def test_wrong_door_pins_are_cut_off_and_stay_cut_off(demo_hotel: Hotel, clock: 
 
 def _failing(real, code: int, only_data: bool):
     def fake(target, *args, **kwargs):
-        name = (
-            os.path.basename(os.readlink(f"/proc/self/fd/{target}"))
-            if isinstance(target, int)
-            else Path(target).name
-        )
+        name = os.path.basename(file_of(target) if isinstance(target, int) else target)
         if not only_data or name.startswith(("kiosk.json.journal", ".kiosk.json.")):
             raise OSError(code, os.strerror(code), str(target))
         return real(target, *args, **kwargs)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from helpers import file_of
 from kiosk import storage
 from kiosk.archive import JsonlArchive
 from kiosk.storage import SCHEMA_VERSION, CorruptDataError, StorageError, Store
@@ -151,7 +152,7 @@ def record_fsyncs_and_replaces(monkeypatch) -> list[tuple[str, ...]]:
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
-        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        calls.append(("fsync", file_of(fd)))
         return real_fsync(fd)
 
     def replace(source, target, **kwargs):
